@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+// Runs the compiled CLI (src/lib/cli.ts); `npm run build` makes lib/.
+import '../lib/cli.js';

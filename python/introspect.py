@@ -1,0 +1,141 @@
+"""Looks at the user's checkpoint module for checkpoint-tests.
+
+Reads one JSON request on stdin and prints one JSON answer on stdout:
+
+request:  {"paths": [...], "module": "pkg.mod", "exceptions": ["pkg.Err"],
+           "expression": "Manager(checkpoint_dir)"}
+answer:   {"module_error": null | "one line",
+           "classes": [{"name", "methods", "attributes"}],
+           "functions": [...], "imports": [...],
+           "exceptions": {"pkg.Err": null | "why not"},
+           "expression_error": null | "one line"}
+
+It imports the module (so its import-time code runs, as pytest would run it)
+and never calls anything in it.
+"""
+
+import ast
+import builtins
+import importlib
+import inspect
+import json
+import sys
+import traceback
+
+
+def last_line(error):
+    lines = traceback.format_exception_only(type(error), error)
+    return lines[-1].strip() if lines else repr(error)
+
+
+def instance_attributes(cls):
+    """Names assigned as ``self.<name> = ...`` anywhere in the class body."""
+    try:
+        tree = ast.parse(inspect.getsource(cls))
+    except (OSError, TypeError, SyntaxError):
+        return []
+    names = set()
+    for node in ast.walk(tree):
+        targets = []
+        if isinstance(node, ast.Assign):
+            targets = node.targets
+        elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
+            targets = [node.target]
+        for target in targets:
+            if (
+                isinstance(target, ast.Attribute)
+                and isinstance(target.value, ast.Name)
+                and target.value.id == "self"
+                and not target.attr.startswith("_")
+            ):
+                names.add(target.attr)
+    return sorted(names)
+
+
+def describe_module(module):
+    classes, functions = [], []
+    for name, value in vars(module).items():
+        if (
+            name.startswith("_")
+            or getattr(value, "__module__", None) != module.__name__
+        ):
+            continue
+        if inspect.isclass(value):
+            if issubclass(value, BaseException):
+                continue
+            methods = [
+                member
+                for member, attribute in inspect.getmembers(value)
+                if not member.startswith("_") and callable(attribute)
+            ]
+            classes.append(
+                {
+                    "name": name,
+                    "methods": methods,
+                    "attributes": instance_attributes(value),
+                }
+            )
+        elif inspect.isfunction(value):
+            functions.append(name)
+    return classes, functions
+
+
+def module_imports(module):
+    """Top-level names the module binds to other modules (``import wandb``)."""
+    return sorted(
+        name
+        for name, value in vars(module).items()
+        if inspect.ismodule(value) and not name.startswith("__")
+    )
+
+
+def resolve_exception(dotted):
+    if "." not in dotted:
+        value = getattr(builtins, dotted, None)
+        if value is None:
+            return f"{dotted} is not a builtin name"
+    else:
+        module_name, _, attribute = dotted.rpartition(".")
+        try:
+            value = getattr(importlib.import_module(module_name), attribute)
+        except AttributeError:
+            return f"module {module_name} has no attribute {attribute}"
+        except Exception as error:  # noqa: BLE001 - any import failure is the answer
+            return last_line(error)
+    if not (inspect.isclass(value) and issubclass(value, BaseException)):
+        return f"{dotted} is not an exception class"
+    return None
+
+
+def main():
+    request = json.load(sys.stdin)
+    for path in reversed(request.get("paths", [])):
+        sys.path.insert(0, path)
+    answer = {
+        "module_error": None,
+        "classes": [],
+        "functions": [],
+        "imports": [],
+        "exceptions": {},
+        "expression_error": None,
+    }
+    if request.get("module"):
+        try:
+            module = importlib.import_module(request["module"])
+        except BaseException as error:  # noqa: BLE001 - report SystemExit too
+            answer["module_error"] = last_line(error)
+        else:
+            answer["classes"], answer["functions"] = describe_module(module)
+            answer["imports"] = module_imports(module)
+    for dotted in request.get("exceptions", []):
+        answer["exceptions"][dotted] = resolve_exception(dotted)
+    if request.get("expression"):
+        try:
+            ast.parse(request["expression"], mode="eval")
+        except SyntaxError as error:
+            answer["expression_error"] = f"{error.msg} (column {error.offset})"
+    json.dump(answer, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,35 @@
+/**
+ * `yo checkpoint-tests`: asks every question, writes the shared files (conftest
+ * and adapter) and composes one sub-generator per chosen case family.
+ */
+import { generatorPath, TEMPLATES_ROOT } from '../../lib/paths.js';
+import { SuiteGenerator, type SuiteOptions } from '../../lib/suite-generator.js';
+
+export default class AppGenerator extends SuiteGenerator {
+  protected readonly ownFamilies = 'chosen' as const;
+
+  constructor(args: string[], options: ConstructorParameters<typeof SuiteGenerator>[1]) {
+    super(args, options);
+    this.sourceRoot(TEMPLATES_ROOT);
+  }
+
+  async prompting(): Promise<void> {
+    await this.resolve();
+    for (const family of this.answers.categories) {
+      const options: SuiteOptions = { resolvedAnswers: this.answers };
+      await this.composeWith(generatorPath(family), options as never);
+    }
+  }
+
+  async writing(): Promise<void> {
+    await this.writeSuite();
+  }
+
+  async end(): Promise<void> {
+    await this.report();
+  }
+
+  protected filesToWrite(): { template: string; file: string }[] {
+    return [];
+  }
+}

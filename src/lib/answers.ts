@@ -1,0 +1,217 @@
+/**
+ * Reading, checking and merging answers from every source: CLI options, an
+ * answers file, `.yo-rc.json`, the prompts and the defaults. All checks live
+ * here, so an answer is judged the same wherever it came from.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
+import { UsageError, joinProblems } from './errors.js';
+import {
+  type Answers,
+  type Question,
+  QUESTIONS,
+  isAsked,
+  optionName,
+  questionNamed,
+} from './questions.js';
+
+/** Keys the generator itself keeps in `.yo-rc.json` beside the answers. */
+export const BOOKKEEPING_KEYS = ['generatorVersion'] as const;
+
+type Checked = { value: unknown } | { problem: string };
+
+function shown(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value) : `${JSON.stringify(value)} (a ${describeType(value)})`;
+}
+
+function describeType(value: unknown): string {
+  if (Array.isArray(value)) return 'list';
+  if (value === null) return 'null';
+  return typeof value;
+}
+
+function allowedText(question: Question): string {
+  switch (question.kind) {
+    case 'enum':
+      return `one of ${question.choices.map((choice) => choice.value).join(', ')}`;
+    case 'list':
+      return `a list of ${question.choices.map((choice) => choice.value).join(', ')}`;
+    default:
+      return question.pattern?.allowed ?? 'a string';
+  }
+}
+
+/**
+ * Checks one raw value against its question: type, choices, pattern and the
+ * question's own rule. A list may come as a comma-separated string (the CLI).
+ */
+export function checkValue(question: Question, raw: unknown, answers: Partial<Answers> = {}): Checked {
+  const name = question.name;
+  const wrong = (why?: string): Checked => ({
+    problem: `\`${name}\` is ${shown(raw)}, but it must be ${allowedText(question)}${why ? ` (${why})` : ''}`,
+  });
+  let value: unknown = raw;
+  if (question.kind === 'list') {
+    if (typeof raw === 'string') value = raw.split(',').map((item) => item.trim()).filter(Boolean);
+    if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) return wrong();
+    const allowed = question.choices.map((choice) => choice.value);
+    const unknown = (value as string[]).filter((item) => !allowed.includes(item));
+    if (unknown.length > 0) return wrong(`${unknown.join(', ')} is not one of them`);
+    value = [...new Set(value as string[])];
+  } else {
+    if (typeof raw !== 'string') return wrong();
+    if (question.kind === 'enum' && !question.choices.some((choice) => choice.value === raw)) return wrong();
+    if (question.pattern && !new RegExp(question.pattern.source).test(raw)) return wrong();
+  }
+  const why = (question.validate as ((value: unknown, answers: Partial<Answers>) => string | undefined) | undefined)?.(
+    value,
+    answers,
+  );
+  return why ? { problem: `\`${name}\` is ${shown(raw)}, but ${why}` } : { value };
+}
+
+function closestName(key: string): string | undefined {
+  const distance = (a: string, b: string): number => {
+    const row = Array.from({ length: b.length + 1 }, (_, index) => index);
+    for (let i = 1; i <= a.length; i++) {
+      let previous = row[0]!;
+      row[0] = i;
+      for (let j = 1; j <= b.length; j++) {
+        const current = row[j]!;
+        row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+        previous = current;
+      }
+    }
+    return row[b.length]!;
+  };
+  const best = QUESTIONS.map((question) => ({ name: question.name, d: distance(key.toLowerCase(), question.name.toLowerCase()) }))
+    .sort((a, b) => a.d - b.d)[0];
+  return best && best.d <= Math.max(2, Math.floor(key.length / 3)) ? best.name : undefined;
+}
+
+/**
+ * Checks a whole mapping of answers (an answers file or `.yo-rc.json`).
+ * Returns the good values; throws one UsageError listing every problem.
+ */
+export function checkAnswerMapping(mapping: Record<string, unknown>, sourceLabel: string, fix: string): Partial<Answers> {
+  const problems: string[] = [];
+  const answers: Record<string, unknown> = {};
+  for (const [key, raw] of Object.entries(mapping)) {
+    if (key === '$schema' || (BOOKKEEPING_KEYS as readonly string[]).includes(key)) continue;
+    const question = questionNamed(key);
+    if (!question) {
+      const guess = closestName(key);
+      problems.push(`\`${key}\` is not a known answer${guess ? ` (did you mean \`${guess}\`?)` : ''}`);
+      continue;
+    }
+    const checked = checkValue(question, raw, mapping as Partial<Answers>);
+    if ('problem' in checked) problems.push(checked.problem);
+    else answers[key] = checked.value;
+  }
+  if (problems.length > 0) {
+    const count = problems.length === 1 ? 'a problem' : `${problems.length} problems`;
+    throw new UsageError(
+      `${sourceLabel} has ${count}: ${joinProblems(problems)}. ${fix} \`checkpoint-tests --help\` lists every answer and the README's answers table says what each one allows.`,
+    );
+  }
+  return answers as Partial<Answers>;
+}
+
+/** Reads an answers file (JSON or YAML) and checks every key and value in it. */
+export function loadAnswersFile(file: string, cwd: string): Partial<Answers> {
+  const resolved = path.resolve(cwd, file);
+  if (!existsSync(resolved)) {
+    throw new UsageError(
+      `The answers file ${file} does not exist (looked at ${resolved}). Pass the path of a JSON or YAML file with --answers, or leave the option out to be asked.`,
+    );
+  }
+  let parsed: unknown;
+  try {
+    const text = readFileSync(resolved, 'utf8');
+    parsed = /\.json$/i.test(resolved) ? JSON.parse(text) : YAML.parse(text);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new UsageError(
+      `The answers file ${file} cannot be read as ${/\.json$/i.test(resolved) ? 'JSON' : 'YAML'}: ${reason}. Fix its syntax and run again.`,
+    );
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new UsageError(
+      `The answers file ${file} must hold a mapping of answer names to values, such as {"module": "my_pkg.checkpoints"}, but it holds a ${describeType(parsed)}.`,
+    );
+  }
+  return checkAnswerMapping(
+    parsed as Record<string, unknown>,
+    `The answers file ${file}`,
+    'Fix them in the file and run again; nothing was written.',
+  );
+}
+
+/** Answers given as CLI options, by answer name; only options the user typed. */
+export function answersFromOptions(options: Record<string, unknown>): Partial<Answers> {
+  const given: Record<string, unknown> = {};
+  for (const question of QUESTIONS) {
+    const value = options[question.name] ?? options[optionName(question.name)];
+    if (value !== undefined) given[question.name] = value;
+  }
+  return checkAnswerMapping(given, 'The command line', 'Fix the options and run again; nothing was written.');
+}
+
+export interface AnswerSources {
+  options: Partial<Answers>;
+  file: Partial<Answers>;
+  stored: Partial<Answers>;
+}
+
+export interface ResolveSettings {
+  /** The questions this run is about (a sub-generator asks only its own). */
+  inScope: (question: Question) => boolean;
+  /** Take defaults for everything not answered otherwise. */
+  yes: boolean;
+  /** Ask again even what is answered (Yeoman's --ask-answered). */
+  askAnswered: boolean;
+  /** Prompts one question; absent when there is no terminal to ask on. */
+  ask?: (question: Question, suggested: unknown, answers: Partial<Answers>) => Promise<unknown>;
+}
+
+/**
+ * Walks the questions in order, taking each answer from the first source that
+ * has it (options, answers file, .yo-rc.json), then the prompt, then the
+ * default under --yes. Throws a UsageError naming every answer still missing
+ * when there is no terminal to ask on.
+ */
+export async function resolveAnswers(sources: AnswerSources, settings: ResolveSettings): Promise<Answers> {
+  const answers: Record<string, unknown> = {};
+  const missing: Question[] = [];
+  for (const question of QUESTIONS) {
+    if (!settings.inScope(question) || !isAsked(question, answers)) continue;
+    const given = sources.options[question.name] ?? sources.file[question.name] ?? sources.stored[question.name];
+    if (given !== undefined && !(settings.askAnswered && settings.ask)) {
+      answers[question.name] = given;
+      continue;
+    }
+    const suggested = given ?? question.default(answers);
+    if (settings.ask) {
+      answers[question.name] = await settings.ask(question, suggested, answers);
+    } else if (settings.yes && suggested !== undefined) {
+      answers[question.name] = suggested;
+    } else {
+      missing.push(question);
+    }
+  }
+  if (missing.length > 0) throw missingAnswersError(missing, settings.yes);
+  // Cross-answer rules (such as a constructor that must use checkpoint_dir) once more on the merged whole.
+  checkAnswerMapping(answers, 'The merged answers', 'Fix them and run again; nothing was written.');
+  return answers as unknown as Answers;
+}
+
+function missingAnswersError(missing: readonly Question[], yes: boolean): UsageError {
+  const listed = missing.map((question) => `\`${question.name}\` (--${optionName(question.name)}: ${question.help})`);
+  const noDefault = missing.filter((question) => question.default({}) === undefined).map((question) => `\`${question.name}\``);
+  return new UsageError(
+    `checkpoint-tests cannot ask its questions here: there is no terminal to prompt on. Missing answers: ${joinProblems(listed)}. Give them in an answers file (--answers answers.json, or YAML) or as options${
+      yes ? '' : ', or add --yes to take the defaults for the rest'
+    }${noDefault.length > 0 ? `; ${noDefault.join(', ')} has no default and must always be given` : ''}. Nothing was written.`,
+  );
+}

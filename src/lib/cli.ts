@@ -1,0 +1,75 @@
+/**
+ * `checkpoint-tests [family] [options]`: runs a generator of this package
+ * through yeoman-environment, so no global `yo` is needed. Errors the user
+ * can fix print as one paragraph with no stack trace.
+ */
+import { existsSync } from 'node:fs';
+import { prepareCommand } from 'yeoman-environment';
+import { UsageError } from './errors.js';
+import { generatorPath } from './paths.js';
+import { CATEGORIES } from './questions.js';
+
+const GENERATORS = ['app', ...CATEGORIES] as const;
+
+function wrap(text: string, width = Math.min(process.stderr.columns || 88, 100)): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    if (line && line.length + word.length + 1 > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  if (line) lines.push(line);
+  return lines.join('\n');
+}
+
+function isCancel(error: unknown): boolean {
+  const name = (error as { name?: string } | undefined)?.name;
+  return name === 'ExitPromptError' || name === 'AbortPromptError';
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [first, ...rest] = argv;
+  const named = first !== undefined && (GENERATORS as readonly string[]).includes(first);
+  const name = named ? first! : 'app';
+  const args = named ? rest : argv;
+  const resolved = generatorPath(name);
+  if (!existsSync(resolved)) {
+    throw new UsageError(
+      `checkpoint-tests is not built (${resolved} is missing). Run \`npm run build\` (or \`npm ci\`, which builds) in the checkpoint-tests folder.`,
+    );
+  }
+  const command = await prepareCommand({ resolved, namespace: `checkpoint-tests:${name}` });
+  command.name(named ? `checkpoint-tests ${name}` : 'checkpoint-tests');
+  command.addHelpText(
+    'after',
+    `\nFamilies, each a sub-generator: ${CATEGORIES.join(', ')} (checkpoint-tests <family> [options]).\nEvery question is also an option and an answers-file key; see the README's answers table.`,
+  );
+  await command.parseAsync(args, { from: 'user' });
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      process.stderr.write(`\n${wrap(`checkpoint-tests: ${error.message}`)}\n`);
+      process.exitCode = error.exitCode;
+    } else if (isCancel(error)) {
+      process.stderr.write('\ncheckpoint-tests: cancelled; nothing was written.\n');
+      process.exitCode = 130;
+    } else {
+      const message = error instanceof Error ? error.message : String(error);
+      process.stderr.write(
+        `\n${wrap(`checkpoint-tests failed unexpectedly: ${message}. This is a bug in checkpoint-tests; run again with DEBUG=checkpoint-tests to see where, and report it.`)}\n`,
+      );
+      if (process.env.DEBUG?.includes('checkpoint-tests') && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+      process.exitCode = 1;
+    }
+  },
+);

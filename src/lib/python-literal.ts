@@ -1,0 +1,39 @@
+/**
+ * Python source literals for values that come from answers. Templates print
+ * every user-supplied string through `pyString`, never raw, so a quote, a
+ * backslash or a non-ASCII letter cannot break the generated code.
+ */
+
+const ESCAPES: Record<string, string> = {
+  '\\': '\\\\',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+};
+
+/**
+ * A Python `str` literal equal to `value`, quoted as black would quote it:
+ * double quotes, unless that needs more escaped quotes than single quotes.
+ */
+export function pyString(value: string): string {
+  const doubles = [...value].filter((char) => char === '"').length;
+  const singles = [...value].filter((char) => char === "'").length;
+  const quote = doubles > singles ? "'" : '"';
+  let out = quote;
+  for (const char of value) {
+    const code = char.codePointAt(0)!;
+    if (char === quote) out += `\\${char}`;
+    else if (char === '"' || char === "'") out += char;
+    else if (ESCAPES[char]) out += ESCAPES[char];
+    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, '0')}`;
+    else if (code >= 0xd800 && code <= 0xdfff) out += `\\u${code.toString(16).padStart(4, '0')}`;
+    else if (code === 0x2028 || code === 0x2029 || code === 0x85) out += `\\u${code.toString(16).padStart(4, '0')}`;
+    else out += char;
+  }
+  return `${out}${quote}`;
+}
+
+/** A Python list of strings, one item a line with a trailing comma (black keeps it so). */
+export function pyStringList(values: readonly string[], indent = ''): string {
+  return `[\n${values.map((value) => `${indent}    ${pyString(value)},\n`).join('')}${indent}]`;
+}

@@ -1,0 +1,197 @@
+/**
+ * The Python side of the generator: finding an interpreter that has pytest,
+ * importing the user's module to offer its classes and methods, and running
+ * pytest on what was generated.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, realpathSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const INTROSPECT_SCRIPT = fileURLToPath(new URL('../python/introspect.py', import.meta.url));
+
+export interface PythonInfo {
+  executable: string;
+  version: string;
+  hasBlack: boolean;
+}
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function run(
+  command: string,
+  args: readonly string[],
+  options: { cwd?: string; input?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
+): Promise<RunResult> {
+  return new Promise((resolve) => {
+    const child = execFile(
+      command,
+      args,
+      { cwd: options.cwd, timeout: options.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024, env: options.env },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 127) : 0;
+        resolve({ code, stdout: String(stdout), stderr: String(stderr) });
+      },
+    );
+    if (options.input !== undefined) child.stdin?.end(options.input);
+  });
+}
+
+const PROBE = [
+  'import importlib.util as u, json, sys',
+  'print(json.dumps({"version": sys.version.split()[0],',
+  ' "pytest": u.find_spec("pytest") is not None, "black": u.find_spec("black") is not None}))',
+].join('\n');
+
+/** Interpreters worth trying, best first: the one asked for, a project venv, then PATH. */
+function candidates(projectRoot: string, explicit: string | undefined): string[] {
+  if (explicit) return [explicit];
+  const found: string[] = [];
+  for (const venv of ['.venv', 'venv', 'env']) {
+    found.push(path.join(projectRoot, venv, 'bin', 'python'), path.join(projectRoot, venv, 'Scripts', 'python.exe'));
+  }
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
+    for (const name of ['python3', 'python']) found.push(path.join(dir, name));
+  }
+  const seen = new Set<string>();
+  return found.filter((candidate) => {
+    if (!existsSync(candidate)) return false;
+    let real: string;
+    try {
+      real = realpathSync(candidate);
+    } catch {
+      return false;
+    }
+    // pyenv shims resolve to one script for every version; keep them apart by name.
+    const key = candidate.includes(`${path.sep}shims${path.sep}`) ? candidate : real;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+const pythonCache = new Map<string, Promise<PythonInfo | undefined>>();
+
+/**
+ * The first Python that can import pytest: `--python` (or CHECKPOINT_TESTS_PYTHON)
+ * when given, else a project virtualenv, else every python3/python on PATH in turn.
+ */
+export function findPython(projectRoot: string, explicit?: string): Promise<PythonInfo | undefined> {
+  const key = `${projectRoot}\0${explicit ?? ''}`;
+  let found = pythonCache.get(key);
+  if (!found) {
+    found = (async () => {
+      for (const executable of candidates(projectRoot, explicit)) {
+        const probe = await run(executable, ['-c', PROBE], { timeoutMs: 20_000 });
+        if (probe.code !== 0) continue;
+        try {
+          const info = JSON.parse(probe.stdout) as { version: string; pytest: boolean; black: boolean };
+          if (info.pytest) return { executable, version: info.version, hasBlack: info.black };
+        } catch {
+          continue;
+        }
+      }
+      return undefined;
+    })();
+    pythonCache.set(key, found);
+  }
+  return found;
+}
+
+export interface ModuleClass {
+  name: string;
+  methods: string[];
+  attributes: string[];
+}
+
+export interface Introspection {
+  module_error: string | null;
+  classes: ModuleClass[];
+  functions: string[];
+  imports: string[];
+  exceptions: Record<string, string | null>;
+  expression_error: string | null;
+}
+
+export interface IntrospectRequest {
+  paths: string[];
+  module?: string;
+  exceptions?: string[];
+  expression?: string;
+}
+
+/** Imports the user's module in `python` and reports what it holds. */
+export async function introspect(python: PythonInfo, request: IntrospectRequest, cwd: string): Promise<Introspection> {
+  const result = await run(python.executable, [INTROSPECT_SCRIPT], {
+    cwd,
+    input: JSON.stringify(request),
+    timeoutMs: 60_000,
+  });
+  try {
+    return JSON.parse(result.stdout) as Introspection;
+  } catch {
+    const reason = (result.stderr.trim().split('\n').at(-1) ?? '').trim() || `exit code ${result.code}`;
+    return {
+      module_error: `the import check itself failed: ${reason}`,
+      classes: [],
+      functions: [],
+      imports: [],
+      exceptions: {},
+      expression_error: null,
+    };
+  }
+}
+
+export interface SuiteCheck {
+  ok: boolean;
+  /** Tests collected, when collection worked. */
+  collected?: number;
+  /** The first lines that say what went wrong, in pytest's words. */
+  problem?: string;
+}
+
+function summarizeFailure(output: string): string {
+  const lines = output.split('\n').map((line) => line.trimEnd());
+  const telling = lines.filter((line) =>
+    /^E\s|fixture '.*' not found|Error|error:|^ERROR /.test(line.trim()),
+  );
+  const picked = (telling.length > 0 ? telling : lines.filter(Boolean).slice(-5)).slice(0, 6);
+  return picked.map((line) => line.replace(/^E\s+/, '').trim()).join(' / ');
+}
+
+/**
+ * `pytest --collect-only` counts the tests; `pytest --setup-only` then sets
+ * up every fixture without running a test body, which catches a fixture that
+ * does not exist (collection alone does not).
+ */
+export async function checkSuite(python: PythonInfo, suiteDir: string, cwd: string): Promise<SuiteCheck> {
+  const common = ['-m', 'pytest', '-p', 'no:cacheprovider', '-q', suiteDir];
+  const collect = await run(python.executable, [...common, '--collect-only'], { cwd, timeoutMs: 120_000 });
+  const count = /(\d+) tests? collected/.exec(collect.stdout);
+  if (collect.code !== 0 || !count) {
+    return { ok: false, problem: summarizeFailure(`${collect.stdout}\n${collect.stderr}`) };
+  }
+  const setup = await run(python.executable, [...common, '--setup-only'], { cwd, timeoutMs: 120_000 });
+  if (setup.code !== 0) {
+    return { ok: false, collected: Number(count[1]), problem: summarizeFailure(`${setup.stdout}\n${setup.stderr}`) };
+  }
+  return { ok: true, collected: Number(count[1]) };
+}
+
+/** Formats Python source with the user's black and their configuration, if black is there. */
+export async function formatWithBlack(
+  python: PythonInfo,
+  source: string,
+  filePath: string,
+  projectRoot: string,
+): Promise<string> {
+  const result = await run(python.executable, ['-m', 'black', '-q', '--stdin-filename', filePath, '-'], {
+    input: source,
+    cwd: projectRoot,
+  });
+  return result.code === 0 && result.stdout ? result.stdout : source;
+}

@@ -1,0 +1,385 @@
+/**
+ * The run loop every checkpoint-tests generator shares: options derived from
+ * the question declarations, answers resolved from every source and checked
+ * in one place, the user's module checked by importing it, files rendered
+ * and formatted before Yeoman's conflicter sees them, and pytest run on the
+ * result.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { TerminalAdapter } from '@yeoman/adapter';
+import Generator, { type BaseOptions } from 'yeoman-generator';
+import { answersFromOptions, checkAnswerMapping, checkValue, loadAnswersFile, resolveAnswers } from './answers.js';
+import { decideCases } from './cases.js';
+import { prettierTransform } from './format.js';
+import { UsageError, joinProblems } from './errors.js';
+import { type Introspection, type PythonInfo, checkSuite, findPython, formatWithBlack, introspect } from './python.js';
+import {
+  type Answers,
+  type Category,
+  NONE,
+  OPS,
+  type Question,
+  QUESTIONS,
+  optionName,
+} from './questions.js';
+import { renderFile } from './render.js';
+import { coverageTable } from './report.js';
+import { buildSuiteView } from './view-model.js';
+
+export const PACKAGE_VERSION: string = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
+/** The file a user owns: written once, never overwritten without --force. */
+export const ADAPTER_FILE = 'checkpoint_adapter.py';
+
+/** Options every generator takes besides one per question. */
+const RUN_OPTIONS = {
+  answers: { type: String, description: 'JSON or YAML file answering the questions (for CI: no prompts)' },
+  yes: { type: Boolean, alias: 'y', description: 'take the default for every question not answered otherwise' },
+  python: {
+    type: String,
+    description: 'Python with pytest to import your module and check the suite (default: the first found)',
+  },
+  'skip-checks': {
+    type: Boolean,
+    description: 'do not import your module or run pytest on the new suite (nothing is verified)',
+  },
+} as const;
+
+export interface SuiteOptions {
+  /** Set by the app generator when it composes a family: answers are already resolved. */
+  resolvedAnswers?: Answers;
+}
+
+type RunOptions = BaseOptions &
+  SuiteOptions & {
+    answers?: string;
+    yes?: boolean;
+    python?: string;
+    skipChecks?: boolean;
+    force?: boolean;
+    dryRun?: boolean;
+    askAnswered?: boolean;
+  };
+
+export abstract class SuiteGenerator extends Generator<Record<string, unknown>, RunOptions> {
+  /** The families this generator writes; the app generator writes whichever were chosen. */
+  protected abstract readonly ownFamilies: readonly Category[] | 'chosen';
+
+  protected answers!: Answers;
+  protected python: PythonInfo | undefined;
+  private introspection: Introspection | undefined;
+  private composed = false;
+
+  constructor(args: string[], options: RunOptions) {
+    super(args, options);
+    for (const question of QUESTIONS) {
+      this.option(optionName(question.name), { type: String, description: question.help });
+    }
+    for (const [name, spec] of Object.entries(RUN_OPTIONS)) this.option(name, spec);
+  }
+
+  /** Answers resolved by the app generator, when this generator was composed by it. */
+  private get handedAnswers(): Answers | undefined {
+    return this.options.resolvedAnswers;
+  }
+
+  /** Whether there is a person at a terminal (or a test adapter) to answer prompts. */
+  private canPrompt(): boolean {
+    const adapter = this.env.adapter as unknown as { actualAdapter?: unknown };
+    const actual = adapter.actualAdapter ?? adapter;
+    const isTerminal = actual instanceof TerminalAdapter || actual?.constructor?.name === 'TerminalAdapter';
+    return isTerminal ? Boolean(process.stdin.isTTY && process.stdout.isTTY) : true;
+  }
+
+  private inScope(question: Question): boolean {
+    if (question.group === 'target' || question.group === 'binding') return true;
+    if (this.ownFamilies === 'chosen') return true;
+    if (question.group === 'suite') return question.name === 'outputDir';
+    return (this.ownFamilies as readonly string[]).includes(question.group);
+  }
+
+  private get projectRoot(): string {
+    return this.destinationRoot();
+  }
+
+  private importRoots(answers: Partial<Answers>): string[] {
+    return [path.resolve(this.projectRoot, answers.pythonRoot ?? '.')];
+  }
+
+  // -- answers ---------------------------------------------------------------
+
+  protected async resolve(): Promise<void> {
+    const handed = this.handedAnswers;
+    if (handed) {
+      this.answers = handed;
+      this.composed = true;
+      return;
+    }
+    const options = answersFromOptions(this.options as unknown as Record<string, unknown>);
+    const file = this.options.answers ? loadAnswersFile(this.options.answers, process.cwd()) : {};
+    const stored = checkAnswerMapping(
+      this.config.getAll() as Record<string, unknown>,
+      `The stored answers in ${this.config.path}`,
+      'Fix or remove them there (or pass --ask-answered to answer again); nothing was written.',
+    );
+    if (!this.options.skipChecks) {
+      this.python = await findPython(this.projectRoot, this.pythonOption());
+    }
+    const interactive = this.canPrompt();
+    const answers = await resolveAnswers(
+      { options, file, stored },
+      {
+        inScope: (question) => this.inScope(question),
+        yes: Boolean(this.options.yes),
+        askAnswered: Boolean(this.options.askAnswered),
+        ask: interactive ? (question, suggested, sofar) => this.ask(question, suggested, sofar) : undefined,
+      },
+    );
+    if (this.ownFamilies !== 'chosen') {
+      const chosen = new Set<Category>([...(stored.categories ?? []), ...this.ownFamilies]);
+      answers.categories = [...chosen];
+    }
+    await this.checkAgainstPython(answers);
+    this.answers = answers;
+    this.config.set({ ...answers, generatorVersion: PACKAGE_VERSION });
+  }
+
+  private pythonOption(): string | undefined {
+    return this.options.python ?? process.env.CHECKPOINT_TESTS_PYTHON;
+  }
+
+  /** One prompt, built from the question's declaration and, when possible, from the user's module. */
+  private async ask(question: Question, suggested: unknown, sofar: Partial<Answers>): Promise<unknown> {
+    const choices = this.dynamicChoices(question, sofar);
+    const validate = async (value: unknown): Promise<string | true> => {
+      const checked = checkValue(question, value, sofar);
+      if ('problem' in checked) return checked.problem.replace(/`/g, '');
+      if (question.name === 'module' && this.python) {
+        const found = await this.introspectModule({ ...sofar, module: String(value) });
+        if (found.module_error) return `${String(value)} does not import: ${found.module_error}`;
+      }
+      return true;
+    };
+    const message = `${question.message}`;
+    let prompt: Record<string, unknown>;
+    if (question.kind === 'enum') {
+      prompt = {
+        type: 'select',
+        choices: question.choices.map((choice) => ({ name: `${choice.value}: ${choice.help}`, value: choice.value })),
+      };
+    } else if (question.kind === 'list') {
+      const defaults = new Set((suggested as string[] | undefined) ?? []);
+      prompt = {
+        type: 'checkbox',
+        choices: question.choices.map((choice) => ({
+          name: `${choice.value}: ${choice.help}`,
+          value: choice.value,
+          checked: defaults.has(choice.value),
+        })),
+      };
+    } else if (choices) {
+      prompt = { type: 'select', choices };
+    } else {
+      prompt = { type: 'input' };
+    }
+    const answered = await this.prompt([
+      { ...prompt, name: question.name, message, default: suggested, validate } as never,
+    ]);
+    const value = (answered as Record<string, unknown>)[question.name];
+    if (question.name === 'module' && this.python && !this.introspection) {
+      await this.introspectModule({ ...sofar, module: String(value) });
+    }
+    return value;
+  }
+
+  private async introspectModule(answers: Partial<Answers>): Promise<Introspection> {
+    this.introspection = await introspect(
+      this.python!,
+      { paths: this.importRoots(answers), module: answers.module },
+      this.projectRoot,
+    );
+    return this.introspection;
+  }
+
+  /** Classes, methods or attributes of the user's module, offered instead of free text. */
+  private dynamicChoices(question: Question, sofar: Partial<Answers>): { name: string; value: string }[] | undefined {
+    const found = this.introspection;
+    if (!found || found.module_error || !question.dynamicChoices) return undefined;
+    const cls = found.classes.find((candidate) => candidate.name === sofar.className);
+    const named = (names: string[]) => names.map((name) => ({ name, value: name }));
+    switch (question.dynamicChoices) {
+      case 'classes':
+        return found.classes.length === 0
+          ? undefined
+          : [...named(found.classes.map((c) => c.name)), { name: '(module-level functions)', value: '' }];
+      case 'methods':
+        return [...named(cls ? cls.methods : found.functions), { name: `${NONE}: my code has no such op`, value: NONE }];
+      case 'attributes':
+        return cls && cls.attributes.length > 0
+          ? [...named(cls.attributes), { name: `${NONE}: nothing records it`, value: NONE }]
+          : undefined;
+    }
+  }
+
+  /**
+   * Imports the user's module with the Python that has pytest and checks
+   * that the class, the methods and the exceptions named in the answers exist.
+   */
+  private async checkAgainstPython(answers: Answers): Promise<void> {
+    if (this.options.skipChecks) return;
+    if (!this.python) {
+      this.log.info(
+        `No Python with pytest was found${this.pythonOption() ? ` at ${this.pythonOption()}` : ' on PATH or in a project virtualenv'}, so ${answers.module} was not imported and the new suite will not be collected. Pass --python PATH to name the interpreter your tests run with.`,
+      );
+      return;
+    }
+    const exceptions = [
+      answers.missingPath === 'raise' ? answers.missingPathError : undefined,
+      answers.duplicateStep === 'raise' ? answers.duplicateStepError : undefined,
+    ].filter((name): name is string => Boolean(name));
+    const found = await introspect(
+      this.python,
+      {
+        paths: this.importRoots(answers),
+        module: answers.module,
+        exceptions,
+        expression: answers.className ? answers.constructorExpression : undefined,
+      },
+      this.projectRoot,
+    );
+    const problems: string[] = [];
+    if (found.module_error) {
+      throw new UsageError(
+        `The module \`${answers.module}\` (answer \`module\`) does not import with ${this.python.executable} and ${this.importRoots(answers)[0]} on sys.path: ${found.module_error}. Check the module path and \`pythonRoot\` (the folder that must be on sys.path), or pass --python with the interpreter your tests run with; nothing was written.`,
+      );
+    }
+    const cls = found.classes.find((candidate) => candidate.name === answers.className);
+    if (answers.className && !cls) {
+      const known = found.classes.map((candidate) => candidate.name);
+      problems.push(
+        `\`className\` is "${answers.className}", but ${answers.module} defines ${known.length > 0 ? `only ${known.join(', ')}` : 'no class'} (leave it empty to bind module-level functions)`,
+      );
+    }
+    const callables = cls ? cls.methods : found.functions;
+    if (!answers.className || cls) {
+      for (const op of OPS) {
+        const method = answers[`${op}Op`];
+        if (method && method !== NONE && !callables.includes(method)) {
+          problems.push(
+            `\`${op}Op\` is "${method}", but ${answers.className || answers.module} has no such ${answers.className ? 'method' : 'function'} (it has ${callables.join(', ') || 'none'}; answer "${NONE}" if your code lacks the op)`,
+          );
+        }
+      }
+    }
+    for (const [name, why] of Object.entries(found.exceptions)) {
+      if (why) {
+        const key = name === answers.missingPathError ? 'missingPathError' : 'duplicateStepError';
+        problems.push(`\`${key}\` is "${name}", but it does not import as an exception: ${why}`);
+      }
+    }
+    if (found.expression_error) {
+      problems.push(
+        `\`constructorExpression\` is "${answers.constructorExpression}", which is not a Python expression: ${found.expression_error}`,
+      );
+    }
+    if (problems.length > 0) {
+      throw new UsageError(
+        `The answers do not match ${answers.module}: ${joinProblems(problems)}. Fix the answers (in the answers file, the options or .yo-rc.json) and run again; nothing was written.`,
+      );
+    }
+  }
+
+  // -- writing -----------------------------------------------------------------
+
+  /** The files of one family, or the shared ones, as paths relative to the suite folder. */
+  protected abstract filesToWrite(): { template: string; file: string }[];
+
+  protected commonFiles(): { template: string; file: string }[] {
+    return this.composed
+      ? []
+      : [
+          { template: 'common/conftest.py.ejs', file: 'conftest.py' },
+          { template: 'common/checkpoint_adapter.py.ejs', file: ADAPTER_FILE },
+        ];
+  }
+
+  protected async writeSuite(): Promise<void> {
+    if (!this.composed) this.queueTransformStream({}, prettierTransform());
+    const view = buildSuiteView(this.answers, PACKAGE_VERSION);
+    const templatesRoot = this.templatePath('.');
+    const outputs: { target: string; content: string; userOwned: boolean }[] = [];
+    for (const { template, file } of [...this.commonFiles(), ...this.filesToWrite()]) {
+      const target = this.destinationPath(this.answers.outputDir, file);
+      outputs.push({
+        target,
+        content: renderFile(path.join(templatesRoot, template), view),
+        userOwned: file === ADAPTER_FILE,
+      });
+    }
+    if (this.python?.hasBlack) {
+      await Promise.all(
+        outputs.map(async (output) => {
+          output.content = await formatWithBlack(this.python!, output.content, output.target, this.projectRoot);
+        }),
+      );
+    }
+    const force = Boolean(this.options.force);
+    const kept: string[] = [];
+    const edited: string[] = [];
+    for (const output of outputs) {
+      const onDisk = this.fs.exists(output.target) ? this.fs.read(output.target) : undefined;
+      if (output.userOwned && onDisk !== undefined && !force) {
+        if (onDisk !== output.content) kept.push(this.relative(output.target));
+        continue;
+      }
+      if (onDisk !== undefined && onDisk !== output.content && !force && !this.canPromptForConflicts()) {
+        edited.push(this.relative(output.target));
+      }
+    }
+    if (edited.length > 0) {
+      throw new UsageError(
+        `The suite folder ${this.answers.outputDir} holds ${edited.length === 1 ? 'a file that differs' : 'files that differ'} from what checkpoint-tests would write now (edited by hand, or written by another version): ${edited.join(', ')}. Nothing was written. Run in a terminal to review each difference, pass --force to overwrite, or choose another \`outputDir\`.`,
+      );
+    }
+    for (const output of outputs) {
+      if (output.userOwned && this.fs.exists(output.target) && !force) continue;
+      this.fs.write(output.target, output.content);
+    }
+    for (const file of kept) {
+      this.log.info(
+        `Kept your ${file}: it is yours and differs from what the answers would write now; pass --force to rewrite it.`,
+      );
+    }
+  }
+
+  /** The conflicter asks about changed files only when someone can answer. */
+  private canPromptForConflicts(): boolean {
+    return this.canPrompt() || Boolean(this.options.dryRun);
+  }
+
+  private relative(target: string): string {
+    return path.relative(this.destinationRoot(), target) || target;
+  }
+
+  // -- after writing ---------------------------------------------------------
+
+  protected async report(): Promise<void> {
+    if (this.composed) return;
+    this.log(coverageTable(decideCases(this.answers)));
+    if (!this.python || this.options.skipChecks || this.options.dryRun) return;
+    const suite = this.destinationPath(this.answers.outputDir);
+    const check = await checkSuite(this.python, suite, this.projectRoot);
+    if (check.ok) {
+      this.log.ok(
+        `pytest collected ${check.collected} tests in ${this.answers.outputDir} and set up every fixture. Run them with: python -m pytest ${this.answers.outputDir}`,
+      );
+    } else {
+      this.log.error(
+        `pytest could not ${check.collected === undefined ? 'collect' : 'set up'} the new suite in ${this.answers.outputDir}: ${check.problem}. Fix the adapter (${path.posix.join(this.answers.outputDir, ADAPTER_FILE)}) or your answers, then run python -m pytest ${this.answers.outputDir}.`,
+      );
+    }
+  }
+}
