@@ -3,12 +3,13 @@
 Reads one JSON request on stdin and prints one JSON answer on stdout:
 
 request:  {"paths": [...], "module": "pkg.mod", "exceptions": ["pkg.Err"],
-           "expression": "Manager(checkpoint_dir)"}
+           "expression": "Manager(checkpoint_dir)", "needs": ["torch"]}
 answer:   {"module_error": null | "one line",
            "classes": [{"name", "methods", "attributes"}],
            "functions": [...], "imports": [...],
            "exceptions": {"pkg.Err": null | "why not"},
-           "expression_error": null | "one line"}
+           "expression_error": null | "one line",
+           "missing_needs": {"torch": "why it does not import"}}
 
 It imports the module (so its import-time code runs, as pytest would run it)
 and never calls anything in it.
@@ -118,7 +119,13 @@ def main():
         "imports": [],
         "exceptions": {},
         "expression_error": None,
+        "missing_needs": {},
     }
+    for name in request.get("needs", []):
+        try:
+            importlib.import_module(name)
+        except Exception as error:  # noqa: BLE001 - any import failure is the answer
+            answer["missing_needs"][name] = last_line(error)
     if request.get("module"):
         try:
             module = importlib.import_module(request["module"])

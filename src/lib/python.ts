@@ -74,29 +74,29 @@ function candidates(projectRoot: string, explicit: string | undefined): string[]
   });
 }
 
-const pythonCache = new Map<string, Promise<PythonInfo | undefined>>();
+const pythonCache = new Map<string, Promise<PythonInfo[]>>();
 
 /**
- * The first Python that can import pytest: `--python` (or CHECKPOINT_TESTS_PYTHON)
- * when given, else a project virtualenv, else every python3/python on PATH in turn.
+ * Every Python that can import pytest, best first: `--python` (or
+ * CHECKPOINT_TESTS_PYTHON) when given, else project virtualenvs, else each
+ * python3/python on PATH in turn. Candidates are probed in parallel.
  */
-export function findPython(projectRoot: string, explicit?: string): Promise<PythonInfo | undefined> {
+export function findPythons(projectRoot: string, explicit?: string): Promise<PythonInfo[]> {
   const key = `${projectRoot}\0${explicit ?? ''}`;
   let found = pythonCache.get(key);
   if (!found) {
-    found = (async () => {
-      for (const executable of candidates(projectRoot, explicit)) {
+    found = Promise.all(
+      candidates(projectRoot, explicit).map(async (executable): Promise<PythonInfo | undefined> => {
         const probe = await run(executable, ['-c', PROBE], { timeoutMs: 20_000 });
-        if (probe.code !== 0) continue;
+        if (probe.code !== 0) return undefined;
         try {
           const info = JSON.parse(probe.stdout) as { version: string; pytest: boolean; black: boolean };
-          if (info.pytest) return { executable, version: info.version, hasBlack: info.black };
+          return info.pytest ? { executable, version: info.version, hasBlack: info.black } : undefined;
         } catch {
-          continue;
+          return undefined;
         }
-      }
-      return undefined;
-    })();
+      }),
+    ).then((all) => all.filter((info): info is PythonInfo => info !== undefined));
     pythonCache.set(key, found);
   }
   return found;
@@ -115,6 +115,8 @@ export interface Introspection {
   imports: string[];
   exceptions: Record<string, string | null>;
   expression_error: string | null;
+  /** Modules the suite needs (torch for the torch format) that do not import, with why. */
+  missing_needs: Record<string, string>;
 }
 
 export interface IntrospectRequest {
@@ -122,6 +124,7 @@ export interface IntrospectRequest {
   module?: string;
   exceptions?: string[];
   expression?: string;
+  needs?: string[];
 }
 
 /** Imports the user's module in `python` and reports what it holds. */
@@ -142,6 +145,7 @@ export async function introspect(python: PythonInfo, request: IntrospectRequest,
       imports: [],
       exceptions: {},
       expression_error: null,
+      missing_needs: {},
     };
   }
 }

@@ -13,7 +13,7 @@ import { answersFromOptions, checkAnswerMapping, checkValue, loadAnswersFile, re
 import { decideCases } from './cases.js';
 import { prettierTransform } from './format.js';
 import { UsageError, joinProblems } from './errors.js';
-import { type Introspection, type PythonInfo, checkSuite, findPython, formatWithBlack, introspect } from './python.js';
+import { type Introspection, type IntrospectRequest, type PythonInfo, checkSuite, findPythons, formatWithBlack, introspect } from './python.js';
 import {
   type Answers,
   type Category,
@@ -51,6 +51,8 @@ const RUN_OPTIONS = {
 export interface SuiteOptions {
   /** Set by the app generator when it composes a family: answers are already resolved. */
   resolvedAnswers?: Answers;
+  /** The Python the app generator found to import the module, for formatting and checks. */
+  resolvedPython?: PythonInfo;
 }
 
 type RunOptions = BaseOptions &
@@ -69,7 +71,9 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
   protected abstract readonly ownFamilies: readonly Category[] | 'chosen';
 
   protected answers!: Answers;
+  /** The Python that imports the user's module; undefined when none was found. */
   protected python: PythonInfo | undefined;
+  private pythons: PythonInfo[] = [];
   private introspection: Introspection | undefined;
   private composed = false;
 
@@ -79,6 +83,11 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
       this.option(optionName(question.name), { type: String, description: question.help });
     }
     for (const [name, spec] of Object.entries(RUN_OPTIONS)) this.option(name, spec);
+  }
+
+  /** What a family generator composed by the app generator is handed. */
+  protected handOver(): SuiteOptions {
+    return { resolvedAnswers: this.answers, resolvedPython: this.python };
   }
 
   /** Answers resolved by the app generator, when this generator was composed by it. */
@@ -115,6 +124,7 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
     const handed = this.handedAnswers;
     if (handed) {
       this.answers = handed;
+      this.python = this.options.resolvedPython;
       this.composed = true;
       return;
     }
@@ -126,7 +136,8 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
       'Fix or remove them there (or pass --ask-answered to answer again); nothing was written.',
     );
     if (!this.options.skipChecks) {
-      this.python = await findPython(this.projectRoot, this.pythonOption());
+      this.pythons = await findPythons(this.projectRoot, this.pythonOption());
+      this.python = this.pythons[0];
     }
     const interactive = this.canPrompt();
     const answers = await resolveAnswers(
@@ -195,13 +206,33 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
     return value;
   }
 
-  private async introspectModule(answers: Partial<Answers>): Promise<Introspection> {
-    this.introspection = await introspect(
-      this.python!,
-      { paths: this.importRoots(answers), module: answers.module },
-      this.projectRoot,
-    );
-    return this.introspection;
+  /**
+   * Imports the user's module with each Python that has pytest until one
+   * succeeds (a project may have pytest in several, and the module's own
+   * dependencies, such as torch, in only one); that one checks the suite later.
+   */
+  private async introspectModule(answers: Partial<Answers>, extra: Partial<IntrospectRequest> = {}): Promise<Introspection> {
+    let first: Introspection | undefined;
+    for (const python of this.pythons) {
+      const found = await introspect(
+        python,
+        {
+          paths: this.importRoots(answers),
+          module: answers.module,
+          needs: answers.format === 'torch' ? ['torch'] : [],
+          ...extra,
+        },
+        this.projectRoot,
+      );
+      first ??= found;
+      if (!found.module_error && Object.keys(found.missing_needs).length === 0) {
+        this.python = python;
+        this.introspection = found;
+        return found;
+      }
+    }
+    this.introspection = first;
+    return first!;
   }
 
   /** Classes, methods or attributes of the user's module, offered instead of free text. */
@@ -240,20 +271,19 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
       answers.missingPath === 'raise' ? answers.missingPathError : undefined,
       answers.duplicateStep === 'raise' ? answers.duplicateStepError : undefined,
     ].filter((name): name is string => Boolean(name));
-    const found = await introspect(
-      this.python,
-      {
-        paths: this.importRoots(answers),
-        module: answers.module,
-        exceptions,
-        expression: answers.className ? answers.constructorExpression : undefined,
-      },
-      this.projectRoot,
-    );
+    const found = await this.introspectModule(answers, {
+      exceptions,
+      expression: answers.className ? answers.constructorExpression : undefined,
+    });
     const problems: string[] = [];
     if (found.module_error) {
       throw new UsageError(
-        `The module \`${answers.module}\` (answer \`module\`) does not import with ${this.python.executable} and ${this.importRoots(answers)[0]} on sys.path: ${found.module_error}. Check the module path and \`pythonRoot\` (the folder that must be on sys.path), or pass --python with the interpreter your tests run with; nothing was written.`,
+        `The module \`${answers.module}\` (answer \`module\`) does not import with ${this.pythons.map((python) => python.executable).join(' or ')} and ${this.importRoots(answers)[0]} on sys.path: ${found.module_error}. Check the module path and \`pythonRoot\` (the folder that must be on sys.path), or pass --python with the interpreter your tests run with; nothing was written.`,
+      );
+    }
+    for (const [needed, why] of Object.entries(found.missing_needs)) {
+      throw new UsageError(
+        `The answers say checkpoints are ${answers.format} files, but \`${needed}\` does not import with ${this.pythons.map((python) => python.executable).join(' or ')}: ${why}. Install it where your tests run, or pass --python with the interpreter that has it; nothing was written.`,
       );
     }
     const cls = found.classes.find((candidate) => candidate.name === answers.className);

@@ -3,7 +3,7 @@
  * and adapter) and composes one sub-generator per chosen case family.
  */
 import { generatorPath, TEMPLATES_ROOT } from '../../lib/paths.js';
-import { SuiteGenerator, type SuiteOptions } from '../../lib/suite-generator.js';
+import { SuiteGenerator } from '../../lib/suite-generator.js';
 
 export default class AppGenerator extends SuiteGenerator {
   protected readonly ownFamilies = 'chosen' as const;
@@ -16,8 +16,7 @@ export default class AppGenerator extends SuiteGenerator {
   async prompting(): Promise<void> {
     await this.resolve();
     for (const family of this.answers.categories) {
-      const options: SuiteOptions = { resolvedAnswers: this.answers };
-      await this.composeWith(generatorPath(family), options as never);
+      await this.composeWith(generatorPath(family), this.handOver() as never);
     }
   }
 
