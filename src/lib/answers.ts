@@ -192,10 +192,10 @@ export async function resolveAnswers(sources: AnswerSources, settings: ResolveSe
       continue;
     }
     const suggested = given ?? question.default(answers);
-    if (settings.ask) {
-      answers[question.name] = await settings.ask(question, suggested, answers);
-    } else if (settings.yes && suggested !== undefined) {
+    if (settings.yes && suggested !== undefined && !settings.askAnswered) {
       answers[question.name] = suggested;
+    } else if (settings.ask) {
+      answers[question.name] = await settings.ask(question, suggested, answers);
     } else {
       missing.push(question);
     }

@@ -129,7 +129,7 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
       return;
     }
     const options = answersFromOptions(this.options as unknown as Record<string, unknown>);
-    const file = this.options.answers ? loadAnswersFile(this.options.answers, process.cwd()) : {};
+    const file = this.options.answers ? loadAnswersFile(this.options.answers, this.env.cwd) : {};
     const stored = checkAnswerMapping(
       this.config.getAll() as Record<string, unknown>,
       `The stored answers in ${this.config.path}`,

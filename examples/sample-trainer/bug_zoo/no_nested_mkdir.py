@@ -1,0 +1,16 @@
+"""save() creates the checkpoint folder with os.mkdir, which cannot make parents."""
+
+import os
+
+from sample_trainer import manager
+
+BREAKS = ("R10",)
+
+
+class CheckpointManager(manager.CheckpointManager):
+    def save(self, state, step):
+        if not self.directory.exists():
+            os.mkdir(self.directory)
+        final = self.path_for(step)
+        self._write_atomically(final, state)
+        return final

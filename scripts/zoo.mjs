@@ -1,0 +1,173 @@
+/**
+ * The bug zoo harness: generates a suite for the correct sample and for every
+ * buggy variant in examples/sample-trainer/bug_zoo, runs pytest on each, and
+ * reports which tests failed. Used by the e2e test, `npm run demo` and
+ * `npm run bench`. Needs a build (`npm run build`) first.
+ *
+ *   node scripts/zoo.mjs            # the table, exit 1 unless every variant is caught
+ */
+import { execFile } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync, symlinkSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generate } from '../lib/programmatic.js';
+import { findPythons } from '../lib/python.js';
+
+export const SAMPLE_ROOT = fileURLToPath(new URL('../examples/sample-trainer', import.meta.url));
+export const SUITE_DIR = 'tests/checkpoint';
+
+/** Answers that bind the sample's manager in a given format. */
+export function sampleAnswers(format = 'pickle', module = 'sample_trainer.manager') {
+  return {
+    module,
+    format,
+    constructorExpression: format === 'pickle' ? 'CheckpointManager(checkpoint_dir)' : `CheckpointManager(checkpoint_dir, fmt="${format}")`,
+  };
+}
+
+function run(command, args, options = {}) {
+  return new Promise((resolve) => {
+    execFile(command, args, { maxBuffer: 64 * 1024 * 1024, timeout: 600_000, ...options }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+/** The first Python with pytest that also imports `modules` (torch, hypothesis...). */
+export async function pythonWith(modules = []) {
+  for (const python of await findPythons(SAMPLE_ROOT)) {
+    const probe = await run(python.executable, ['-c', modules.map((name) => `import ${name}`).join('; ') || 'pass']);
+    if (probe.code === 0) return python.executable;
+  }
+  return undefined;
+}
+
+/** A scratch project holding the sample packages (linked, not copied), for one generated suite. */
+export function scratchProject(root, name) {
+  const project = path.join(root, name);
+  mkdirSync(project, { recursive: true });
+  for (const pkg of ['sample_trainer', 'bug_zoo']) {
+    symlinkSync(path.join(SAMPLE_ROOT, pkg), path.join(project, pkg), 'dir');
+  }
+  return project;
+}
+
+/** Runs pytest on a generated suite; returns the counts and the ids of failed or erroring tests. */
+export async function runPytest(python, project, extraArgs = []) {
+  const started = performance.now();
+  const result = await run(
+    python,
+    ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', '-rfE', '--tb=line', SUITE_DIR, ...extraArgs],
+    { cwd: project, env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } },
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const failing = [...result.stdout.matchAll(/^(?:FAILED|ERROR) (\S+)/gm)].map((match) => match[1].split('::').at(-1));
+  const summary = result.stdout.trim().split('\n').at(-1) ?? '';
+  const passed = Number(/(\d+) passed/.exec(summary)?.[1] ?? 0);
+  return { code: result.code, passed, failing, summary, seconds, output: result.stdout + result.stderr };
+}
+
+/** `test_r5_newest_is_largest_step[9-then-10]` → `R5`. */
+export function caseOf(testName) {
+  const match = /^test_([a-z]+\d+)_/.exec(testName);
+  return match ? match[1].toUpperCase() : undefined;
+}
+
+export async function zooCatalogue(python) {
+  const result = await run(python, ['-m', 'bug_zoo'], { cwd: SAMPLE_ROOT });
+  if (result.code !== 0) throw new Error(`python -m bug_zoo failed: ${result.stderr}`);
+  return JSON.parse(result.stdout);
+}
+
+/** Runs `tasks` (functions returning promises) with at most `limit` at once. */
+async function pooled(tasks, limit) {
+  const results = new Array(tasks.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, tasks.length) }, async () => {
+      while (next < tasks.length) {
+        const index = next++;
+        results[index] = await tasks[index]();
+      }
+    }),
+  );
+  return results;
+}
+
+/**
+ * Generates and runs the suite for the correct sample in each of `formats`
+ * and for every zoo variant (pickle). Returns one row per run.
+ */
+export async function runZoo({ formats = ['pickle', 'json', 'torch'], variants, parallel = 2 } = {}) {
+  // One interpreter for every run when one has everything; torch runs need torch.
+  const torchPython = await pythonWith(['torch', 'hypothesis']);
+  const python = torchPython ?? (await pythonWith(['pytest']));
+  if (!python) throw new Error('no Python with pytest was found on PATH');
+  const catalogue = await zooCatalogue(python);
+  const chosen = Object.keys(catalogue).filter((name) => !variants || variants.includes(name));
+  const root = mkdtempSync(path.join(tmpdir(), 'checkpoint-zoo-'));
+  try {
+    const jobs = [];
+    for (const format of formats) {
+      const interpreter = format === 'torch' ? torchPython : python;
+      if (!interpreter) {
+        jobs.push(async () => ({ kind: 'sample', name: `sample (${format})`, format, skipped: `no Python with ${format} found` }));
+        continue;
+      }
+      jobs.push(async () => {
+        const project = scratchProject(root, `sample-${format}`);
+        await generate({ cwd: project, options: { ...sampleAnswers(format), skipChecks: true } });
+        return { kind: 'sample', name: `sample (${format})`, format, ...(await runPytest(interpreter, project)) };
+      });
+    }
+    for (const variant of chosen) {
+      jobs.push(async () => {
+        const project = scratchProject(root, variant);
+        await generate({ cwd: project, options: { ...sampleAnswers('pickle', `bug_zoo.${variant}`), skipChecks: true } });
+        const result = await runPytest(python, project);
+        const breaks = catalogue[variant].breaks;
+        const failingCases = [...new Set(result.failing.map(caseOf))];
+        return {
+          kind: 'variant',
+          name: variant,
+          bug: catalogue[variant].bug,
+          breaks,
+          failingCases,
+          caught: result.failing.length > 0,
+          precise: failingCases.every((id) => breaks.includes(id)),
+          ...result,
+        };
+      });
+    }
+    return await pooled(jobs, parallel);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+export function zooTable(rows) {
+  const lines = [['run', 'expected cases', 'failing tests (cases)', 'verdict']];
+  for (const row of rows) {
+    if (row.kind === 'sample') {
+      lines.push([
+        row.name,
+        '-',
+        row.skipped ?? (row.failing.length ? row.failing.join(' ') : `none (${row.passed} passed)`),
+        row.skipped ? 'skipped' : row.code === 0 ? 'green' : 'FALSE FAILURE',
+      ]);
+    } else {
+      const verdict = !row.caught ? 'MISSED' : row.precise ? 'caught' : 'caught, but by other cases too';
+      lines.push([row.name, row.breaks.join(' '), `${row.failing.length} (${row.failingCases.join(' ') || '-'})`, verdict]);
+    }
+  }
+  const widths = lines[0].map((_, column) => Math.max(...lines.map((line) => line[column].length)));
+  return lines.map((line) => line.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd()).join('\n');
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const rows = await runZoo();
+  console.log(zooTable(rows));
+  const bad = rows.filter((row) => (row.kind === 'sample' ? !row.skipped && row.code !== 0 : !row.caught || !row.precise));
+  process.exitCode = bad.length ? 1 : 0;
+}
