@@ -22,7 +22,8 @@ export function sampleAnswers(format = 'pickle', module = 'sample_trainer.manage
   return {
     module,
     format,
-    constructorExpression: format === 'pickle' ? 'CheckpointManager(checkpoint_dir)' : `CheckpointManager(checkpoint_dir, fmt="${format}")`,
+    constructorExpression:
+      format === 'pickle' ? 'CheckpointManager(checkpoint_dir)' : `CheckpointManager(checkpoint_dir, fmt="${format}")`,
   };
 }
 
@@ -112,7 +113,12 @@ export async function runZoo({ formats = ['pickle', 'json', 'torch'], variants, 
     for (const format of formats) {
       const interpreter = format === 'torch' ? torchPython : python;
       if (!interpreter) {
-        jobs.push(async () => ({ kind: 'sample', name: `sample (${format})`, format, skipped: `no Python with ${format} found` }));
+        jobs.push(async () => ({
+          kind: 'sample',
+          name: `sample (${format})`,
+          format,
+          skipped: `no Python with ${format} found`,
+        }));
         continue;
       }
       jobs.push(async () => {
@@ -124,7 +130,10 @@ export async function runZoo({ formats = ['pickle', 'json', 'torch'], variants, 
     for (const variant of chosen) {
       jobs.push(async () => {
         const project = scratchProject(root, variant);
-        await generate({ cwd: project, options: { ...sampleAnswers('pickle', `bug_zoo.${variant}`), skipChecks: true } });
+        await generate({
+          cwd: project,
+          options: { ...sampleAnswers('pickle', `bug_zoo.${variant}`), skipChecks: true },
+        });
         const result = await runPytest(python, project);
         const breaks = catalogue[variant].breaks;
         const failingCases = [...new Set(result.failing.map(caseOf))];
@@ -158,16 +167,30 @@ export function zooTable(rows) {
       ]);
     } else {
       const verdict = !row.caught ? 'MISSED' : row.precise ? 'caught' : 'caught, but by other cases too';
-      lines.push([row.name, row.breaks.join(' '), `${row.failing.length} (${row.failingCases.join(' ') || '-'})`, verdict]);
+      lines.push([
+        row.name,
+        row.breaks.join(' '),
+        `${row.failing.length} (${row.failingCases.join(' ') || '-'})`,
+        verdict,
+      ]);
     }
   }
   const widths = lines[0].map((_, column) => Math.max(...lines.map((line) => line[column].length)));
-  return lines.map((line) => line.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd()).join('\n');
+  return lines
+    .map((line) =>
+      line
+        .map((cell, column) => cell.padEnd(widths[column]))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const rows = await runZoo();
   console.log(zooTable(rows));
-  const bad = rows.filter((row) => (row.kind === 'sample' ? !row.skipped && row.code !== 0 : !row.caught || !row.precise));
+  const bad = rows.filter((row) =>
+    row.kind === 'sample' ? !row.skipped && row.code !== 0 : !row.caught || !row.precise,
+  );
   process.exitCode = bad.length ? 1 : 0;
 }

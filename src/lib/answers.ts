@@ -46,14 +46,19 @@ function allowedText(question: Question): string {
  * Checks one raw value against its question: type, choices, pattern and the
  * question's own rule. A list may come as a comma-separated string (the CLI).
  */
-export function checkValue(question: Question, raw: unknown, answers: Partial<Answers> = {}): Checked {
+export function checkValue(
+  question: Question,
+  raw: unknown,
+  answers: Partial<Answers> = {},
+  fromCommandLine = false,
+): Checked {
   const name = question.name;
   const wrong = (why?: string): Checked => ({
     problem: `\`${name}\` is ${shown(raw)}, but it must be ${allowedText(question)}${why ? ` (${why})` : ''}`,
   });
   let value: unknown = raw;
   if (question.kind === 'list') {
-    if (typeof raw === 'string') value = raw.split(',').map((item) => item.trim()).filter(Boolean);
+    if (typeof raw === 'string' && fromCommandLine) value = raw.split(',').map((item) => item.trim()).filter(Boolean);
     if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) return wrong();
     const allowed = question.choices.map((choice) => choice.value);
     const unknown = (value as string[]).filter((item) => !allowed.includes(item));
@@ -94,18 +99,24 @@ function closestName(key: string): string | undefined {
  * Checks a whole mapping of answers (an answers file or `.yo-rc.json`).
  * Returns the good values; throws one UsageError listing every problem.
  */
-export function checkAnswerMapping(mapping: Record<string, unknown>, sourceLabel: string, fix: string): Partial<Answers> {
+export function checkAnswerMapping(
+  mapping: Record<string, unknown>,
+  sourceLabel: string,
+  fix: string,
+  source: 'file' | 'stored' | 'command line' = 'file',
+): Partial<Answers> {
   const problems: string[] = [];
   const answers: Record<string, unknown> = {};
   for (const [key, raw] of Object.entries(mapping)) {
-    if (key === '$schema' || (BOOKKEEPING_KEYS as readonly string[]).includes(key)) continue;
+    if (key === '$schema' && source === 'file') continue;
+    if (source === 'stored' && (BOOKKEEPING_KEYS as readonly string[]).includes(key)) continue;
     const question = questionNamed(key);
     if (!question) {
       const guess = closestName(key);
       problems.push(`\`${key}\` is not a known answer${guess ? ` (did you mean \`${guess}\`?)` : ''}`);
       continue;
     }
-    const checked = checkValue(question, raw, mapping as Partial<Answers>);
+    const checked = checkValue(question, raw, mapping as Partial<Answers>, source === 'command line');
     if ('problem' in checked) problems.push(checked.problem);
     else answers[key] = checked.value;
   }
@@ -155,7 +166,12 @@ export function answersFromOptions(options: Record<string, unknown>): Partial<An
     const value = options[question.name] ?? options[optionName(question.name)];
     if (value !== undefined) given[question.name] = value;
   }
-  return checkAnswerMapping(given, 'The command line', 'Fix the options and run again; nothing was written.');
+  return checkAnswerMapping(
+    given,
+    'The command line',
+    'Fix the options and run again; nothing was written.',
+    'command line',
+  );
 }
 
 export interface AnswerSources {
@@ -202,7 +218,7 @@ export async function resolveAnswers(sources: AnswerSources, settings: ResolveSe
   }
   if (missing.length > 0) throw missingAnswersError(missing, settings.yes);
   // Cross-answer rules (such as a constructor that must use checkpoint_dir) once more on the merged whole.
-  checkAnswerMapping(answers, 'The merged answers', 'Fix them and run again; nothing was written.');
+  checkAnswerMapping(answers, 'The merged answers', 'Fix them and run again; nothing was written.', 'stored');
   return answers as unknown as Answers;
 }
 

@@ -97,7 +97,8 @@ export type Question =
 
 const PYTHON_NAME = '[A-Za-z_][A-Za-z0-9_]*';
 const DOTTED_NAME = `^${PYTHON_NAME}(\\.${PYTHON_NAME})*$`;
-const NAME_OR_NONE = `^(${PYTHON_NAME})$`;
+// `none` is itself an identifier, so this also admits the NONE answer.
+const IDENTIFIER = `^${PYTHON_NAME}$`;
 
 const hasCategory = (category: Category) => (answers: Partial<Answers>) =>
   (answers.categories ?? [...CATEGORIES]).includes(category);
@@ -117,7 +118,7 @@ function opQuestion<K extends `${Op}Op` & AnswerName>(
     message: `Which method does \`${signature}\`? (${NONE} if your code has none)`,
     help: `The method (or module function) behind the \`${signature}\` op: ${meaning} Answer \`${NONE}\` when your code lacks it; the cases that need it are then left out.`,
     default: () => defaultMethod,
-    pattern: { source: NAME_OR_NONE, allowed: `a Python identifier, or "${NONE}"` },
+    pattern: { source: IDENTIFIER, allowed: `a Python identifier, or "${NONE}"` },
     dynamicChoices: 'methods',
   };
 }
@@ -207,7 +208,7 @@ export const QUESTIONS: readonly Question[] = [
     message: `Which attribute records where a run resumed from? (${NONE} if there is none)`,
     help: `Attribute of the manager set to the checkpoint path a resume loaded (R14), \`${NONE}\` when your code does not record it.`,
     default: () => 'resumed_from',
-    pattern: { source: NAME_OR_NONE, allowed: `a Python identifier, or "${NONE}"` },
+    pattern: { source: IDENTIFIER, allowed: `a Python identifier, or "${NONE}"` },
     dynamicChoices: 'attributes',
     when: usesClass,
   },

@@ -134,6 +134,7 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
       this.config.getAll() as Record<string, unknown>,
       `The stored answers in ${this.config.path}`,
       'Fix or remove them there (or pass --ask-answered to answer again); nothing was written.',
+      'stored',
     );
     if (!this.options.skipChecks) {
       this.pythons = await findPythons(this.projectRoot, this.pythonOption());
