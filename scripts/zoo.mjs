@@ -17,15 +17,37 @@ import { findPythons } from '../lib/python.js';
 export const SAMPLE_ROOT = fileURLToPath(new URL('../examples/sample-trainer', import.meta.url));
 export const SUITE_DIR = 'tests/checkpoint';
 
-/** Answers that bind the sample's manager in a given format. */
-export function sampleAnswers(format = 'pickle', module = 'sample_trainer.manager') {
-  return {
-    module,
-    format,
-    constructorExpression:
-      format === 'pickle' ? 'CheckpointManager(checkpoint_dir)' : `CheckpointManager(checkpoint_dir, fmt="${format}")`,
-  };
+/** Answers that bind the sample's manager in a given format, with constructor keyword arguments. */
+export function sampleAnswers(format = 'pickle', module = 'sample_trainer.manager', kwargs = {}) {
+  const args = ['checkpoint_dir', ...(format === 'pickle' ? [] : [`fmt="${format}"`])];
+  for (const [key, value] of Object.entries(kwargs)) args.push(`${key}=${value}`);
+  return { module, format, constructorExpression: `CheckpointManager(${args.join(', ')})` };
 }
+
+/**
+ * The sample configured for each alternative policy, answered the same way:
+ * every one must run green, so every policy branch of the templates is run.
+ */
+export const POLICY_PROFILES = {
+  'latest-by-mtime': { answers: { latestBy: 'mtime' }, kwargs: { newest_by: '"mtime"' } },
+  'step-zero-skipped': { answers: { stepZero: 'skip' }, kwargs: { save_step_zero: 'False' } },
+  'duplicate-skip': { answers: { duplicateStep: 'skip' }, kwargs: { on_duplicate: '"skip"' } },
+  'duplicate-raise': { answers: { duplicateStep: 'raise' }, kwargs: { on_duplicate: '"raise"' } },
+  'resume-none-latest': { answers: { resumeNone: 'latest' }, kwargs: { resume_none: '"latest"' } },
+  'missing-path-none': { answers: { missingPath: 'none' }, kwargs: { missing_path: '"none"' } },
+  'custom-exception': {
+    answers: { missingPathError: 'sample_trainer.manager.CheckpointError' },
+    kwargs: {},
+    // The sample raises FileNotFoundError, which is not a CheckpointError: this profile must fail R4.
+    expectFailing: ['R4'],
+  },
+  'no-latest-op': { answers: { latestOp: 'none' }, kwargs: {} },
+  'no-resume-op': { answers: { resumeOp: 'none' }, kwargs: {} },
+  'module-functions': {
+    answers: { module: 'sample_trainer.functional', className: '', constructorExpression: undefined },
+    kwargs: {},
+  },
+};
 
 function run(command, args, options = {}) {
   return new Promise((resolve) => {
@@ -100,7 +122,7 @@ async function pooled(tasks, limit) {
  * Generates and runs the suite for the correct sample in each of `formats`
  * and for every zoo variant (pickle). Returns one row per run.
  */
-export async function runZoo({ formats = ['pickle', 'json', 'torch'], variants, parallel = 2 } = {}) {
+export async function runZoo({ formats = ['pickle', 'json', 'torch'], variants, policies = true, parallel = 2 } = {}) {
   // One interpreter for every run when one has everything; torch runs need torch.
   const torchPython = await pythonWith(['torch', 'hypothesis']);
   const python = torchPython ?? (await pythonWith(['pytest']));
@@ -125,6 +147,19 @@ export async function runZoo({ formats = ['pickle', 'json', 'torch'], variants, 
         const project = scratchProject(root, `sample-${format}`);
         await generate({ cwd: project, options: { ...sampleAnswers(format), skipChecks: true } });
         return { kind: 'sample', name: `sample (${format})`, format, ...(await runPytest(interpreter, project)) };
+      });
+    }
+    for (const [name, profile] of Object.entries(policies ? POLICY_PROFILES : {})) {
+      jobs.push(async () => {
+        const project = scratchProject(root, `policy-${name}`);
+        const answers = { ...sampleAnswers('pickle', 'sample_trainer.manager', profile.kwargs), ...profile.answers };
+        if (answers.constructorExpression === undefined) delete answers.constructorExpression;
+        await generate({ cwd: project, options: { ...answers, skipChecks: true } });
+        const result = await runPytest(python, project);
+        const failingCases = [...new Set(result.failing.map(caseOf))];
+        const expected = profile.expectFailing ?? [];
+        const ok = expected.length === 0 ? result.code === 0 : failingCases.join() === expected.join();
+        return { kind: 'policy', name: `policy: ${name}`, expected, failingCases, ok, ...result };
       });
     }
     for (const variant of chosen) {
@@ -165,6 +200,13 @@ export function zooTable(rows) {
         row.skipped ?? (row.failing.length ? row.failing.join(' ') : `none (${row.passed} passed)`),
         row.skipped ? 'skipped' : row.code === 0 ? 'green' : 'FALSE FAILURE',
       ]);
+    } else if (row.kind === 'policy') {
+      lines.push([
+        row.name,
+        row.expected.join(' ') || '-',
+        row.failing.length ? `${row.failing.length} (${row.failingCases.join(' ')})` : `none (${row.passed} passed)`,
+        row.ok ? (row.expected.length ? 'fails as it must' : 'green') : 'WRONG',
+      ]);
     } else {
       const verdict = !row.caught ? 'MISSED' : row.precise ? 'caught' : 'caught, but by other cases too';
       lines.push([
@@ -186,11 +228,17 @@ export function zooTable(rows) {
     .join('\n');
 }
 
+/** Rows that break the bar: a false failure, a policy run that is wrong, a variant missed or caught imprecisely. */
+export function zooProblems(rows) {
+  return rows.filter((row) => {
+    if (row.kind === 'sample') return !row.skipped && row.code !== 0;
+    if (row.kind === 'policy') return !row.ok;
+    return !row.caught || !row.precise;
+  });
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const rows = await runZoo();
   console.log(zooTable(rows));
-  const bad = rows.filter((row) =>
-    row.kind === 'sample' ? !row.skipped && row.code !== 0 : !row.caught || !row.precise,
-  );
-  process.exitCode = bad.length ? 1 : 0;
+  process.exitCode = zooProblems(rows).length ? 1 : 0;
 }

@@ -35,9 +35,18 @@ describe('app generator', () => {
   it('stores the answers and the generator version in .yo-rc.json, so a second run asks nothing', async () => {
     await runApp({ yes: true, module: MODULE });
     const stored = JSON.parse(readFileSync(path.join(result.cwd, '.yo-rc.json'), 'utf8'))['generator-checkpoint-tests'];
-    expect(stored).toMatchObject({ module: MODULE, format: 'pickle', categories: ['resume'], generatorVersion: expect.any(String) });
+    expect(stored).toMatchObject({
+      module: MODULE,
+      format: 'pickle',
+      categories: ['resume'],
+      generatorVersion: expect.any(String),
+    });
     const first = read('test_resume.py');
-    await result.create(generatorPath('app')).withOptions({ skipChecks: true } as never).withAnswers({}, { throwOnMissingAnswer: true }).run();
+    await result
+      .create(generatorPath('app'))
+      .withOptions({ skipChecks: true } as never)
+      .withAnswers({}, { throwOnMissingAnswer: true })
+      .run();
     expect(result.askedQuestions).toEqual([]);
     expect(read('test_resume.py')).toBe(first);
   });
@@ -46,7 +55,11 @@ describe('app generator', () => {
     await runApp({ yes: true, module: MODULE });
     const names = testNames(read('test_resume.py'));
     const expected = CASES.filter((spec) => spec.id !== 'R11').map((spec) => `test_${spec.id.toLowerCase()}_`);
-    for (const prefix of expected) expect(names.some((name) => name.startsWith(prefix)), prefix).toBe(true);
+    for (const prefix of expected)
+      expect(
+        names.some((name) => name.startsWith(prefix)),
+        prefix,
+      ).toBe(true);
     expect(names.some((name) => name.startsWith('test_r11_'))).toBe(false);
   });
 
@@ -65,7 +78,9 @@ describe('app generator', () => {
     await runApp({ yes: true, module: MODULE, latestOp: 'none' });
     const source = read('test_resume.py');
     expect(source).not.toContain('.latest()');
-    expect(source).toMatch(/def test_r5_newest_is_largest_step\(checkpoint_dir, make_adapter, assert_same_state, steps\)/);
+    expect(source).toMatch(
+      /def test_r5_newest_is_largest_step\(\s+checkpoint_dir, make_adapter, assert_same_state, steps\s+\)/,
+    );
   });
 
   it('follows the policies: None for a missing path, raise an imported exception on a duplicate step', async () => {
@@ -116,9 +131,7 @@ describe('app generator', () => {
   });
 
   it('the resume sub-generator alone writes a complete suite', async () => {
-    await helpers
-      .run(generatorPath('resume'))
-      .withOptions({ skipChecks: true, yes: true, module: MODULE } as never);
+    await helpers.run(generatorPath('resume')).withOptions({ skipChecks: true, yes: true, module: MODULE } as never);
     result.assertFile([`${SUITE}/conftest.py`, `${SUITE}/checkpoint_adapter.py`, `${SUITE}/test_resume.py`]);
   });
 

@@ -37,3 +37,17 @@ export function pyString(value: string): string {
 export function pyStringList(values: readonly string[], indent = ''): string {
   return `[\n${values.map((value) => `${indent}    ${pyString(value)},\n`).join('')}${indent}]`;
 }
+
+const LINE_LENGTH = 88;
+
+/**
+ * A `def` line laid out as black lays it out: on one line when it fits,
+ * else the parameters on one indented line, else one parameter a line.
+ */
+export function pyDef(name: string, params: readonly string[], indent = ''): string {
+  const oneLine = `${indent}def ${name}(${params.join(', ')}):`;
+  if (oneLine.length <= LINE_LENGTH) return oneLine;
+  const inner = `${indent}    ${params.join(', ')}`;
+  if (inner.length <= LINE_LENGTH) return `${indent}def ${name}(\n${inner}\n${indent}):`;
+  return `${indent}def ${name}(\n${params.map((param) => `${indent}    ${param},\n`).join('')}${indent}):`;
+}

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { type CaseDecision, decideCases, hasOp } from './cases.js';
-import { pyString, pyStringList } from './python-literal.js';
+import { pyDef, pyString, pyStringList } from './python-literal.js';
 import { type Answers, type Category, NONE, type Op } from './questions.js';
 
 /** Stray entries conftest's `make_stray` lays out (R2, R7); the ids are test ids. */
@@ -120,6 +120,7 @@ export interface SuiteView {
   cases: CaseDecision[];
   has: (id: string) => boolean;
   py: (value: string) => string;
+  pyDef: typeof pyDef;
   target: { module: string; className: string; label: string; constructorExpression: string };
   adapter: { importLine: string; ops: AdapterOpView[]; missingOps: string[] };
   conftest: { pythonRootFromSuite: string; markers: { name: string; help: string }[]; strayKinds: typeof STRAY_KINDS };
@@ -146,7 +147,7 @@ function resumeView(answers: Answers) {
   return {
     imports,
     newestVia,
-    newestFixtures: newestVia === 'latest' ? 'make_adapter' : 'make_adapter, assert_same_state',
+    newestFixtures: newestVia === 'latest' ? ['make_adapter'] : ['make_adapter', 'assert_same_state'],
     hasLatest: hasOp(answers, 'latest'),
     latestBy: answers.latestBy,
     stepZero: answers.stepZero,
@@ -170,6 +171,7 @@ export function buildSuiteView(answers: Answers, generatorVersion: string): Suit
     cases,
     has: (id) => generated.has(id),
     py: pyString,
+    pyDef,
     target: {
       module: answers.module,
       className: answers.className,

@@ -14,6 +14,8 @@ sitting:
   naming the path when it does not;
 - resuming from an explicit path loads that file or raises
   ``FileNotFoundError``; resuming from ``None`` starts fresh;
+- each of those choices is a keyword argument, so the sample can stand for
+  a team that chose otherwise (see ``CheckpointManager.__init__``);
 - ``resumed_from`` records the file a resume loaded, and ``None`` otherwise.
 """
 
@@ -37,7 +39,27 @@ class CheckpointError(Exception):
 class CheckpointManager:
     """Saves and finds the checkpoints of one training run in one directory."""
 
-    def __init__(self, directory, fmt="pickle", prefix="step_"):
+    def __init__(
+        self,
+        directory,
+        fmt="pickle",
+        prefix="step_",
+        *,
+        newest_by="step",
+        save_step_zero=True,
+        on_duplicate="overwrite",
+        resume_none="fresh",
+        missing_path="raise",
+    ):
+        """Manage the checkpoints in ``directory``.
+
+        The keyword arguments choose among the policies a team may want
+        (checkpoint-tests asks the same questions): which checkpoint is the
+        newest (``"step"`` or ``"mtime"``), whether step 0 is saved, what a
+        second save of a step does (``"overwrite"``, ``"skip"``, ``"raise"``),
+        what ``resume(None)`` does (``"fresh"`` or ``"latest"``), and what
+        resuming from a missing path does (``"raise"`` or ``"none"``).
+        """
         if fmt not in SUFFIXES:
             raise ValueError(
                 f"unknown format {fmt!r}; expected one of {sorted(SUFFIXES)}"
@@ -46,6 +68,11 @@ class CheckpointManager:
         self.fmt = fmt
         self.prefix = prefix
         self.suffix = SUFFIXES[fmt]
+        self.newest_by = newest_by
+        self.save_step_zero = save_step_zero
+        self.on_duplicate = on_duplicate
+        self.resume_none = resume_none
+        self.missing_path = missing_path
         self.resumed_from = None
         self._name_pattern = re.compile(
             rf"^{re.escape(prefix)}(\d+){re.escape(self.suffix)}$"
@@ -65,10 +92,25 @@ class CheckpointManager:
             )
         if not isinstance(step, int) or step < 0:
             raise ValueError(f"step must be a non-negative int, not {step!r}")
-        self.directory.mkdir(parents=True, exist_ok=True)
+        if step == 0 and not self.save_step_zero:
+            return None
         final = self.path_for(step)
+        if final.exists() and self.on_duplicate != "overwrite":
+            if self.on_duplicate == "raise":
+                raise FileExistsError(f"a checkpoint for step {step} exists: {final}")
+            if self._is_readable(final):
+                return final
+            logger.warning("replacing unreadable checkpoint %s", final)
+        self.directory.mkdir(parents=True, exist_ok=True)
         self._write_atomically(final, state)
         return final
+
+    def _is_readable(self, path):
+        try:
+            self.load(path)
+        except (CheckpointError, OSError):
+            return False
+        return True
 
     def _write_atomically(self, final, state):
         handle, temp_name = tempfile.mkstemp(
@@ -138,9 +180,13 @@ class CheckpointManager:
         return found
 
     def latest(self):
-        """Path of the checkpoint with the largest step, or None."""
+        """Path of the newest checkpoint (largest step, or last modified), or None."""
         found = self.checkpoints()
-        return found[max(found)] if found else None
+        if not found:
+            return None
+        if self.newest_by == "mtime":
+            return max(found.values(), key=lambda path: path.stat().st_mtime_ns)
+        return found[max(found)]
 
     def resume(self, source="latest"):
         """Load ``"latest"``, an explicit path, or nothing (``None``).
@@ -149,7 +195,9 @@ class CheckpointManager:
         """
         self.resumed_from = None
         if source is None:
-            return None
+            if self.resume_none != "latest":
+                return None
+            source = "latest"
         if source == "latest":
             path = self.latest()
             if path is None:
@@ -157,6 +205,9 @@ class CheckpointManager:
         else:
             path = Path(source)
             if not path.is_file():
+                if self.missing_path == "none":
+                    logger.warning("no checkpoint at %s; starting fresh", path)
+                    return None
                 raise FileNotFoundError(f"cannot resume: no checkpoint at {path}")
         state = self.load(path)
         self.resumed_from = path

@@ -1,0 +1,83 @@
+/**
+ * What the templates emit, over a matrix of answers: black-clean as written
+ * (no formatter run), no unused import or undefined name (pyflakes), and every
+ * test's fixtures set up under `pytest --setup-only`, which, unlike
+ * collection, fails on a fixture that does not exist.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generate } from '../lib/programmatic.js';
+import { pythonWith, sampleAnswers, scratchProject } from '../scripts/zoo.mjs';
+
+const exec = promisify(execFile);
+
+const MATRIX: Record<string, Record<string, unknown>> = {};
+for (const format of ['pickle', 'json', 'torch']) {
+  MATRIX[`${format}-defaults`] = sampleAnswers(format);
+  MATRIX[`${format}-every-other-policy`] = {
+    ...sampleAnswers(format),
+    missingPath: 'none',
+    latestBy: 'mtime',
+    stepZero: 'skip',
+    resumeNone: 'latest',
+    duplicateStep: 'skip',
+  };
+}
+Object.assign(MATRIX, {
+  'raise-imported-exceptions': {
+    ...sampleAnswers(),
+    missingPathError: 'sample_trainer.manager.CheckpointError',
+    duplicateStep: 'raise',
+    duplicateStepError: 'sample_trainer.manager.CheckpointError',
+  },
+  'no-latest-op': { ...sampleAnswers(), latestOp: 'none' },
+  'no-resume-op': { ...sampleAnswers(), resumeOp: 'none' },
+  'no-load-op': { ...sampleAnswers(), loadOp: 'none', resumedFromAttribute: 'none' },
+  'module-functions': { module: 'sample_trainer.functional', className: '', pruneOp: 'none', publishOp: 'none' },
+  'src-layout-deep-output': { ...sampleAnswers(), outputDir: 'tests/integration/checkpoints' },
+});
+
+let root: string;
+let python: string | undefined;
+const projects: Record<string, string> = {};
+
+beforeAll(async () => {
+  python = await pythonWith(['pytest', 'black', 'pyflakes', 'torch']);
+  root = mkdtempSync(path.join(tmpdir(), 'checkpoint-matrix-'));
+  for (const [name, answers] of Object.entries(MATRIX)) {
+    projects[name] = scratchProject(root, name);
+    await generate({ cwd: projects[name]!, options: { ...answers, skipChecks: true } });
+  }
+}, 120_000);
+
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('generated Python over the answers matrix', () => {
+  it('finds a Python with pytest, black, pyflakes and torch (CI installs them)', () => {
+    expect(python).toBeDefined();
+  });
+
+  it('is black-clean exactly as the templates write it', async () => {
+    const suites = Object.keys(MATRIX).map((name) => path.join(projects[name]!, 'tests'));
+    const result = await exec(python!, ['-m', 'black', '--check', '--diff', '-q', ...suites]).catch((error) => error);
+    expect(result.stdout ?? '', 'black --diff').toBe('');
+  });
+
+  it('has no unused imports and no undefined names (pyflakes)', async () => {
+    const suites = Object.keys(MATRIX).map((name) => path.join(projects[name]!, 'tests'));
+    const result = await exec(python!, ['-m', 'pyflakes', ...suites]).catch((error) => error);
+    expect(result.stdout ?? '', 'pyflakes').toBe('');
+  });
+
+  it.each(Object.keys(MATRIX))('%s: every fixture of every test sets up', async (name) => {
+    const result = await exec(python!, ['-m', 'pytest', '-p', 'no:cacheprovider', '-q', '--setup-only', 'tests'], {
+      cwd: projects[name],
+    }).catch((error) => error);
+    expect(result.stdout, result.stdout).toMatch(/\d+ passed|no tests ran/);
+    expect(result.stdout).not.toMatch(/fixture '.*' not found|error/i);
+  });
+});
