@@ -168,22 +168,24 @@ function summarizeFailure(output: string): string {
 }
 
 /**
- * `pytest --collect-only` counts the tests; `pytest --setup-only` then sets
- * up every fixture without running a test body, which catches a fixture that
- * does not exist (collection alone does not).
+ * `pytest --setup-only` collects the suite and sets up every fixture of every
+ * test without running a test body: unlike `--collect-only`, it fails on a
+ * fixture that does not exist. The tests it lists are counted.
  */
 export async function checkSuite(python: PythonInfo, suiteDir: string, cwd: string): Promise<SuiteCheck> {
-  const common = ['-m', 'pytest', '-p', 'no:cacheprovider', '-q', suiteDir];
-  const collect = await run(python.executable, [...common, '--collect-only'], { cwd, timeoutMs: 120_000 });
-  const count = /(\d+) tests? collected/.exec(collect.stdout);
-  if (collect.code !== 0 || !count) {
-    return { ok: false, problem: summarizeFailure(`${collect.stdout}\n${collect.stderr}`) };
-  }
-  const setup = await run(python.executable, [...common, '--setup-only'], { cwd, timeoutMs: 120_000 });
+  const setup = await run(python.executable, ['-m', 'pytest', '-p', 'no:cacheprovider', '-q', '--setup-only', suiteDir], {
+    cwd,
+    timeoutMs: 120_000,
+  });
+  const tests = new Set([...setup.stdout.matchAll(/^\s*(\S+::\S+)(?: \(fixtures used|$)/gm)].map((match) => match[1]));
   if (setup.code !== 0) {
-    return { ok: false, collected: Number(count[1]), problem: summarizeFailure(`${setup.stdout}\n${setup.stderr}`) };
+    return {
+      ok: false,
+      ...(tests.size > 0 ? { collected: tests.size } : {}),
+      problem: summarizeFailure(`${setup.stdout}\n${setup.stderr}`),
+    };
   }
-  return { ok: true, collected: Number(count[1]) };
+  return { ok: true, collected: tests.size };
 }
 
 /** Formats Python source with the user's black and their configuration, if black is there. */
