@@ -26,6 +26,29 @@ function wrap(text: string, width = Math.min(process.stderr.columns || 88, 100))
   return lines.join('\n');
 }
 
+/** Yeoman's own line for a failed task, which would precede (and repeat) our paragraph. */
+const TASK_FAILED = /^An error occured while running (\S+)/;
+
+/** The task Yeoman said failed, kept to name it when the failure is a bug. */
+let failedTask: string | undefined;
+
+/**
+ * Keeps Yeoman's "An error occured while running <task>" line off stderr: a
+ * UsageError or a cancel prints one paragraph of its own, and a bug names the
+ * task in its message instead.
+ */
+function quietTaskFailures(log: { error: (...args: unknown[]) => unknown }): void {
+  const error = log.error;
+  log.error = function (this: unknown, ...args: unknown[]) {
+    const task = typeof args[0] === 'string' ? TASK_FAILED.exec(args[0]) : null;
+    if (task) {
+      failedTask ??= task[1];
+      return this;
+    }
+    return error.apply(this, args);
+  };
+}
+
 function isCancel(error: unknown): boolean {
   const name = (error as { name?: string } | undefined)?.name;
   return name === 'ExitPromptError' || name === 'AbortPromptError';
@@ -43,6 +66,8 @@ export async function main(argv: string[]): Promise<number> {
     );
   }
   const command = await prepareCommand({ resolved, namespace: `checkpoint-tests:${name}` });
+  // Every generator of the run logs through this adapter (composed ones too).
+  if (command.env) quietTaskFailures(command.env.adapter.log as never);
   command.name(named ? `checkpoint-tests ${name}` : 'checkpoint-tests');
   command.addHelpText(
     'after',
@@ -66,7 +91,7 @@ main(process.argv.slice(2)).then(
     } else {
       const message = error instanceof Error ? error.message : String(error);
       process.stderr.write(
-        `\n${wrap(`checkpoint-tests failed unexpectedly: ${message}. This is a bug in checkpoint-tests; run again with DEBUG=checkpoint-tests to see where, and report it.`)}\n`,
+        `\n${wrap(`checkpoint-tests failed unexpectedly${failedTask ? ` in ${failedTask}` : ''}: ${message}. This is a bug in checkpoint-tests; run again with DEBUG=checkpoint-tests to see where, and report it.`)}\n`,
       );
       if (process.env.DEBUG?.includes('checkpoint-tests') && error instanceof Error) process.stderr.write(`${error.stack}\n`);
       process.exitCode = 1;

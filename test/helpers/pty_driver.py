@@ -8,6 +8,7 @@ Reads one JSON request on stdin:
       "env": {"TERM": "xterm"},         # optional: the whole environment
       "columns": 120, "rows": 40,       # optional: the terminal size
       "timeout": 30,                    # optional: seconds per step and for the exit
+      "abort_on": "^> ",                # optional: output that means the run went wrong
       "steps": [
         {"expect": "Which Python module", "send": "my_pkg.mod\\r"},
         {"expect": "pytest collected \\\\d+ tests", "timeout": 90}
@@ -17,8 +18,10 @@ Reads one JSON request on stdin:
 Each step waits until its regular expression matches the terminal output
 (ANSI escapes removed) after the end of the previous step's match, then
 writes its keystrokes. Nothing is sent on a timer: every keystroke waits for
-the output it answers. After the last step the driver waits for the command to
-exit, then prints one JSON object on stdout:
+the output it answers. When `abort_on` matches output after that point before
+the step's own pattern does, the driver stops there and says so. After the
+last step the driver waits for the command to exit, then prints one JSON
+object on stdout:
 
     {"exit_code": 0, "signal": null, "error": null, "failed_step": null,
      "matches": [...], "transcript": "<raw bytes as text>", "text": "<escapes removed>"}
@@ -82,6 +85,14 @@ def read_some(master, buffer, wait):
     return True
 
 
+def kill(pid):
+    """Kills the command and whatever it started: pty.fork made it a session (and group) leader."""
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
 def reap(pid, deadline):
     """Waits for the command until `deadline`; kills it when it is still running."""
     while True:
@@ -89,7 +100,7 @@ def reap(pid, deadline):
         if done:
             return status, False
         if time.monotonic() >= deadline:
-            os.kill(pid, signal.SIGKILL)
+            kill(pid)
             _, status = os.waitpid(pid, 0)
             return status, True
         select.select([], [], [], 0.05)
@@ -101,6 +112,9 @@ def main():
     env = dict(request.get("env") or os.environ)
     env.setdefault("TERM", "xterm-256color")
     default_timeout = float(request.get("timeout", 30))
+    abort_on = (
+        re.compile(request["abort_on"], re.M) if request.get("abort_on") else None
+    )
     pid, master = spawn(
         command,
         request.get("cwd"),
@@ -119,10 +133,18 @@ def main():
         pattern = re.compile(step["expect"])
         deadline = time.monotonic() + float(step.get("timeout", default_timeout))
         while True:
-            found = pattern.search(plain(buffer), position)
+            text = plain(buffer)
+            found = pattern.search(text, position)
             if found:
                 position = found.end()
-                matches.append({"step": index, "expect": step["expect"], "match": found.group(0)})
+                matches.append(
+                    {"step": index, "expect": step["expect"], "match": found.group(0)}
+                )
+                break
+            wrong = abort_on.search(text, position) if abort_on else None
+            if wrong:
+                line = text[wrong.start() :].split("\n", 1)[0]
+                error = f"at step {index}, waiting for /{step['expect']}/, the output showed /{abort_on.pattern}/: {line}"
                 break
             if not open_:
                 error = f"the command exited before step {index} saw /{step['expect']}/"
@@ -137,19 +159,24 @@ def main():
             break
         keys = step.get("send")
         if keys:
-            os.write(master, keys.encode("utf-8"))
+            try:
+                os.write(master, keys.encode("utf-8"))
+            except OSError as problem:  # the terminal is closed: the command is gone
+                error = f"cannot send the keys of step {index}: {problem}"
+                failed_step = index
+                break
 
-    killed = False
     if error:
-        os.kill(pid, signal.SIGKILL)
+        kill(pid)
     # Read to the end: the command's last words, then its exit status.
     deadline = time.monotonic() + default_timeout
     while open_ and time.monotonic() < deadline:
         open_ = read_some(master, buffer, min(deadline - time.monotonic(), 1.0))
-    status, killed_now = reap(pid, deadline)
-    killed = killed or killed_now
-    if killed_now and not error:
-        error = f"the command did not exit within {default_timeout}s after the last step"
+    status, killed = reap(pid, deadline)
+    if killed and not error:
+        error = (
+            f"the command did not exit within {default_timeout}s after the last step"
+        )
     os.close(master)
 
     json.dump(
