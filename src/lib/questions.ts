@@ -1,107 +1,28 @@
 /**
- * Every question checkpoint-tests asks, declared once.
- *
- * The prompts, the CLI options, the answers-file JSON Schema and the answers
- * table in the README are all derived from `QUESTIONS`; nothing else lists
- * questions.
+ * Every question checkpoint-tests asks, declared once: the target and its
+ * binding here, each family's policies in src/lib/families/. The prompts, the
+ * CLI options, the answers-file JSON Schema and the README's answers table
+ * are all derived from `QUESTIONS`; nothing else lists questions.
  */
+import { FAMILIES } from './families/index.js';
+import {
+  type Answers,
+  type AnswerName,
+  type Category,
+  DOTTED_NAME,
+  IDENTIFIER,
+  type ListQuestion,
+  NONE,
+  type Op,
+  PYTHON_NAME,
+  type Question,
+  type StringQuestion,
+} from './question-kit.js';
 
-export const FORMATS = ['pickle', 'json', 'torch'] as const;
-export type CheckpointFormat = (typeof FORMATS)[number];
+export * from './question-kit.js';
 
 /** Case families a user can choose; each is a sub-generator of the same name. */
-export const CATEGORIES = ['resume'] as const;
-export type Category = (typeof CATEGORIES)[number];
-
-/** The binding ops of CASES.md, in the order the adapter lists them. */
-export const OPS = ['save', 'load', 'latest', 'resume', 'publish', 'prune'] as const;
-export type Op = (typeof OPS)[number];
-
-/** The answer that marks an op (or attribute) the user's code does not have. */
-export const NONE = 'none';
-
-export interface Answers {
-  module: string;
-  pythonRoot: string;
-  className: string;
-  constructorExpression: string;
-  saveOp: string;
-  loadOp: string;
-  latestOp: string;
-  resumeOp: string;
-  publishOp: string;
-  pruneOp: string;
-  format: CheckpointFormat;
-  categories: Category[];
-  outputDir: string;
-  missingPath: 'raise' | 'none';
-  missingPathError: string;
-  latestBy: 'step' | 'mtime';
-  stepZero: 'save' | 'skip';
-  resumeNone: 'fresh' | 'latest';
-  duplicateStep: 'overwrite' | 'skip' | 'raise';
-  duplicateStepError: string;
-  resumedFromAttribute: string;
-}
-
-export type AnswerName = keyof Answers;
-
-/** Where a question belongs: the target and binding, or one case family. */
-export type QuestionGroup = 'target' | 'binding' | 'suite' | Category;
-
-export interface Choice {
-  value: string;
-  /** One line shown beside the choice and in the README. */
-  help: string;
-}
-
-/** What the introspection of the user's module can offer as choices. */
-export type DynamicChoices = 'classes' | 'methods' | 'attributes';
-
-interface QuestionBase<K extends AnswerName> {
-  name: K;
-  /** The question as the prompt asks it. */
-  message: string;
-  /** One or two sentences: CLI help, schema description, README table. */
-  help: string;
-  group: QuestionGroup;
-  /** Asked only when this holds for the answers so far (default: always). */
-  when?: (answers: Partial<Answers>) => boolean;
-  /** Returns an error sentence, or undefined when the value is fine. */
-  validate?: (value: Answers[K], answers: Partial<Answers>) => string | undefined;
-  /** A regular expression the value must match; also goes into the schema. */
-  pattern?: { source: string; allowed: string };
-  /** Choices found by importing the user's module, offered instead of free text. */
-  dynamicChoices?: DynamicChoices;
-}
-
-export interface StringQuestion<K extends AnswerName> extends QuestionBase<K> {
-  kind: 'string';
-  default: (answers: Partial<Answers>) => string | undefined;
-}
-
-export interface EnumQuestion<K extends AnswerName> extends QuestionBase<K> {
-  kind: 'enum';
-  choices: readonly Choice[];
-  default: (answers: Partial<Answers>) => string;
-}
-
-export interface ListQuestion<K extends AnswerName> extends QuestionBase<K> {
-  kind: 'list';
-  choices: readonly Choice[];
-  default: (answers: Partial<Answers>) => string[];
-}
-
-export type Question =
-  | { [K in AnswerName]: StringQuestion<K> | EnumQuestion<K> | ListQuestion<K> }[AnswerName];
-
-const PYTHON_NAME = '[A-Za-z_][A-Za-z0-9_]*';
-const DOTTED_NAME = `^${PYTHON_NAME}(\\.${PYTHON_NAME})*$`;
-// `none` is itself an identifier, so this also admits the NONE answer.
-const IDENTIFIER = `^${PYTHON_NAME}$`;
-
-const hasCategory = (category: Category) => (answers: Partial<Answers>) =>
-  (answers.categories ?? [...CATEGORIES]).includes(category);
+export const CATEGORIES: readonly Category[] = FAMILIES.map((family) => family.name);
 
 const usesClass = (answers: Partial<Answers>) => Boolean(answers.className);
 
@@ -123,26 +44,20 @@ function opQuestion<K extends `${Op}Op` & AnswerName>(
   };
 }
 
-function exceptionQuestion<K extends 'missingPathError' | 'duplicateStepError'>(
-  name: K,
-  message: string,
-  help: string,
-  fallback: string,
-  when: (answers: Partial<Answers>) => boolean,
-): StringQuestion<K> {
+function categoriesQuestion(): ListQuestion<'categories'> {
   return {
-    name,
-    kind: 'string',
-    group: 'resume',
-    message,
-    help: `${help} A builtin name (\`${fallback}\`) or an import path (\`my_pkg.errors.CheckpointError\`); it must import.`,
-    default: () => fallback,
-    when,
-    pattern: { source: DOTTED_NAME, allowed: 'a builtin exception name or a dotted import path' },
+    name: 'categories',
+    kind: 'list',
+    group: 'suite',
+    message: 'Which case families should the suite cover?',
+    help: 'Case families of the catalogue to generate, one test file each.',
+    choices: FAMILIES.map((family) => ({ value: family.name, help: family.help })),
+    default: () => [...CATEGORIES],
+    validate: (value) => (value.length === 0 ? 'choose at least one family' : undefined),
   };
 }
 
-export const QUESTIONS: readonly Question[] = [
+const COMMON_QUESTIONS: readonly Question[] = [
   {
     name: 'module',
     kind: 'string',
@@ -225,16 +140,7 @@ export const QUESTIONS: readonly Question[] = [
     ],
     default: () => 'pickle',
   },
-  {
-    name: 'categories',
-    kind: 'list',
-    group: 'suite',
-    message: 'Which case families should the suite cover?',
-    help: 'Case families of the catalogue to generate, one test file each.',
-    choices: [{ value: 'resume', help: 'R: finding and loading the right checkpoint when a run resumes' }],
-    default: () => [...CATEGORIES],
-    validate: (value) => (value.length === 0 ? 'choose at least one family' : undefined),
-  },
+  categoriesQuestion(),
   {
     name: 'outputDir',
     kind: 'string',
@@ -247,87 +153,9 @@ export const QUESTIONS: readonly Question[] = [
         ? 'it must be a folder inside the project, such as "tests/checkpoint"'
         : undefined,
   },
-  {
-    name: 'missingPath',
-    kind: 'enum',
-    group: 'resume',
-    message: 'Resuming from an explicit path that does not exist should…',
-    help: 'R4: what `resume(path)` does when the path is missing.',
-    choices: [
-      { value: 'raise', help: 'raise an exception naming the path' },
-      { value: 'none', help: 'return None and load nothing' },
-    ],
-    default: () => 'raise',
-    when: hasCategory('resume'),
-  },
-  exceptionQuestion(
-    'missingPathError',
-    'Which exception does resuming from a missing path raise?',
-    'R4: the exception `resume(path)` raises for a missing path.',
-    'FileNotFoundError',
-    (answers) => hasCategory('resume')(answers) && (answers.missingPath ?? 'raise') === 'raise',
-  ),
-  {
-    name: 'latestBy',
-    kind: 'enum',
-    group: 'resume',
-    message: 'The newest checkpoint is the one with…',
-    help: 'R5/R6: how `latest()` orders checkpoints.',
-    choices: [
-      { value: 'step', help: 'the largest training step (recommended)' },
-      { value: 'mtime', help: 'the latest modification time' },
-    ],
-    default: () => 'step',
-    when: hasCategory('resume'),
-  },
-  {
-    name: 'stepZero',
-    kind: 'enum',
-    group: 'resume',
-    message: 'A checkpoint for step 0 is…',
-    help: 'R9: whether `save(state, 0)` writes a checkpoint.',
-    choices: [
-      { value: 'save', help: 'written and found like any other' },
-      { value: 'skip', help: 'not written: nothing to resume from' },
-    ],
-    default: () => 'save',
-    when: hasCategory('resume'),
-  },
-  {
-    name: 'resumeNone',
-    kind: 'enum',
-    group: 'resume',
-    message: 'Resuming with no source given (None) should…',
-    help: 'R12: what `resume(None)` does when checkpoints exist.',
-    choices: [
-      { value: 'fresh', help: 'start fresh and load nothing' },
-      { value: 'latest', help: 'resume from the newest checkpoint' },
-    ],
-    default: () => 'fresh',
-    when: hasCategory('resume'),
-  },
-  {
-    name: 'duplicateStep',
-    kind: 'enum',
-    group: 'resume',
-    message: 'Saving a step that already has a checkpoint should…',
-    help: 'R13: what a second `save` of the same step does.',
-    choices: [
-      { value: 'overwrite', help: 'replace it with the new state' },
-      { value: 'skip', help: 'keep the first, unless that file is damaged' },
-      { value: 'raise', help: 'raise an exception and keep the first' },
-    ],
-    default: () => 'overwrite',
-    when: hasCategory('resume'),
-  },
-  exceptionQuestion(
-    'duplicateStepError',
-    'Which exception does saving an existing step raise?',
-    'R13: the exception a second `save` of the same step raises.',
-    'FileExistsError',
-    (answers) => hasCategory('resume')(answers) && answers.duplicateStep === 'raise',
-  ),
 ];
+
+export const QUESTIONS: readonly Question[] = [...COMMON_QUESTIONS, ...FAMILIES.flatMap((family) => family.questions)];
 
 export function questionNamed(name: string): Question | undefined {
   return QUESTIONS.find((question) => question.name === name);

@@ -21,8 +21,10 @@ import {
   OPS,
   type Question,
   QUESTIONS,
+  isAsked,
   optionName,
 } from './questions.js';
+import { FAMILIES } from './families/index.js';
 import { renderFile } from './render.js';
 import { coverageTable } from './report.js';
 import { buildSuiteView } from './view-model.js';
@@ -86,8 +88,9 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
   }
 
   /** What a family generator composed by the app generator is handed. */
-  protected handOver(): SuiteOptions {
-    return { resolvedAnswers: this.answers, resolvedPython: this.python };
+  protected handOver(): RunOptions {
+    const { force, dryRun, skipChecks } = this.options;
+    return { resolvedAnswers: this.answers, resolvedPython: this.python, force, dryRun, skipChecks } as RunOptions;
   }
 
   /** Answers resolved by the app generator, when this generator was composed by it. */
@@ -166,7 +169,11 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
   /** One prompt, built from the question's declaration and, when possible, from the user's module. */
   private async ask(question: Question, suggested: unknown, sofar: Partial<Answers>): Promise<unknown> {
     const choices = this.dynamicChoices(question, sofar);
-    const validate = async (value: unknown): Promise<string | true> => {
+    const validate = async (input: unknown): Promise<string | true> => {
+      // A checkbox hands its validator the chosen choice objects, not their values.
+      const value = Array.isArray(input)
+        ? input.map((item: unknown) => (typeof item === 'object' && item !== null && 'value' in item ? item.value : item))
+        : input;
       const checked = checkValue(question, value, sofar);
       if ('problem' in checked) return checked.problem.replace(/`/g, '');
       if (question.name === 'module' && this.python) {
@@ -268,10 +275,10 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
       );
       return;
     }
-    const exceptions = [
-      answers.missingPath === 'raise' ? answers.missingPathError : undefined,
-      answers.duplicateStep === 'raise' ? answers.duplicateStepError : undefined,
-    ].filter((name): name is string => Boolean(name));
+    const exceptionQuestions = QUESTIONS.filter(
+      (question) => question.importsException && isAsked(question, answers) && answers[question.name],
+    );
+    const exceptions = [...new Set(exceptionQuestions.map((question) => String(answers[question.name])))];
     const found = await this.introspectModule(answers, {
       exceptions,
       expression: answers.className ? answers.constructorExpression : undefined,
@@ -305,11 +312,10 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
         }
       }
     }
-    for (const [name, why] of Object.entries(found.exceptions)) {
-      if (why) {
-        const key = name === answers.missingPathError ? 'missingPathError' : 'duplicateStepError';
-        problems.push(`\`${key}\` is "${name}", but it does not import as an exception: ${why}`);
-      }
+    for (const question of exceptionQuestions) {
+      const name = String(answers[question.name]);
+      const why = found.exceptions[name];
+      if (why) problems.push(`\`${question.name}\` is "${name}", but it does not import as an exception: ${why}`);
     }
     if (found.expression_error) {
       problems.push(
@@ -325,8 +331,13 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
 
   // -- writing -----------------------------------------------------------------
 
-  /** The files of one family, or the shared ones, as paths relative to the suite folder. */
-  protected abstract filesToWrite(): { template: string; file: string }[];
+  /** The test files of the families this generator writes. */
+  private filesToWrite(): { template: string; file: string }[] {
+    if (this.ownFamilies === 'chosen') return [];
+    return FAMILIES.filter((family) => this.ownFamilies.includes(family.name)).flatMap((family) => [
+      ...family.testFiles,
+    ]);
+  }
 
   protected commonFiles(): { template: string; file: string }[] {
     return this.composed

@@ -27,8 +27,4 @@ export default class AppGenerator extends SuiteGenerator {
   async end(): Promise<void> {
     await this.report();
   }
-
-  protected filesToWrite(): { template: string; file: string }[] {
-    return [];
-  }
 }

@@ -1,0 +1,174 @@
+/**
+ * The vocabulary every question and case family is declared in: the answer
+ * types, the question shapes, and small builders for the common kinds.
+ *
+ * A family (src/lib/families/*.ts) adds its own answers to `Answers` and its
+ * name to `Families` by declaration merging, so each family's questions are
+ * typed where they are declared; `questions.ts` gathers them all.
+ */
+
+export const FORMATS = ['pickle', 'json', 'torch'] as const;
+export type CheckpointFormat = (typeof FORMATS)[number];
+
+/** The binding ops of CASES.md, in the order the adapter lists them. */
+export const OPS = ['save', 'load', 'latest', 'resume', 'publish', 'prune'] as const;
+export type Op = (typeof OPS)[number];
+
+/** The answer that marks an op (or attribute) the user's code does not have. */
+export const NONE = 'none';
+
+/** One entry a case family; each family file adds itself (`resume: true`). */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface Families {}
+export type Category = keyof Families & string;
+
+/** The answers shared by every family; each family file adds its own keys. */
+export interface Answers {
+  module: string;
+  pythonRoot: string;
+  className: string;
+  constructorExpression: string;
+  saveOp: string;
+  loadOp: string;
+  latestOp: string;
+  resumeOp: string;
+  publishOp: string;
+  pruneOp: string;
+  resumedFromAttribute: string;
+  format: CheckpointFormat;
+  categories: Category[];
+  outputDir: string;
+}
+
+export type AnswerName = keyof Answers;
+
+/** Where a question belongs: the target and binding, the suite, or one case family. */
+export type QuestionGroup = 'target' | 'binding' | 'suite' | Category;
+
+export interface Choice {
+  value: string;
+  /** One line shown beside the choice and in the README. */
+  help: string;
+}
+
+/** What the introspection of the user's module can offer as choices. */
+export type DynamicChoices = 'classes' | 'methods' | 'attributes';
+
+interface QuestionBase<K extends AnswerName> {
+  name: K;
+  /** The question as the prompt asks it. */
+  message: string;
+  /** One or two sentences: CLI help, schema description, README table. */
+  help: string;
+  group: QuestionGroup;
+  /** Asked only when this holds for the answers so far (default: always). */
+  when?: (answers: Partial<Answers>) => boolean;
+  /** Returns an error sentence, or undefined when the value is fine. */
+  validate?: (value: Answers[K], answers: Partial<Answers>) => string | undefined;
+  /** A regular expression the value must match; also goes into the schema. */
+  pattern?: { source: string; allowed: string };
+  /** Choices found by importing the user's module, offered instead of free text. */
+  dynamicChoices?: DynamicChoices;
+  /** An import path that must resolve to an exception class in the user's Python. */
+  importsException?: boolean;
+}
+
+export interface StringQuestion<K extends AnswerName> extends QuestionBase<K> {
+  kind: 'string';
+  default: (answers: Partial<Answers>) => string | undefined;
+}
+
+export interface EnumQuestion<K extends AnswerName> extends QuestionBase<K> {
+  kind: 'enum';
+  choices: readonly Choice[];
+  default: (answers: Partial<Answers>) => string;
+}
+
+export interface ListQuestion<K extends AnswerName> extends QuestionBase<K> {
+  kind: 'list';
+  choices: readonly Choice[];
+  default: (answers: Partial<Answers>) => string[];
+}
+
+export type Question = {
+  [K in AnswerName]: StringQuestion<K> | EnumQuestion<K> | ListQuestion<K>;
+}[AnswerName];
+
+// -- builders --------------------------------------------------------------
+
+export const PYTHON_NAME = '[A-Za-z_][A-Za-z0-9_]*';
+export const DOTTED_NAME = `^${PYTHON_NAME}(\\.${PYTHON_NAME})*$`;
+// `none` is itself an identifier, so this also admits the NONE answer.
+export const IDENTIFIER = `^${PYTHON_NAME}$`;
+
+/** Asked only when the family is chosen (all are, until `categories` says otherwise). */
+export const hasCategory = (category: Category) => (answers: Partial<Answers>) =>
+  answers.categories === undefined || answers.categories.includes(category);
+
+/** Whether an op has a method bound (not answered "none"). */
+export function hasOp(answers: Partial<Answers>, op: Op): boolean {
+  const method = answers[`${op}Op`];
+  return Boolean(method) && method !== NONE;
+}
+
+/** A question naming an exception class by builtin name or import path; checked to import. */
+export function exceptionQuestion<K extends AnswerName>(
+  name: K,
+  group: QuestionGroup,
+  message: string,
+  help: string,
+  fallback: string,
+  when: (answers: Partial<Answers>) => boolean,
+): StringQuestion<K> {
+  return {
+    name,
+    kind: 'string',
+    group,
+    message,
+    help: `${help} A builtin name (\`${fallback}\`) or an import path (\`my_pkg.errors.CheckpointError\`); it must import.`,
+    default: () => fallback,
+    when,
+    pattern: { source: DOTTED_NAME, allowed: 'a builtin exception name or a dotted import path' },
+    importsException: true,
+  };
+}
+
+// -- case families ---------------------------------------------------------
+
+export interface CaseSpec {
+  id: string;
+  family: Category;
+  /** One line: what the case checks. */
+  title: string;
+  /** Why the case cannot be generated for these answers, or undefined when it can. */
+  leftOutBecause: (answers: Answers) => string | undefined;
+}
+
+/** A family of the catalogue: its questions, its cases and the files it writes. */
+export interface Family {
+  name: Category;
+  /** One line for the family's checkbox, marker and README. */
+  help: string;
+  questions: readonly Question[];
+  cases: readonly CaseSpec[];
+  /** Test files, by template (under templates/) and file name (in the suite folder). */
+  testFiles: readonly { template: string; file: string }[];
+  /** What the family's templates print, decided in code; `generated` holds the case ids generated. */
+  view: (answers: Answers, generated: ReadonlySet<string>) => Record<string, unknown>;
+  /** Partials (under templates/) appended to conftest.py when the family is chosen. */
+  conftestPartials?: readonly string[];
+}
+
+/** Reason helpers for `leftOutBecause`. */
+export function lacking(...ops: Op[]): (answers: Answers) => string | undefined {
+  return (answers) => {
+    const missing = ops.filter((op) => !hasOp(answers, op));
+    return missing.length > 0 ? `no ${missing.map((op) => `${op}()`).join(' or ')} op (answered "${NONE}")` : undefined;
+  };
+}
+
+export function firstReason(
+  ...checks: ((answers: Answers) => string | undefined)[]
+): (answers: Answers) => string | undefined {
+  return (answers) => checks.map((check) => check(answers)).find(Boolean);
+}
