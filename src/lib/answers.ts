@@ -9,6 +9,7 @@ import YAML from 'yaml';
 import { UsageError, joinProblems } from './errors.js';
 import {
   type Answers,
+  type ModuleFacts,
   type Question,
   QUESTIONS,
   isAsked,
@@ -187,6 +188,8 @@ export interface ResolveSettings {
   yes: boolean;
   /** Ask again even what is answered (Yeoman's --ask-answered). */
   askAnswered: boolean;
+  /** What importing the user's module showed, once it has been imported (for defaults). */
+  facts?: (answers: Partial<Answers>) => Promise<ModuleFacts | undefined>;
   /** Prompts one question; absent when there is no terminal to ask on. */
   ask?: (question: Question, suggested: unknown, answers: Partial<Answers>) => Promise<unknown>;
 }
@@ -207,7 +210,9 @@ export async function resolveAnswers(sources: AnswerSources, settings: ResolveSe
       answers[question.name] = given;
       continue;
     }
-    const suggested = given ?? question.default(answers);
+    // Only defaults that take the module's facts make us import the module here.
+    const facts = question.default.length > 1 ? await settings.facts?.(answers) : undefined;
+    const suggested = given ?? question.default(answers, facts);
     if (settings.yes && suggested !== undefined && !settings.askAnswered) {
       answers[question.name] = suggested;
     } else if (settings.ask) {

@@ -73,21 +73,32 @@ interface QuestionBase<K extends AnswerName> {
   importsException?: boolean;
 }
 
+/**
+ * What importing the user's module told us, when a Python could import it:
+ * defaults may use it (a tracker imported at module level, say).
+ */
+export interface ModuleFacts {
+  /** Names the module binds to modules at import time (`import wandb` → "wandb"). */
+  imports: readonly string[];
+  /** The public methods of the chosen class, or the module's functions. */
+  callables: readonly string[];
+}
+
 export interface StringQuestion<K extends AnswerName> extends QuestionBase<K> {
   kind: 'string';
-  default: (answers: Partial<Answers>) => string | undefined;
+  default: (answers: Partial<Answers>, facts?: ModuleFacts) => string | undefined;
 }
 
 export interface EnumQuestion<K extends AnswerName> extends QuestionBase<K> {
   kind: 'enum';
   choices: readonly Choice[];
-  default: (answers: Partial<Answers>) => string;
+  default: (answers: Partial<Answers>, facts?: ModuleFacts) => string;
 }
 
 export interface ListQuestion<K extends AnswerName> extends QuestionBase<K> {
   kind: 'list';
   choices: readonly Choice[];
-  default: (answers: Partial<Answers>) => string[];
+  default: (answers: Partial<Answers>, facts?: ModuleFacts) => string[];
 }
 
 export type Question = {

@@ -17,6 +17,7 @@ import { type Introspection, type IntrospectRequest, type PythonInfo, checkSuite
 import {
   type Answers,
   type Category,
+  type ModuleFacts,
   NONE,
   OPS,
   type Question,
@@ -77,6 +78,8 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
   protected python: PythonInfo | undefined;
   private pythons: PythonInfo[] = [];
   private introspection: Introspection | undefined;
+  /** The module and sys.path root `introspection` was made for. */
+  private introspectedFor: string | undefined;
   private composed = false;
 
   constructor(args: string[], options: RunOptions) {
@@ -151,6 +154,7 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
         yes: Boolean(this.options.yes),
         askAnswered: Boolean(this.options.askAnswered),
         ask: interactive ? (question, suggested, sofar) => this.ask(question, suggested, sofar) : undefined,
+        facts: (sofar) => this.moduleFacts(sofar),
       },
     );
     if (this.ownFamilies !== 'chosen') {
@@ -220,6 +224,7 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
    * dependencies, such as torch, in only one); that one checks the suite later.
    */
   private async introspectModule(answers: Partial<Answers>, extra: Partial<IntrospectRequest> = {}): Promise<Introspection> {
+    this.introspectedFor = `${answers.module}\0${answers.pythonRoot ?? '.'}`;
     let first: Introspection | undefined;
     for (const python of this.pythons) {
       const found = await introspect(
@@ -241,6 +246,17 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
     }
     this.introspection = first;
     return first!;
+  }
+
+  /** What the user's module holds, importing it once the module is answered (never without a Python). */
+  private async moduleFacts(sofar: Partial<Answers>): Promise<ModuleFacts | undefined> {
+    if (!sofar.module || this.pythons.length === 0) return undefined;
+    const key = `${sofar.module}\0${sofar.pythonRoot ?? '.'}`;
+    const found =
+      this.introspection && this.introspectedFor === key ? this.introspection : await this.introspectModule(sofar);
+    if (found.module_error) return undefined;
+    const cls = found.classes.find((candidate) => candidate.name === sofar.className);
+    return { imports: found.imports, callables: cls ? cls.methods : found.functions };
   }
 
   /** Classes, methods or attributes of the user's module, offered instead of free text. */
