@@ -51,6 +51,8 @@ const DEFAULT_ANSWERS = {
   format: 'pickle',
   categories: ['resume'],
   outputDir: SUITE,
+  templatesDir: '.checkpoint-tests/templates',
+  ciRecipe: 'none',
   missingPath: 'raise',
   missingPathError: 'FileNotFoundError',
   latestBy: 'step',

@@ -18,7 +18,7 @@ import {
 } from './questions.js';
 
 /** Keys the generator itself keeps in `.yo-rc.json` beside the answers. */
-export const BOOKKEEPING_KEYS = ['generatorVersion'] as const;
+export const BOOKKEEPING_KEYS = ['generatorVersion', 'preset'] as const;
 
 type Checked = { value: unknown } | { problem: string };
 
@@ -130,12 +130,12 @@ export function checkAnswerMapping(
   return answers as Partial<Answers>;
 }
 
-/** Reads an answers file (JSON or YAML) and checks every key and value in it. */
-export function loadAnswersFile(file: string, cwd: string): Partial<Answers> {
+/** Reads a JSON or YAML file that must hold a mapping; `what` names it in errors. */
+function readMapping(file: string, cwd: string, what: string, option: string): Record<string, unknown> {
   const resolved = path.resolve(cwd, file);
   if (!existsSync(resolved)) {
     throw new UsageError(
-      `The answers file ${file} does not exist (looked at ${resolved}). Pass the path of a JSON or YAML file with --answers, or leave the option out to be asked.`,
+      `The ${what} ${file} does not exist (looked at ${resolved}). Pass the path of a JSON or YAML file with ${option}.`,
     );
   }
   let parsed: unknown;
@@ -145,19 +145,62 @@ export function loadAnswersFile(file: string, cwd: string): Partial<Answers> {
   } catch (error) {
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new UsageError(
-      `The answers file ${file} cannot be read as ${/\.json$/i.test(resolved) ? 'JSON' : 'YAML'}: ${reason}. Fix its syntax and run again.`,
+      `The ${what} ${file} cannot be read as ${/\.json$/i.test(resolved) ? 'JSON' : 'YAML'}: ${reason}. Fix its syntax and run again.`,
     );
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new UsageError(
-      `The answers file ${file} must hold a mapping of answer names to values, such as {"module": "my_pkg.checkpoints"}, but it holds a ${describeType(parsed)}.`,
+      `The ${what} ${file} must hold a mapping of answer names to values, such as {"module": "my_pkg.checkpoints"}, but it holds a ${describeType(parsed)}.`,
     );
   }
+  return parsed as Record<string, unknown>;
+}
+
+/** Reads an answers file (JSON or YAML) and checks every key and value in it. */
+export function loadAnswersFile(file: string, cwd: string): Partial<Answers> {
   return checkAnswerMapping(
-    parsed as Record<string, unknown>,
+    readMapping(file, cwd, 'answers file', '--answers, or leave the option out to be asked'),
     `The answers file ${file}`,
     'Fix them in the file and run again; nothing was written.',
   );
+}
+
+export interface Preset {
+  /** The path as given, recorded in .yo-rc.json. */
+  file: string;
+  answers: Partial<Answers>;
+  /** Answers no run may change. */
+  locked: ReadonlySet<string>;
+}
+
+/**
+ * Reads a team preset: `{ "answers": {...}, "locked": ["format", ...] }`
+ * (JSON or YAML). Its answers sit under the user's own; locked ones cannot
+ * be changed by a run.
+ */
+export function loadPreset(file: string, cwd: string): Preset {
+  const mapping = readMapping(file, cwd, 'preset', '--preset');
+  const unknownKeys = Object.keys(mapping).filter((key) => !['answers', 'locked', '$schema'].includes(key));
+  if (unknownKeys.length > 0 || typeof mapping.answers !== 'object' || mapping.answers === null) {
+    throw new UsageError(
+      `The preset ${file} must hold \`answers\` (a mapping of answer names to values) and may hold \`locked\` (a list of those names)${unknownKeys.length > 0 ? `, but it also holds ${unknownKeys.map((key) => `\`${key}\``).join(', ')}` : ', but it has no `answers` mapping'}. Fix the preset and run again; nothing was written.`,
+    );
+  }
+  const answers = checkAnswerMapping(
+    mapping.answers as Record<string, unknown>,
+    `The preset ${file}`,
+    'Fix them in the preset and run again; nothing was written.',
+  );
+  const locked = mapping.locked ?? [];
+  const badLocks = Array.isArray(locked)
+    ? locked.filter((name) => typeof name !== 'string' || !(name in answers))
+    : [locked];
+  if (!Array.isArray(locked) || badLocks.length > 0) {
+    throw new UsageError(
+      `The preset ${file} locks ${badLocks.map((name) => JSON.stringify(name)).join(', ')}, but \`locked\` must list names of answers the preset gives. Fix the preset and run again; nothing was written.`,
+    );
+  }
+  return { file, answers, locked: new Set(locked as string[]) };
 }
 
 /** Answers given as CLI options, by answer name; only options the user typed. */
@@ -179,6 +222,8 @@ export interface AnswerSources {
   options: Partial<Answers>;
   file: Partial<Answers>;
   stored: Partial<Answers>;
+  /** A team preset: its answers sit under all of the above, except the locked ones. */
+  preset?: Preset;
 }
 
 export interface ResolveSettings {
@@ -203,9 +248,32 @@ export interface ResolveSettings {
 export async function resolveAnswers(sources: AnswerSources, settings: ResolveSettings): Promise<Answers> {
   const answers: Record<string, unknown> = {};
   const missing: Question[] = [];
+  const conflicts: string[] = [];
+  const preset = sources.preset;
   for (const question of QUESTIONS) {
     if (!settings.inScope(question) || !isAsked(question, answers)) continue;
-    const given = sources.options[question.name] ?? sources.file[question.name] ?? sources.stored[question.name];
+    if (preset?.locked.has(question.name)) {
+      const lockedValue = preset.answers[question.name];
+      // .yo-rc.json only remembers an earlier run: a lock that changed since wins over it.
+      for (const [label, source] of [
+        ['the command line', sources.options],
+        ['the answers file', sources.file],
+      ] as const) {
+        const value = source[question.name];
+        if (value !== undefined && JSON.stringify(value) !== JSON.stringify(lockedValue)) {
+          conflicts.push(
+            `\`${question.name}\` is ${JSON.stringify(value)} in ${label}, but the preset locks it to ${JSON.stringify(lockedValue)}`,
+          );
+        }
+      }
+      answers[question.name] = lockedValue;
+      continue;
+    }
+    const given =
+      sources.options[question.name] ??
+      sources.file[question.name] ??
+      sources.stored[question.name] ??
+      preset?.answers[question.name];
     if (given !== undefined && !(settings.askAnswered && settings.ask)) {
       answers[question.name] = given;
       continue;
@@ -220,6 +288,11 @@ export async function resolveAnswers(sources: AnswerSources, settings: ResolveSe
     } else {
       missing.push(question);
     }
+  }
+  if (conflicts.length > 0) {
+    throw new UsageError(
+      `The preset ${preset!.file} locks answers this run tries to change: ${joinProblems(conflicts)}. A locked answer is a team decision: drop the other value, or change the preset; nothing was written.`,
+    );
   }
   if (missing.length > 0) throw missingAnswersError(missing, settings.yes);
   // Cross-answer rules (such as a constructor that must use checkpoint_dir) once more on the merged whole.

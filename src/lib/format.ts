@@ -8,14 +8,19 @@ import { passthrough } from '@yeoman/transform';
 
 const PRETTIER_FILES = /\.(json|ya?ml|md)$/i;
 
+/** Formats one generated JSON, YAML or Markdown file with Prettier and the user's config. */
+export async function formatWithPrettier(content: string, filePath: string): Promise<string> {
+  if (!PRETTIER_FILES.test(filePath)) return content;
+  const prettier = await import('prettier');
+  const config = (await prettier.resolveConfig(filePath)) ?? {};
+  return prettier.format(content, { ...config, filepath: filePath });
+}
+
 export function prettierTransform() {
   return passthrough(
     async (file: { path: string; contents: Buffer | null }) => {
       if (!file.contents) return;
-      const prettier = await import('prettier');
-      const config = (await prettier.resolveConfig(file.path)) ?? {};
-      const formatted = await prettier.format(file.contents.toString('utf8'), { ...config, filepath: file.path });
-      file.contents = Buffer.from(formatted);
+      file.contents = Buffer.from(await formatWithPrettier(file.contents.toString('utf8'), file.path));
     },
     { filter: (file: { path: string }) => PRETTIER_FILES.test(file.path) },
   );

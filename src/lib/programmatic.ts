@@ -21,7 +21,7 @@ export interface GenerateOptions {
 
 export async function generate({ cwd, options, generator = 'app', verbose = false }: GenerateOptions): Promise<void> {
   const env = createEnv({ cwd, skipInstall: true, ...(verbose ? {} : { adapter: new TestAdapter() }) });
-  for (const name of ['app', ...CATEGORIES]) {
+  for (const name of ['app', 'templates', ...CATEGORIES]) {
     env.register(generatorPath(name), { namespace: `checkpoint-tests:${name}` });
   }
   await env.run([`checkpoint-tests:${generator}`], { yes: true, ...options } as never);

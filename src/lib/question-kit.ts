@@ -38,6 +38,8 @@ export interface Answers {
   format: CheckpointFormat;
   categories: Category[];
   outputDir: string;
+  templatesDir: string;
+  ciRecipe: 'none' | 'github';
 }
 
 export type AnswerName = keyof Answers;
@@ -168,6 +170,10 @@ export interface Family {
   view: (answers: Answers, generated: ReadonlySet<string>) => Record<string, unknown>;
   /** Partials (under templates/) appended to conftest.py when the family is chosen. */
   conftestPartials?: readonly string[];
+  /** Python packages the family's tests import besides pytest (the CI recipe installs them). */
+  pythonPackages?: readonly string[];
+  /** One line for each key of what `view` returns: the template variables documentation. */
+  variables: Readonly<Record<string, string>>;
 }
 
 /** Reason helpers for `leftOutBecause`. */

@@ -153,6 +153,30 @@ const COMMON_QUESTIONS: readonly Question[] = [
         ? 'it must be a folder inside the project, such as "tests/checkpoint"'
         : undefined,
   },
+  {
+    name: 'templatesDir',
+    kind: 'string',
+    group: 'suite',
+    message: 'Where do your team\'s own templates live, if any? (relative to the project)',
+    help: 'Folder of ejected templates (`checkpoint-tests templates` writes it): a template found there is used instead of the built-in one, file by file; a missing folder means the built-in templates.',
+    default: () => '.checkpoint-tests/templates',
+    validate: (value) =>
+      value.trim() === '' || value.startsWith('/') || value.split(/[\\/]/).includes('..')
+        ? 'it must be a folder inside the project, such as ".checkpoint-tests/templates"'
+        : undefined,
+  },
+  {
+    name: 'ciRecipe',
+    kind: 'enum',
+    group: 'suite',
+    message: 'Add a CI recipe that runs the fast checkpoint tests?',
+    help: 'Writes a GitHub Actions workflow and a pre-commit hook entry that run the suite without its slow tests.',
+    choices: [
+      { value: 'none', help: 'no CI files' },
+      { value: 'github', help: '.github/workflows/checkpoint-tests.yml and a .pre-commit-config.yaml hook' },
+    ],
+    default: () => 'none',
+  },
 ];
 
 export const QUESTIONS: readonly Question[] = [...COMMON_QUESTIONS, ...FAMILIES.flatMap((family) => family.questions)];

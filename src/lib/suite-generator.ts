@@ -9,9 +9,16 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { TerminalAdapter } from '@yeoman/adapter';
 import Generator, { type BaseOptions } from 'yeoman-generator';
-import { answersFromOptions, checkAnswerMapping, checkValue, loadAnswersFile, resolveAnswers } from './answers.js';
+import {
+  answersFromOptions,
+  checkAnswerMapping,
+  checkValue,
+  loadAnswersFile,
+  loadPreset,
+  resolveAnswers,
+} from './answers.js';
 import { decideCases } from './cases.js';
-import { prettierTransform } from './format.js';
+import { formatWithPrettier, prettierTransform } from './format.js';
 import { UsageError, joinProblems } from './errors.js';
 import { type Introspection, type IntrospectRequest, type PythonInfo, checkSuite, findPythons, formatWithBlack, introspect } from './python.js';
 import {
@@ -26,7 +33,9 @@ import {
   optionName,
 } from './questions.js';
 import { FAMILIES } from './families/index.js';
-import { renderFile } from './render.js';
+import { renderTemplate, type TemplateRoots } from './render.js';
+import { TEMPLATES_ROOT } from './paths.js';
+import { GITHUB_WORKFLOW, PRE_COMMIT_CONFIG, withPreCommitHook } from './ci-recipe.js';
 import { coverageTable } from './report.js';
 import { buildSuiteView } from './view-model.js';
 
@@ -45,11 +54,23 @@ const RUN_OPTIONS = {
     type: String,
     description: 'Python with pytest to import your module and check the suite (default: the first found)',
   },
+  preset: {
+    type: String,
+    description: "a team's answers file ({answers, locked}) merged under yours; locked answers cannot change",
+  },
   'skip-checks': {
     type: Boolean,
     description: 'do not import your module or run pytest on the new suite (nothing is verified)',
   },
 } as const;
+
+interface Output {
+  /** Absolute path of the file. */
+  target: string;
+  content: string;
+  /** The user owns it (the adapter): never overwritten without --force. */
+  userOwned: boolean;
+}
 
 export interface SuiteOptions {
   /** Set by the app generator when it composes a family: answers are already resolved. */
@@ -64,6 +85,7 @@ type RunOptions = BaseOptions &
     yes?: boolean;
     python?: string;
     skipChecks?: boolean;
+    preset?: string;
     force?: boolean;
     dryRun?: boolean;
     askAnswered?: boolean;
@@ -112,7 +134,8 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
   private inScope(question: Question): boolean {
     if (question.group === 'target' || question.group === 'binding') return true;
     if (this.ownFamilies === 'chosen') return true;
-    if (question.group === 'suite') return question.name === 'outputDir';
+    // A family run alone writes a whole suite: every suite question but the choice of families.
+    if (question.group === 'suite') return question.name !== 'categories';
     return (this.ownFamilies as readonly string[]).includes(question.group);
   }
 
@@ -142,13 +165,15 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
       'Fix or remove them there (or pass --ask-answered to answer again); nothing was written.',
       'stored',
     );
+    const presetFile = this.options.preset ?? (this.config.get('preset') as string | undefined);
+    const preset = presetFile ? loadPreset(presetFile, this.env.cwd) : undefined;
     if (!this.options.skipChecks) {
       this.pythons = await findPythons(this.projectRoot, this.pythonOption());
       this.python = this.pythons[0];
     }
     const interactive = this.canPrompt();
     const answers = await resolveAnswers(
-      { options, file, stored },
+      { options, file, stored, preset },
       {
         inScope: (question) => this.inScope(question),
         yes: Boolean(this.options.yes),
@@ -163,7 +188,7 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
     }
     await this.checkAgainstPython(answers);
     this.answers = answers;
-    this.config.set({ ...answers, generatorVersion: PACKAGE_VERSION });
+    this.config.set({ ...answers, generatorVersion: PACKAGE_VERSION, ...(preset ? { preset: preset.file } : {}) });
   }
 
   private pythonOption(): string | undefined {
@@ -355,35 +380,49 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
     ]);
   }
 
-  protected commonFiles(): { template: string; file: string }[] {
-    return this.composed
-      ? []
-      : [
-          { template: 'common/conftest.py.ejs', file: 'conftest.py' },
-          { template: 'common/checkpoint_adapter.py.ejs', file: ADAPTER_FILE },
-        ];
+  /** The files this run writes, rendered: the shared ones (unless composed) and the families' tests. */
+  private async plannedOutputs(): Promise<Output[]> {
+    const view = buildSuiteView(this.answers, PACKAGE_VERSION);
+    const roots: TemplateRoots = {
+      builtIn: TEMPLATES_ROOT,
+      override: this.answers.templatesDir ? path.resolve(this.projectRoot, this.answers.templatesDir) : undefined,
+    };
+    const inSuite = (file: string) => this.destinationPath(this.answers.outputDir, file);
+    const rendered = (template: string, target: string, userOwned = false): Output => ({
+      target,
+      content: renderTemplate(template, view, roots),
+      userOwned,
+    });
+    const outputs: Output[] = [];
+    if (!this.composed) {
+      outputs.push(
+        rendered('common/conftest.py.ejs', inSuite('conftest.py')),
+        rendered('common/checkpoint_adapter.py.ejs', inSuite(ADAPTER_FILE), true),
+        rendered('common/README.md.ejs', inSuite('README.md')),
+      );
+      if (this.answers.ciRecipe === 'github') {
+        outputs.push(rendered('ci/github-workflow.yml.ejs', this.destinationPath(GITHUB_WORKFLOW)));
+        const preCommit = this.destinationPath(PRE_COMMIT_CONFIG);
+        const existing = this.fs.exists(preCommit) ? this.fs.read(preCommit) : undefined;
+        outputs.push({ target: preCommit, content: withPreCommitHook(existing, view.ci.preCommitHook), userOwned: false });
+      }
+    }
+    for (const { template, file } of this.filesToWrite()) outputs.push(rendered(template, inSuite(file)));
+    await Promise.all(
+      outputs.map(async (output) => {
+        output.content = output.target.endsWith('.py')
+          ? this.python?.hasBlack
+            ? await formatWithBlack(this.python, output.content, output.target, this.projectRoot)
+            : output.content
+          : await formatWithPrettier(output.content, output.target);
+      }),
+    );
+    return outputs;
   }
 
   protected async writeSuite(): Promise<void> {
     if (!this.composed) this.queueTransformStream({}, prettierTransform());
-    const view = buildSuiteView(this.answers, PACKAGE_VERSION);
-    const templatesRoot = this.templatePath('.');
-    const outputs: { target: string; content: string; userOwned: boolean }[] = [];
-    for (const { template, file } of [...this.commonFiles(), ...this.filesToWrite()]) {
-      const target = this.destinationPath(this.answers.outputDir, file);
-      outputs.push({
-        target,
-        content: renderFile(path.join(templatesRoot, template), view),
-        userOwned: file === ADAPTER_FILE,
-      });
-    }
-    if (this.python?.hasBlack) {
-      await Promise.all(
-        outputs.map(async (output) => {
-          output.content = await formatWithBlack(this.python!, output.content, output.target, this.projectRoot);
-        }),
-      );
-    }
+    const outputs = await this.plannedOutputs();
     const force = Boolean(this.options.force);
     const kept: string[] = [];
     const edited: string[] = [];

@@ -9,6 +9,8 @@ import { FAMILIES } from './families/index.js';
 import { pyDef, pyString } from './python-literal.js';
 import { type Answers, hasOp, NONE, type Op, OPS } from './question-kit.js';
 import { STRAY_KINDS } from './stray-kinds.js';
+import type { PreCommitHook } from './ci-recipe.js';
+import { QUESTIONS } from './questions.js';
 
 
 
@@ -102,9 +104,46 @@ export interface SuiteView {
     strayKinds: typeof STRAY_KINDS;
     partials: string[];
   };
+  readme: ReadmeView;
+  ci: CiView;
   /** Each chosen family's own view, under the family's name (`resume.imports`...). */
   [family: string]: unknown;
 }
+
+interface ReadmeView {
+  /** The files of the suite and what each checks. */
+  files: { file: string; what: string }[];
+  /** Every family of the catalogue, chosen or not, with each case's decision. */
+  families: { name: string; help: string; chosen: boolean; cases: CaseDecision[] }[];
+  /** The answers that shape the tests: format, binding and each chosen family's policies. */
+  policies: { name: string; value: string; help: string }[];
+  /** The command that runs the suite. */
+  runCommand: string;
+}
+
+interface CiView {
+  preCommitHook: PreCommitHook;
+  /** What CI installs besides the project's own requirements. */
+  pythonPackages: string[];
+  /** The fast tests: everything not marked slow. */
+  fastCommand: string;
+}
+
+/** What a team's own template may use: every variable, one line each (VARIABLES.md is made from this). */
+export const TEMPLATE_VARIABLES: { [K in Exclude<keyof SuiteView, number>]: string } & Record<string, string> = {
+  generatorVersion: 'the version of checkpoint-tests that renders the template',
+  format: 'the checkpoint format: "pickle", "json" or "torch"',
+  answers: 'every answer, by name (see the README\'s answers table)',
+  cases: 'every case of the catalogue: {id, family, title, generated, reason}',
+  has: 'has(id): whether the case with that id is generated',
+  py: 'py(text): a Python string literal equal to text (use it for every answer printed into Python)',
+  pyDef: 'pyDef(name, params): a `def` line laid out as black lays it out',
+  target: '{module, className, label, constructorExpression}: the code under test',
+  adapter: '{importLine, ops: [{name, params, doc, body}], missingOps}: the adapter\'s methods',
+  conftest: '{pythonRootFromSuite, markers, strayKinds, partials}: what conftest.py prints',
+  readme: '{files, families, policies, runCommand}: what the suite README prints',
+  ci: '{preCommitHook, pythonPackages, fastCommand}: what the CI recipe prints',
+};
 
 
 
@@ -145,6 +184,85 @@ export function buildSuiteView(answers: Answers, generatorVersion: string): Suit
       strayKinds: STRAY_KINDS,
       partials: chosen.flatMap((family) => family.conftestPartials ?? []),
     },
+    readme: readmeView(answers, cases),
+    ci: ciView(answers),
     ...Object.fromEntries(chosen.map((family) => [family.name, family.view(answers, generated)])),
   };
+}
+
+function runCommand(answers: Answers): string {
+  return `python -m pytest ${answers.outputDir}`;
+}
+
+function readmeView(answers: Answers, cases: CaseDecision[]): ReadmeView {
+  const chosen = FAMILIES.filter((family) => answers.categories.includes(family.name));
+  const policyGroups = new Set<string>(['target', 'binding', ...chosen.map((family) => family.name)]);
+  return {
+    files: [
+      { file: 'checkpoint_adapter.py', what: 'the binding to your code; yours to edit, never overwritten without --force' },
+      { file: 'conftest.py', what: 'the fixtures every test uses: adapters, states, checkpoint folders' },
+      ...chosen.flatMap((family) => family.testFiles.map((test) => ({ file: test.file, what: family.help }))),
+    ],
+    families: FAMILIES.map((family) => ({
+      name: family.name,
+      help: family.help,
+      chosen: answers.categories.includes(family.name),
+      cases: cases.filter((decision) => decision.family === family.name),
+    })),
+    policies: QUESTIONS.filter(
+      (question) => policyGroups.has(question.group) && !['module', 'pythonRoot'].includes(question.name),
+    )
+      .filter((question) => answers[question.name] !== undefined)
+      .map((question) => ({ name: question.name, value: JSON.stringify(answers[question.name]), help: question.help })),
+    runCommand: runCommand(answers),
+  };
+}
+
+function ciView(answers: Answers): CiView {
+  const fastCommand = `${runCommand(answers)} -m "not slow"`;
+  const watched = [answers.outputDir, path.posix.join(answers.pythonRoot, answers.module.split('.')[0]!)]
+    .map((folder) => path.posix.normalize(folder).replace(/^\.\//, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('|');
+  const chosen = FAMILIES.filter((family) => answers.categories.includes(family.name));
+  return {
+    fastCommand,
+    pythonPackages: [...new Set(['pytest', ...chosen.flatMap((family) => family.pythonPackages ?? [])])],
+    preCommitHook: {
+      id: 'checkpoint-tests',
+      name: 'checkpoint tests (fast)',
+      entry: `${fastCommand} -q`,
+      language: 'system',
+      pass_filenames: false,
+      files: `^(${watched})/`,
+    },
+  };
+}
+
+/** VARIABLES.md: every variable a template receives, from the typed declarations above and the families'. */
+export function templateVariablesDoc(): string {
+  const table = (variables: Readonly<Record<string, string>>, prefix = '') =>
+    [
+      '| variable | what it holds |',
+      '| --- | --- |',
+      ...Object.entries(variables).map(([name, what]) => `| \`${prefix}${name}\` | ${what.replace(/\|/g, '\\|')} |`),
+    ].join('\n');
+  return [
+    '# Template variables',
+    '',
+    'Every template (and partial) of checkpoint-tests receives these variables. A template in this',
+    'folder replaces the built-in one of the same path, file by file; delete it to go back to the',
+    'built-in one. Use `<%-` (never `<%=`, which HTML-escapes) and print every answer into Python',
+    'through `py(...)`. A name that is not listed here stops the run with the template and line.',
+    '',
+    '## Every template',
+    '',
+    table(TEMPLATE_VARIABLES),
+    ...FAMILIES.flatMap((family) => [
+      '',
+      `## \`${family.name}\`: the ${family.name} family's view (when the family is chosen)`,
+      '',
+      table(family.variables, `${family.name}.`),
+    ]),
+    '',
+  ].join('\n');
 }

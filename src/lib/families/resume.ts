@@ -219,4 +219,18 @@ export const resumeFamily: Family = {
   cases: CASES,
   testFiles: [{ template: 'resume/test_resume.py.ejs', file: 'test_resume.py' }],
   view: resumeView,
+  variables: {
+    imports: 'the import lines of test_resume.py, in order ("" for a blank line)',
+    newestVia: '"latest" when the binding has latest(), else "resume": how a test checks the newest checkpoint',
+    newestFixtures: 'the fixtures a test needs to check the newest checkpoint that way',
+    hasLatest: 'whether the binding has a latest() op',
+    latestBy: 'the R5/R6 policy: "step" or "mtime"',
+    stepZero: 'the R9 policy: "save" or "skip"',
+    resumeNone: 'the R12 policy: "fresh" or "latest"',
+    missingPath: '{policy, exception}: the R4 policy and the exception name tests expect',
+    duplicateStep: '{policy, exception}: the R13 policy and the exception name tests expect',
+    stepOrders: '[{id, steps}]: the R5 parametrization, steps as a Python list literal',
+    strayKinds: 'the stray kinds of R2/R7 as a Python list literal',
+    freshStarts: 'the R14 fresh-start parametrization as a Python list literal',
+  } satisfies { [K in keyof ReturnType<typeof resumeView>]: string },
 };
