@@ -1,18 +1,28 @@
 /**
- * `npm run bench`: figures, never assertions. How long generation takes (a
- * fresh `node` process as a user runs it, and warm in this process), how long
- * the generated suite takes under pytest (serial and with pytest-xdist), and
- * how many bug-zoo variants it catches. Writes bench/results.json.
+ * `npm run bench`: the project's scoreboard. Figures, never assertions:
  *
- *   npm run bench               # everything (about a minute)
- *   npm run bench -- --quick    # fewer repetitions, no zoo
+ * - bite: the generated suite against the correct sample (every format and
+ *   policy) and every bug-zoo variant: detection per family and overall,
+ *   false failures (must be 0), flakes over repeated runs (must be 0), and
+ *   the peers (Ghostwriter, an audit-shaped hand-written file) on the same zoo;
+ * - speed: generation in a fresh `node` process and warm in-process, and the
+ *   suite's pytest time per family and whole, serial and with `-n 2`;
+ * - scale: generation time for 1, 10 and 50 target classes in one project.
+ *
+ * Prints a table, writes bench/results.json and the table in README.md.
+ *
+ *   npm run bench               # everything (a few minutes)
+ *   npm run bench -- --quick    # fewer repetitions, no peers, no README update (fits a CI step)
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CASES } from '../lib/cases.js';
 import { generate } from '../lib/programmatic.js';
+import { CATEGORIES } from '../lib/questions.js';
+import { runPeers } from './peers.mjs';
 import { pythonWith, runPytest, runZoo, sampleAnswers, scratchProject, zooProblems } from './zoo.mjs';
 
 const quick = process.argv.includes('--quick');
@@ -28,6 +38,7 @@ const median = (values) => {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 };
 const seconds = (started) => (performance.now() - started) / 1000;
+const familyOfCase = new Map(CASES.map((spec) => [spec.id, spec.family]));
 
 function cliRun(extra) {
   const project = newProject();
@@ -41,31 +52,79 @@ function cliRun(extra) {
 }
 
 const figures = {};
-const rows = [];
-const record = (key, label, value, unit) => {
+const sections = [];
+let current;
+const section = (title) => sections.push((current = { title, rows: [] }));
+const record = (key, label, value, unit = '') => {
   figures[key] = value;
-  rows.push([label, unit === 's' ? `${value.toFixed(3)} s` : `${value}${unit ? ` ${unit}` : ''}`]);
+  const shown =
+    typeof value === 'number' && unit === 's' ? `${value.toFixed(3)} s` : `${value}${unit ? ` ${unit}` : ''}`;
+  current.rows.push([label, shown]);
 };
 
 try {
-  const repeats = quick ? 3 : 7;
-  const python = (await pythonWith(['pytest', 'xdist', 'torch'])) ?? (await pythonWith(['pytest']));
+  const python = (await pythonWith(['pytest', 'xdist', 'torch', 'hypothesis'])) ?? (await pythonWith(['pytest']));
 
-  // Generation in a fresh node process: what `npx checkpoint-tests` costs, start-up included.
+  // -- bite ------------------------------------------------------------------
+  section('Bite: bugs caught on the same sample and zoo');
+  const zoo = await runZoo({ formats: quick ? ['pickle'] : ['pickle', 'json', 'torch'] });
+  const variants = zoo.filter((row) => row.kind === 'variant');
+  const byFamily = new Map();
+  for (const row of variants) {
+    const family = familyOfCase.get(row.breaks[0]) ?? 'other';
+    const entry = byFamily.get(family) ?? { total: 0, caught: 0 };
+    entry.total += 1;
+    entry.caught += row.caught && row.precise ? 1 : 0;
+    byFamily.set(family, entry);
+  }
+  for (const [family, { total, caught }] of byFamily) {
+    record(`caught_${family}`, `ours: ${family} variants caught by their cases`, `${caught}/${total}`);
+  }
+  const caughtAll = variants.filter((row) => row.caught && row.precise).length;
+  record('caughtOverall', 'ours: all variants caught', `${caughtAll}/${variants.length}`);
+  record(
+    'falseFailures',
+    'ours: false failures on the correct sample (formats and policy profiles)',
+    zooProblems(zoo.filter((row) => row.kind !== 'variant')).length,
+  );
+  if (!quick) {
+    const peers = await runPeers({ python, root, variants: variants.map((row) => row.name) });
+    for (const peer of peers) {
+      if (peer.error) {
+        record(`peer_${peer.peer}`, `${peer.peer}: cannot run`, peer.error);
+        continue;
+      }
+      record(
+        `peer_${peer.peer}`,
+        `${peer.peer}: variants caught (usable tests of all, time)`,
+        `${peer.caught.length}/${variants.length} (${peer.usable} of ${peer.tests} tests pass on the correct sample, ${peer.seconds.toFixed(1)} s)`,
+      );
+    }
+  }
+  const flakeProject = newProject();
+  await generate({ cwd: flakeProject, options: { ...sampleAnswers(), skipChecks: true } });
+  const repeats = quick ? 3 : 10;
+  let flaky = 0;
+  for (let index = 0; index < repeats; index++) {
+    const run = await runPytest(python, flakeProject);
+    if (run.code !== 0) flaky += 1;
+  }
+  record('flakes', `ours: failing runs of the whole suite on the correct sample, of ${repeats}`, flaky);
+
+  // -- speed -----------------------------------------------------------------
+  section('Speed');
   record(
     'cliColdSeconds',
     'generate, fresh node process, --skip-checks (median)',
-    median(Array.from({ length: repeats }, () => cliRun(['--skip-checks']))),
+    median(Array.from({ length: quick ? 3 : 7 }, () => cliRun(['--skip-checks']))),
     's',
   );
   record(
     'cliWithChecksSeconds',
-    'generate, fresh node process, import check + pytest --setup-only (median)',
-    median(Array.from({ length: quick ? 2 : 3 }, () => cliRun([]))),
+    'generate, fresh node process, with import check and pytest --setup-only (median)',
+    median(Array.from({ length: quick ? 1 : 3 }, () => cliRun([]))),
     's',
   );
-
-  // Generation warm, in this process: the generator's own work (render, validate, write).
   await generate({ cwd: newProject(), options: { ...sampleAnswers(), skipChecks: true } });
   const warm = [];
   for (let index = 0; index < (quick ? 5 : 20); index++) {
@@ -75,63 +134,72 @@ try {
     warm.push(seconds(started));
   }
   record('generateWarmSeconds', 'generate, warm in-process, full suite (median)', median(warm), 's');
-
-  // The generated suite under pytest, for each format.
-  for (const format of ['pickle', 'json', 'torch']) {
+  for (const format of quick ? ['pickle'] : ['pickle', 'json', 'torch']) {
     const project = newProject();
     await generate({ cwd: project, options: { ...sampleAnswers(format), skipChecks: true } });
-    const serial = [];
-    let tests = 0;
-    for (let index = 0; index < (quick ? 1 : 3); index++) {
-      const run = await runPytest(python, project);
-      if (run.code !== 0) throw new Error(`the ${format} suite failed on the sample:\n${run.output}`);
-      serial.push(run.seconds);
-      tests = run.passed;
-    }
-    record(`pytest_${format}_tests`, `resume suite (${format}): tests`, tests, '');
-    record(
-      `pytest_${format}_seconds`,
-      `resume suite (${format}): pytest wall time, serial (median)`,
-      median(serial),
-      's',
-    );
-    const parallel = await runPytest(python, project, ['-n', '2']);
-    if (parallel.code === 0) {
+    for (const family of CATEGORIES) {
+      const serial = await runPytest(python, project, ['-m', family]);
       record(
-        `pytest_${format}_xdist_seconds`,
-        `resume suite (${format}): pytest -n 2 wall time`,
-        parallel.seconds,
+        `pytest_${format}_${family}_seconds`,
+        `${format}: ${family} tests (${serial.passed}), pytest serial`,
+        serial.seconds,
         's',
       );
     }
+    const whole = await runPytest(python, project);
+    record(
+      `pytest_${format}_seconds`,
+      `${format}: whole suite (${whole.passed} tests), pytest serial`,
+      whole.seconds,
+      's',
+    );
+    const parallel = await runPytest(python, project, ['-n', '2']);
+    record(
+      `pytest_${format}_xdist_seconds`,
+      `${format}: whole suite, pytest -n 2${parallel.code === 0 ? '' : ' (FAILED)'}`,
+      parallel.seconds,
+      's',
+    );
   }
 
-  if (!quick) {
+  // -- scale -----------------------------------------------------------------
+  section('Scale: target classes in one project');
+  for (const count of quick ? [1, 10] : [1, 10, 50]) {
+    const project = newProject();
+    const classes = Array.from({ length: count }, (_, index) => `Manager${index}`);
+    writeFileSync(
+      path.join(project, 'bench_targets.py'),
+      `from sample_trainer.manager import CheckpointManager\n\n${classes
+        .map((name) => `\nclass ${name}(CheckpointManager):\n    pass\n`)
+        .join('\n')}`,
+    );
+    // The multi-target answers: one entry a class, each into its own folder.
+    const targets = classes.map((className) => ({
+      module: 'bench_targets',
+      className,
+      constructorExpression: `${className}(checkpoint_dir)`,
+      outputDir: `tests/checkpoint_${className.toLowerCase()}`,
+      skipChecks: true,
+    }));
+    writeFileSync(path.join(project, 'targets.json'), JSON.stringify(targets, null, 2));
     const started = performance.now();
-    const zoo = await runZoo();
-    const variants = zoo.filter((row) => row.kind === 'variant');
-    record('zooVariants', 'bug zoo: variants', variants.length, '');
-    record('zooCaught', 'bug zoo: variants caught', variants.filter((row) => row.caught).length, '');
+    for (const target of targets) await generate({ cwd: project, options: target });
     record(
-      'zooPrecise',
-      'bug zoo: caught only by their declared cases',
-      variants.filter((row) => row.caught && row.precise).length,
-      '',
+      `scale_${count}_seconds`,
+      `${count} target class${count === 1 ? '' : 'es'}: generation, in-process`,
+      seconds(started),
+      's',
     );
-    record(
-      'falseFailures',
-      'false failures on the correct sample (3 formats, 10 policies)',
-      zooProblems(zoo.filter((row) => row.kind !== 'variant')).length,
-      '',
-    );
-    record('zooSeconds', 'bug zoo: whole run (generate + pytest, 2 at a time)', seconds(started), 's');
   }
 
   const machine = `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, ${execFileSync(python, ['--version'], { encoding: 'utf8' }).trim()}`;
   const when = new Date().toISOString().slice(0, 10);
-  const width = Math.max(...rows.map(([label]) => label.length));
-  console.log(`checkpoint-tests bench, ${when}, ${machine}${quick ? ' (quick)' : ''}\n`);
-  for (const [label, value] of rows) console.log(`${label.padEnd(width)}  ${value}`);
+  const width = Math.max(...sections.flatMap((part) => part.rows.map(([label]) => label.length)));
+  console.log(`checkpoint-tests bench, ${when}, ${machine}${quick ? ' (quick)' : ''}`);
+  for (const part of sections) {
+    console.log(`\n${part.title}`);
+    for (const [label, value] of part.rows) console.log(`  ${label.padEnd(width)}  ${value}`);
+  }
   mkdirSync(path.join(repo, 'bench'), { recursive: true });
   writeFileSync(
     path.join(repo, 'bench/results.json'),
@@ -145,7 +213,10 @@ try {
       '',
       '| figure | value |',
       '| --- | --- |',
-      ...rows.map(([label, value]) => `| ${label} | ${value} |`),
+      ...sections.flatMap((part) => [
+        `| **${part.title}** | |`,
+        ...part.rows.map(([label, value]) => `| ${label} | ${value} |`),
+      ]),
     ].join('\n');
     const readmePath = path.join(repo, 'README.md');
     const readme = readFileSync(readmePath, 'utf8');
