@@ -4,6 +4,7 @@
  */
 import type { Family } from '../question-kit.js';
 import { pathsFamily } from './paths.js';
+import { performanceFamily } from './performance.js';
 import { resumeFamily } from './resume.js';
 
-export const FAMILIES: readonly Family[] = [resumeFamily, pathsFamily];
+export const FAMILIES: readonly Family[] = [resumeFamily, pathsFamily, performanceFamily];
