@@ -8,7 +8,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Answers, QUESTIONS, isAsked } from '../src/lib/questions.js';
+import { type Answers, CATEGORIES, QUESTIONS, isAsked } from '../src/lib/questions.js';
 import {
   SAMPLE_MODULE,
   makeSampleProject,
@@ -35,8 +35,12 @@ beforeAll(() => {
 });
 afterAll(() => removeProjects());
 
-/** What the user means by pressing Enter at every prompt after the module one. */
-const DEFAULT_ANSWERS = {
+/**
+ * What the user means by pressing Enter at every prompt after the module one:
+ * the target and suite answers spelled out, each family's policies at their
+ * declared defaults (the families' own tests check those values).
+ */
+const DEFAULT_ANSWERS: Record<string, unknown> = {
   module: SAMPLE_MODULE,
   pythonRoot: '.',
   className: 'CheckpointManager',
@@ -49,18 +53,23 @@ const DEFAULT_ANSWERS = {
   pruneOp: 'none',
   resumedFromAttribute: 'resumed_from',
   format: 'pickle',
-  categories: ['resume', 'paths'],
-  pathTypes: 'both',
+  categories: [...CATEGORIES],
   outputDir: SUITE,
   templatesDir: '.checkpoint-tests/templates',
   ciRecipe: 'none',
-  missingPath: 'raise',
-  missingPathError: 'FileNotFoundError',
-  latestBy: 'step',
-  stepZero: 'save',
-  resumeNone: 'fresh',
-  duplicateStep: 'overwrite',
+  ...familyDefaults(),
 };
+
+function familyDefaults(): Record<string, unknown> {
+  const answers: Record<string, unknown> = { module: SAMPLE_MODULE, format: 'pickle', className: 'CheckpointManager' };
+  const defaults: Record<string, unknown> = {};
+  for (const question of QUESTIONS) {
+    if (!(CATEGORIES as readonly string[]).includes(question.group)) continue;
+    if (!isAsked(question, answers as Partial<Answers>)) continue;
+    defaults[question.name] = answers[question.name] = question.default(answers as Partial<Answers>);
+  }
+  return defaults;
+}
 
 /** The questions a run asks when every answer after `module` is the default, in order. */
 function questionsAskedWithDefaults(): string[] {
