@@ -41,6 +41,32 @@ export const POLICY_PROFILES = {
     // The sample raises FileNotFoundError, which is not a CheckpointError: this profile must fail R4.
     expectFailing: ['R4'],
   },
+  'corrupt-none': { answers: { corruptPolicy: 'none' }, kwargs: { on_corrupt: '"none"' } },
+  'corrupt-fallback': { answers: { corruptPolicy: 'fallback' }, kwargs: { on_corrupt: '"fallback"' } },
+  'corrupt-custom-exception': { answers: { corruptError: 'sample_trainer.manager.CheckpointError' }, kwargs: {} },
+  'corrupt-versioned': {
+    answers: { versionKey: 'format_version', currentVersion: '3' },
+    kwargs: { version_key: '"format_version"', current_version: '3' },
+  },
+  // R8's round-trip states lack required keys, so a manager that requires them runs the corruption family only.
+  'corrupt-required-keys': {
+    answers: { categories: ['corruption'], requiredKeys: ['step', 'model', 'optimizer', 'metadata'] },
+    kwargs: { required_keys: '("step", "model", "optimizer", "metadata")' },
+  },
+  'corrupt-torch-fallback-strict': {
+    format: 'torch',
+    answers: {
+      categories: ['corruption'],
+      corruptPolicy: 'fallback',
+      requiredKeys: ['step', 'model', 'optimizer', 'metadata'],
+      versionKey: 'format_version',
+    },
+    kwargs: {
+      on_corrupt: '"fallback"',
+      required_keys: '("step", "model", "optimizer", "metadata")',
+      version_key: '"format_version"',
+    },
+  },
   'no-latest-op': { answers: { latestOp: 'none' }, kwargs: {} },
   'no-resume-op': { answers: { resumeOp: 'none' }, kwargs: {} },
   'module-functions': {
@@ -120,7 +146,8 @@ async function pooled(tasks, limit) {
 
 /**
  * Generates and runs the suite for the correct sample in each of `formats`
- * and for every zoo variant (pickle). Returns one row per run.
+ * and for every zoo variant (pickle, unless the variant declares a FORMAT).
+ * Returns one row per run.
  */
 export async function runZoo({ formats = ['pickle', 'json', 'torch'], variants, policies = true, parallel = 2 } = {}) {
   // One interpreter for every run when one has everything; torch runs need torch.
@@ -150,12 +177,15 @@ export async function runZoo({ formats = ['pickle', 'json', 'torch'], variants, 
       });
     }
     for (const [name, profile] of Object.entries(policies ? POLICY_PROFILES : {})) {
+      const format = profile.format ?? 'pickle';
+      const interpreter = format === 'torch' ? torchPython : python;
+      if (!interpreter) continue;
       jobs.push(async () => {
         const project = scratchProject(root, `policy-${name}`);
-        const answers = { ...sampleAnswers('pickle', 'sample_trainer.manager', profile.kwargs), ...profile.answers };
+        const answers = { ...sampleAnswers(format, 'sample_trainer.manager', profile.kwargs), ...profile.answers };
         if (answers.constructorExpression === undefined) delete answers.constructorExpression;
         await generate({ cwd: project, options: { ...answers, skipChecks: true } });
-        const result = await runPytest(python, project);
+        const result = await runPytest(interpreter, project);
         const failingCases = [...new Set(result.failing.map(caseOf))];
         const expected = profile.expectFailing ?? [];
         const ok = expected.length === 0 ? result.code === 0 : failingCases.join() === expected.join();
@@ -163,13 +193,16 @@ export async function runZoo({ formats = ['pickle', 'json', 'torch'], variants, 
       });
     }
     for (const variant of chosen) {
+      const { format, answers, kwargs } = catalogue[variant];
+      const interpreter = format === 'torch' ? torchPython : python;
+      if (!interpreter) continue;
       jobs.push(async () => {
         const project = scratchProject(root, variant);
         await generate({
           cwd: project,
-          options: { ...sampleAnswers('pickle', `bug_zoo.${variant}`), skipChecks: true },
+          options: { ...sampleAnswers(format, `bug_zoo.${variant}`, kwargs), ...answers, skipChecks: true },
         });
-        const result = await runPytest(python, project);
+        const result = await runPytest(interpreter, project);
         const breaks = catalogue[variant].breaks;
         const failingCases = [...new Set(result.failing.map(caseOf))];
         return {
