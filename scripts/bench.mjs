@@ -88,18 +88,30 @@ try {
       serial.push(run.seconds);
       tests = run.passed;
     }
-    record(`pytest_${format}_tests`, `resume suite (${format}): tests`, tests, '');
+    record(`pytest_${format}_tests`, `whole suite (${format}): tests`, tests, '');
     record(
       `pytest_${format}_seconds`,
-      `resume suite (${format}): pytest wall time, serial (median)`,
+      `whole suite (${format}): pytest wall time, serial (median)`,
       median(serial),
+      's',
+    );
+    const corruption = [];
+    for (let index = 0; index < (quick ? 1 : 3); index++) {
+      const run = await runPytest(python, project, ['-m', 'corruption']);
+      if (run.code !== 0) throw new Error(`the ${format} corruption suite failed on the sample:\n${run.output}`);
+      corruption.push(run.seconds);
+    }
+    record(
+      `pytest_${format}_corruption_seconds`,
+      `corruption tests alone (${format}, Hypothesis included): pytest wall time (median)`,
+      median(corruption),
       's',
     );
     const parallel = await runPytest(python, project, ['-n', '2']);
     if (parallel.code === 0) {
       record(
         `pytest_${format}_xdist_seconds`,
-        `resume suite (${format}): pytest -n 2 wall time`,
+        `whole suite (${format}): pytest -n 2 wall time`,
         parallel.seconds,
         's',
       );

@@ -8,7 +8,7 @@ import { CASES } from '../lib/cases.js';
 import { runZoo, zooProblems, zooTable } from '../scripts/zoo.mjs';
 
 describe('bug zoo, end to end', () => {
-  it('is green on the sample, caught on every variant, and every generated R case catches a bug', async () => {
+  it('is green on the sample, caught on every variant, and every generated R and C case catches a bug', async () => {
     const rows = await runZoo();
     console.log(`\n${zooTable(rows)}\n`);
 
@@ -20,5 +20,8 @@ describe('bug zoo, end to end', () => {
     const caught = new Set(rows.filter((row) => row.kind === 'variant').flatMap((row) => row.failingCases));
     const generated = CASES.filter((spec) => spec.family === 'resume' && spec.id !== 'R11').map((spec) => spec.id);
     expect(generated.filter((id) => !caught.has(id))).toEqual([]);
-  }, 300_000);
+    // Every corruption case (C9 with the torch variant) catches a bug too.
+    const corruption = CASES.filter((spec) => spec.family === 'corruption').map((spec) => spec.id);
+    expect(corruption.filter((id) => !caught.has(id))).toEqual([]);
+  }, 600_000);
 });

@@ -121,6 +121,8 @@ const QUESTIONS: readonly Question[] = [
     help: 'C1–C9: the kinds of broken checkpoint to generate tests for (all by default).',
     choices: CORRUPTION_KINDS.map((kind) => ({ value: kind.value, help: kind.help })),
     default: () => CORRUPTION_KINDS.map((kind) => kind.value),
+    validate: (value) =>
+      value.length === 0 ? 'choose at least one kind, or leave corruption out of `categories`' : undefined,
     when: inCorruption,
   },
   {
