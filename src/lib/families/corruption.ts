@@ -261,6 +261,27 @@ const WRONG_VALUES: Record<string, Param[]> = {
   ],
 };
 
+/** `text` broken into lines of at most `width` characters, at spaces. */
+function wrap(text: string, width = 76): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  return line ? [...lines, line] : lines;
+}
+
+const OUTCOMES: Record<Answers['corruptPolicy'], (exception: string) => string> = {
+  raise: (exception) => `\`\`load(path)\`\` raises \`\`${exception}\`\` naming the file`,
+  none: () => '``load(path)`` returns None',
+  fallback: () => '``resume("latest")`` loads the newest valid checkpoint and logs a warning naming the broken one',
+};
+
 function corruptionView(answers: Answers, cases: ReadonlySet<string>) {
   const has = (id: string) => cases.has(id);
   const policy = answers.corruptPolicy;
@@ -286,6 +307,12 @@ function corruptionView(answers: Answers, cases: ReadonlySet<string>) {
   const torchNeeded = answers.format === 'torch' && (has('C4') || has('C9') || writesFiles);
 
   return {
+    intro: wrap(
+      'A checkpoint can be cut short by a crash, emptied by a full disk, overwritten with garbage or written by ' +
+        "another version of the code. Each test breaks a valid checkpoint saved through the adapter in one way and checks the policy's " +
+        `outcome: ${OUTCOMES[policy](exception.name)}; a partly loaded state is never returned. \`\`-k c1\`\` runs one case; ` +
+        'the policies are the answers in .yo-rc.json.',
+    ),
     imports,
     importTorch: torchNeeded,
     policy,
