@@ -102,12 +102,12 @@ export function scratchProject(root, name) {
   return project;
 }
 
-/** Runs pytest on a generated suite; returns the counts and the ids of failed or erroring tests. */
-export async function runPytest(python, project, extraArgs = []) {
+/** Runs pytest on a generated suite (or one `target` file of it); returns the counts and the ids of failed or erroring tests. */
+export async function runPytest(python, project, extraArgs = [], target = SUITE_DIR) {
   const started = performance.now();
   const result = await run(
     python,
-    ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', '-rfE', '--tb=line', SUITE_DIR, ...extraArgs],
+    ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', '-rfE', '--tb=line', target, ...extraArgs],
     { cwd: project, env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } },
   );
   const seconds = (performance.now() - started) / 1000;

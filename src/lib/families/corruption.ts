@@ -161,19 +161,16 @@ function lackingPolicyOps(answers: Answers): string | undefined {
 const noRequiredKeys = (answers: Answers) =>
   answers.requiredKeys.length === 0 ? 'no required keys were answered (requiredKeys is empty)' : undefined;
 
-const CASES: readonly CaseSpec[] = [
-  ['C1', 'truncated', 'a truncated checkpoint gives the policy\'s outcome (several cut points)'],
-  ['C2', 'empty', 'an empty checkpoint gives the policy\'s outcome'],
-  ['C3', 'garbage', 'garbage bytes give the policy\'s outcome'],
-  ['C4', 'wrong-type', 'a valid file holding something other than a dict gives the policy\'s outcome'],
-].map(([id, kind, title]) => ({
-  id: id!,
-  family: 'corruption' as const,
-  title: title!,
-  leftOutBecause: firstReason(notChosen(kind as CorruptionKind), lackingPolicyOps),
-}));
+/** A case every policy can check once the kind is chosen and the policy's ops exist. */
+function policyCase(id: string, kind: CorruptionKind, title: string): CaseSpec {
+  return { id, family: 'corruption', title, leftOutBecause: firstReason(notChosen(kind), lackingPolicyOps) };
+}
 
-const MORE_CASES: readonly CaseSpec[] = [
+const CASES: readonly CaseSpec[] = [
+  policyCase('C1', 'truncated', "a truncated checkpoint gives the policy's outcome (several cut points)"),
+  policyCase('C2', 'empty', "an empty checkpoint gives the policy's outcome"),
+  policyCase('C3', 'garbage', "garbage bytes give the policy's outcome"),
+  policyCase('C4', 'wrong-type', "a valid file holding something other than a dict gives the policy's outcome"),
   {
     id: 'C5',
     family: 'corruption',
@@ -321,9 +318,6 @@ function corruptionView(answers: Answers, cases: ReadonlySet<string>) {
     writesFiles,
     controlCase,
     checksState,
-    // The two fixtures the policy check needs beyond make_adapter.
-    checkFixtures:
-      policy === 'fallback' ? ['make_adapter', 'caplog', 'assert_same_state'] : ['make_adapter'],
     versioned,
     versionKey: versioned ? pyString(answers.versionKey) : undefined,
     currentVersion: versioned ? Number(answers.currentVersion) : undefined,
@@ -366,7 +360,7 @@ export const corruptionFamily: Family = {
   name: 'corruption',
   help: 'C: truncated, empty, garbage and wrong-content checkpoints get the policy\'s outcome',
   questions: QUESTIONS,
-  cases: [...CASES, ...MORE_CASES],
+  cases: CASES,
   testFiles: [{ template: 'corruption/test_corruption.py.ejs', file: 'test_corruption.py' }],
   view: (answers, generated) => ({
     ...corruptionView(answers, generated),
