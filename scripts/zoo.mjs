@@ -41,6 +41,32 @@ export const POLICY_PROFILES = {
     // The sample raises FileNotFoundError, which is not a CheckpointError: this profile must fail R4.
     expectFailing: ['R4'],
   },
+  'corrupt-none': { answers: { corruptPolicy: 'none' }, kwargs: { on_corrupt: '"none"' } },
+  'corrupt-fallback': { answers: { corruptPolicy: 'fallback' }, kwargs: { on_corrupt: '"fallback"' } },
+  'corrupt-custom-exception': { answers: { corruptError: 'sample_trainer.manager.CheckpointError' }, kwargs: {} },
+  'corrupt-versioned': {
+    answers: { versionKey: 'format_version', currentVersion: '3' },
+    kwargs: { version_key: '"format_version"', current_version: '3' },
+  },
+  // R8's round-trip states lack required keys, so a manager that requires them runs the corruption family only.
+  'corrupt-required-keys': {
+    answers: { categories: ['corruption'], requiredKeys: ['step', 'model', 'optimizer', 'metadata'] },
+    kwargs: { required_keys: '("step", "model", "optimizer", "metadata")' },
+  },
+  'corrupt-torch-fallback-strict': {
+    format: 'torch',
+    answers: {
+      categories: ['corruption'],
+      corruptPolicy: 'fallback',
+      requiredKeys: ['step', 'model', 'optimizer', 'metadata'],
+      versionKey: 'format_version',
+    },
+    kwargs: {
+      on_corrupt: '"fallback"',
+      required_keys: '("step", "model", "optimizer", "metadata")',
+      version_key: '"format_version"',
+    },
+  },
   'no-latest-op': { answers: { latestOp: 'none' }, kwargs: {} },
   'no-resume-op': { answers: { resumeOp: 'none' }, kwargs: {} },
   'module-functions': {
@@ -76,12 +102,12 @@ export function scratchProject(root, name) {
   return project;
 }
 
-/** Runs pytest on a generated suite; returns the counts and the ids of failed or erroring tests. */
-export async function runPytest(python, project, extraArgs = []) {
+/** Runs pytest on a generated suite (or one `target` file of it); returns the counts and the ids of failed or erroring tests. */
+export async function runPytest(python, project, extraArgs = [], target = SUITE_DIR) {
   const started = performance.now();
   const result = await run(
     python,
-    ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', '-rfE', '--tb=line', SUITE_DIR, ...extraArgs],
+    ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', '-rfE', '--tb=line', target, ...extraArgs],
     { cwd: project, env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } },
   );
   const seconds = (performance.now() - started) / 1000;
@@ -125,7 +151,8 @@ async function pooled(tasks, limit) {
 
 /**
  * Generates and runs the suite for the correct sample in each of `formats`
- * and for every zoo variant (pickle). Returns one row per run.
+ * and for every zoo variant (pickle, unless the variant declares a FORMAT).
+ * Returns one row per run.
  */
 export async function runZoo({ formats = ['pickle', 'json', 'torch'], variants, policies = true, parallel = 2 } = {}) {
   // One interpreter for every run when one has everything; torch runs need torch.
@@ -155,13 +182,16 @@ export async function runZoo({ formats = ['pickle', 'json', 'torch'], variants, 
       });
     }
     for (const [name, profile] of Object.entries(policies ? POLICY_PROFILES : {})) {
+      const format = profile.format ?? 'pickle';
+      const interpreter = format === 'torch' ? torchPython : python;
+      if (!interpreter) continue;
       jobs.push(async () => {
         const project = scratchProject(root, `policy-${name}`);
-        const answers = { ...sampleAnswers('pickle', 'sample_trainer.manager', profile.kwargs), ...profile.answers };
+        const answers = { ...sampleAnswers(format, 'sample_trainer.manager', profile.kwargs), ...profile.answers };
         if (answers.constructorExpression === undefined) delete answers.constructorExpression;
         await generate({ cwd: project, options: { ...answers, skipChecks: true } });
         // No policy touches the slow (performance) cases: the format runs above cover them.
-        const result = await runPytest(python, project, FAST_ONLY);
+        const result = await runPytest(interpreter, project, FAST_ONLY);
         const failingCases = [...new Set(result.failing.map(caseOf))];
         const expected = profile.expectFailing ?? [];
         const ok = expected.length === 0 ? result.code === 0 : failingCases.join() === expected.join();
@@ -169,15 +199,18 @@ export async function runZoo({ formats = ['pickle', 'json', 'torch'], variants, 
       });
     }
     for (const variant of chosen) {
+      const { format, answers, kwargs } = catalogue[variant];
+      const interpreter = format === 'torch' ? torchPython : python;
+      if (!interpreter) continue;
       jobs.push(async () => {
         const project = scratchProject(root, variant);
         await generate({
           cwd: project,
-          options: { ...sampleAnswers('pickle', `bug_zoo.${variant}`), skipChecks: true },
+          options: { ...sampleAnswers(format, `bug_zoo.${variant}`, kwargs), ...answers, skipChecks: true },
         });
         const breaks = catalogue[variant].breaks;
         // The slow cases run only for the variants that declare one; the sample runs them all.
-        const result = await runPytest(python, project, breaks.some(isSlowCase) ? [] : FAST_ONLY);
+        const result = await runPytest(interpreter, project, breaks.some(isSlowCase) ? [] : FAST_ONLY);
         const failingCases = [...new Set(result.failing.map(caseOf))];
         return {
           kind: 'variant',

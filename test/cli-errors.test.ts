@@ -161,6 +161,29 @@ describe('checkpoint-tests checks the answers against the real module (Python)',
     expectRefusal(result, [`\`missingPathError\` is "${exception}"`, 'does not import as an exception', why]);
     expectNothingWritten(root, before);
   });
+
+  it.each([
+    {
+      how: 'an answers file naming a class that is no exception',
+      exception: 'sample_trainer.manager.CheckpointManager',
+      why: 'is not an exception class',
+      args: ['--answers', 'answers.json', '--yes'],
+    },
+    {
+      how: 'the corruption sub-generator given a misspelt builtin',
+      exception: 'ValueErorr',
+      why: 'is not a builtin name',
+      args: ['corruption', '--module', SAMPLE_MODULE, '--corrupt-error', 'ValueErorr', '--yes'],
+    },
+  ])('refuses a corruptError that is no exception, from $how', async ({ exception, why, args }) => {
+    findPythonWithPytest();
+    const root = makeSampleProject();
+    writeFileSync(path.join(root, 'answers.json'), JSON.stringify({ module: SAMPLE_MODULE, corruptError: exception }));
+    const before = snapshotTree(root);
+    const result = await runCli(args, root);
+    expectRefusal(result, [`\`corruptError\` is "${exception}"`, 'does not import as an exception', why]);
+    expectNothingWritten(root, before);
+  });
 });
 
 describe('checkpoint-tests over a suite it wrote before', () => {

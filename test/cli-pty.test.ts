@@ -19,7 +19,7 @@ import {
 import { KEYS, type PtyResult, type PtyStep, findPythonWithPytest, runInPty, tail } from './helpers/pty.js';
 
 const SUITE = 'tests/checkpoint';
-const SUITE_FILES = ['conftest.py', 'checkpoint_adapter.py', 'test_resume.py'];
+const SUITE_FILES = ['conftest.py', 'checkpoint_adapter.py', 'test_resume.py', 'test_corruption.py'];
 /** A prompt refusing an answer shows its reason on a line starting with "> ". */
 const REFUSED = '^> ';
 

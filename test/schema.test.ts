@@ -123,7 +123,12 @@ describe('answersSchema', () => {
       if (question.kind === 'list') {
         expect(property).toMatchObject({ type: 'array', items: { type: 'string', enum: choices } });
         expect(property.uniqueItems).toBe(true);
-        expect(property.minItems).toBe(1);
+        // An empty list is allowed where the question allows it (requiredKeys), nowhere else.
+        const refusesEmpty = (question.validate as ((value: unknown, answers: object) => unknown) | undefined)?.(
+          [],
+          {},
+        );
+        expect(property.minItems).toBe(refusesEmpty ? 1 : undefined);
         expect(property.enum).toBeUndefined();
       } else {
         expect(property.type).toBe('string');
@@ -145,6 +150,8 @@ describe('answersSchema', () => {
       default: 'pickle',
     });
     expect(schema.properties.categories).toMatchObject({ type: 'array', default: [...CATEGORIES], minItems: 1 });
+    expect(schema.properties.requiredKeys).toMatchObject({ type: 'array', default: [] });
+    expect(schema.properties.requiredKeys).not.toHaveProperty('minItems');
     expect(schema.properties.constructorExpression!.default).toBe('CheckpointManager(checkpoint_dir)');
     expect(schema.properties.pythonRoot).not.toHaveProperty('pattern');
   });

@@ -14,7 +14,10 @@ function propertySchema(question: Question): Record<string, unknown> {
     property.type = 'array';
     property.items = { type: 'string', enum: question.choices.map((choice) => choice.value) };
     property.uniqueItems = true;
-    property.minItems = 1;
+    // At least one item only where an empty list is refused (`categories`; not `requiredKeys`).
+    if ((question.validate as ((value: unknown, answers: object) => string | undefined) | undefined)?.([], {})) {
+      property.minItems = 1;
+    }
   } else {
     property.type = 'string';
     if (question.kind === 'enum') property.enum = question.choices.map((choice) => choice.value);

@@ -1,4 +1,4 @@
-"""Print the zoo's catalogue: ``{"variant": {"breaks": [...], "bug": "..."}}``."""
+"""Print the zoo's catalogue: ``{"variant": {"breaks": [...], "bug": "...", ...}}``."""
 
 import importlib
 import json
@@ -15,6 +15,10 @@ def catalogue():
         variants[info.name] = {
             "breaks": list(module.BREAKS),
             "bug": " ".join(module.__doc__.split()),
+            # Optional: the format, answers and constructor keywords the bug needs.
+            "format": getattr(module, "FORMAT", "pickle"),
+            "answers": getattr(module, "ANSWERS", {}),
+            "kwargs": getattr(module, "KWARGS", {}),
         }
     return variants
 

@@ -16,9 +16,16 @@ sitting:
   ``FileNotFoundError``; resuming from ``None`` starts fresh;
 - each of those choices is a keyword argument, so the sample can stand for
   a team that chose otherwise (see ``CheckpointManager.__init__``);
-- ``resumed_from`` records the file a resume loaded, and ``None`` otherwise.
+- ``resumed_from`` records the file a resume loaded, and ``None`` otherwise;
+- a corrupt checkpoint (unreadable, not a dict, a required key missing or of
+  the wrong type, a newer format version) raises ``CheckpointError`` naming
+  the path, or gives None, or is skipped by ``resume("latest")`` for the
+  newest valid one, with a warning naming it (``on_corrupt``);
+- ``restore`` loads a checkpoint into a live model and optimizer, all or
+  nothing: when either part fails, both are put back as they were.
 """
 
+import copy
 import json
 import logging
 import os
@@ -31,9 +38,15 @@ logger = logging.getLogger(__name__)
 
 SUFFIXES = {"pickle": ".pkl", "json": ".json", "torch": ".pt"}
 
+# The type each top-level key a manager may require holds in a valid checkpoint.
+REQUIRED_TYPES = {"step": int, "model": dict, "optimizer": dict, "metadata": dict}
 
-class CheckpointError(Exception):
-    """A checkpoint file exists but cannot be read as a checkpoint."""
+
+class CheckpointError(ValueError):
+    """A checkpoint file exists but cannot be read as a checkpoint.
+
+    A ``ValueError``: the file's content is wrong, as with ``json``'s errors.
+    """
 
 
 class CheckpointManager:
@@ -50,6 +63,10 @@ class CheckpointManager:
         on_duplicate="overwrite",
         resume_none="fresh",
         missing_path="raise",
+        on_corrupt="raise",
+        required_keys=(),
+        version_key=None,
+        current_version=1,
     ):
         """Manage the checkpoints in ``directory``.
 
@@ -59,6 +76,13 @@ class CheckpointManager:
         second save of a step does (``"overwrite"``, ``"skip"``, ``"raise"``),
         what ``resume(None)`` does (``"fresh"`` or ``"latest"``), and what
         resuming from a missing path does (``"raise"`` or ``"none"``).
+
+        A corrupt checkpoint raises ``CheckpointError`` (``on_corrupt="raise"``),
+        loads as None (``"none"``), or is skipped by ``resume("latest")`` for
+        the newest valid one (``"fallback"``). ``required_keys`` names keys of
+        ``REQUIRED_TYPES`` every checkpoint must hold; with a ``version_key``,
+        each save records ``current_version`` under it and a load refuses a
+        missing or newer version (and removes the key from the state it gives).
         """
         if fmt not in SUFFIXES:
             raise ValueError(
@@ -73,6 +97,10 @@ class CheckpointManager:
         self.on_duplicate = on_duplicate
         self.resume_none = resume_none
         self.missing_path = missing_path
+        self.on_corrupt = on_corrupt
+        self.required_keys = tuple(required_keys)
+        self.version_key = version_key
+        self.current_version = current_version
         self.resumed_from = None
         self._name_pattern = re.compile(
             rf"^{re.escape(prefix)}(\d+){re.escape(self.suffix)}$"
@@ -102,12 +130,14 @@ class CheckpointManager:
                 return final
             logger.warning("replacing unreadable checkpoint %s", final)
         self.directory.mkdir(parents=True, exist_ok=True)
+        if self.version_key is not None:
+            state = {**state, self.version_key: self.current_version}
         self._write_atomically(final, state)
         return final
 
     def _is_readable(self, path):
         try:
-            self.load(path)
+            self._load_checked(path)
         except (CheckpointError, OSError):
             return False
         return True
@@ -147,6 +177,16 @@ class CheckpointManager:
         if not path.is_file():
             raise FileNotFoundError(f"no checkpoint at {path}")
         try:
+            return self._load_checked(path)
+        except CheckpointError as error:
+            if self.on_corrupt != "none":
+                raise
+            logger.warning("not loading %s: %s", path, error)
+            return None
+
+    def _load_checked(self, path):
+        """The state in ``path``, or ``CheckpointError`` naming it."""
+        try:
             state = self._read(path)
         except Exception as error:
             raise CheckpointError(f"cannot read checkpoint {path}: {error}") from error
@@ -154,6 +194,21 @@ class CheckpointManager:
             raise CheckpointError(
                 f"checkpoint {path} holds a {type(state).__name__}, not a dict"
             )
+        for key in self.required_keys:
+            if key not in state:
+                raise CheckpointError(f"checkpoint {path} has no {key!r}")
+            if not isinstance(state[key], REQUIRED_TYPES[key]):
+                raise CheckpointError(
+                    f"checkpoint {path}: {key!r} is a {type(state[key]).__name__},"
+                    f" not a {REQUIRED_TYPES[key].__name__}"
+                )
+        if self.version_key is not None:
+            version = state.pop(self.version_key, None)
+            if not isinstance(version, int) or version > self.current_version:
+                raise CheckpointError(
+                    f"checkpoint {path} has format version {version!r};"
+                    f" this code reads versions up to {self.current_version}"
+                )
         return state
 
     def _read(self, path):
@@ -179,6 +234,15 @@ class CheckpointManager:
                 found[int(match.group(1))] = Path(entry.path)
         return found
 
+    def _newest_first(self):
+        """Paths of every checkpoint, newest first (by the ``newest_by`` order)."""
+        found = self.checkpoints()
+        if self.newest_by == "mtime":
+            return sorted(
+                found.values(), key=lambda path: path.stat().st_mtime_ns, reverse=True
+            )
+        return [found[step] for step in sorted(found, reverse=True)]
+
     def latest(self):
         """Path of the newest checkpoint (largest step, or last modified), or None."""
         found = self.checkpoints()
@@ -198,6 +262,17 @@ class CheckpointManager:
             if self.resume_none != "latest":
                 return None
             source = "latest"
+        if source == "latest" and self.on_corrupt == "fallback":
+            for path in self._newest_first():
+                try:
+                    state = self._load_checked(path)
+                except CheckpointError as error:
+                    logger.warning("skipping corrupt checkpoint %s: %s", path, error)
+                    continue
+                self.resumed_from = path
+                logger.info("resumed from %s", path)
+                return state
+            return None
         if source == "latest":
             path = self.latest()
             if path is None:
@@ -210,8 +285,30 @@ class CheckpointManager:
                     return None
                 raise FileNotFoundError(f"cannot resume: no checkpoint at {path}")
         state = self.load(path)
+        if state is None:
+            return None
         self.resumed_from = path
         logger.info("resumed from %s", path)
+        return state
+
+    def restore(self, path, model, optimizer):
+        """Load the checkpoint at ``path`` into a live ``model`` and ``optimizer``.
+
+        All or nothing: when either part does not load, both are put back as
+        they were and ``CheckpointError`` names the path. Returns the state.
+        """
+        state = self.load(path)
+        if state is None:
+            raise CheckpointError(f"cannot restore from {path}: it is corrupt")
+        model_before = copy.deepcopy(model.state_dict())
+        optimizer_before = copy.deepcopy(optimizer.state_dict())
+        try:
+            model.load_state_dict(state["model"])
+            optimizer.load_state_dict(state["optimizer"])
+        except Exception as error:
+            model.load_state_dict(model_before)
+            optimizer.load_state_dict(optimizer_before)
+            raise CheckpointError(f"cannot restore from {path}: {error}") from error
         return state
 
     # -- publishing --------------------------------------------------------

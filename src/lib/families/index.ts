@@ -3,8 +3,9 @@
  * file beside this one (questions, cases, view, test files) and a line here.
  */
 import type { Family } from '../question-kit.js';
+import { corruptionFamily } from './corruption.js';
 import { pathsFamily } from './paths.js';
 import { performanceFamily } from './performance.js';
 import { resumeFamily } from './resume.js';
 
-export const FAMILIES: readonly Family[] = [resumeFamily, pathsFamily, performanceFamily];
+export const FAMILIES: readonly Family[] = [resumeFamily, corruptionFamily, pathsFamily, performanceFamily];

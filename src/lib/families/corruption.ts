@@ -1,0 +1,393 @@
+/**
+ * The corruption family (C1–C9): every kind of broken checkpoint file, made
+ * by the suite itself from a valid checkpoint saved through the adapter, must
+ * give the policy's outcome (raise a named exception, give None, or fall back
+ * to the newest valid checkpoint), never a partly loaded state.
+ */
+import {
+  type Answers,
+  type CaseSpec,
+  type Family,
+  type Question,
+  exceptionQuestion,
+  firstReason,
+  hasCategory,
+  IDENTIFIER,
+  lacking,
+  NONE,
+} from '../question-kit.js';
+import { pyString } from '../python-literal.js';
+import { exceptionView } from './resume.js';
+
+/** The kinds of corruption a user can choose, one case each. */
+export const CORRUPTION_KINDS = [
+  { value: 'truncated', id: 'C1', help: 'C1: files cut short at several points (first byte, mid-header, half, last byte)' },
+  { value: 'empty', id: 'C2', help: 'C2: an empty file, and one holding a single newline' },
+  { value: 'garbage', id: 'C3', help: 'C3: random bytes, zeros or an HTML error page of the same length' },
+  { value: 'wrong-type', id: 'C4', help: 'C4: a valid file holding a list, a string, a number (a tensor for torch)' },
+  { value: 'missing-keys', id: 'C5', help: 'C5: each required key missing in turn' },
+  { value: 'wrong-value-types', id: 'C6', help: 'C6: each required key holding a value of the wrong type' },
+  { value: 'future-version', id: 'C7', help: 'C7: a format version newer than the code knows' },
+  { value: 'property-based', id: 'C8', help: 'C8: Hypothesis: any truncation point, any flipped byte' },
+  { value: 'live-objects', id: 'C9', help: 'C9 (torch): a broken optimizer part leaves the live model untouched' },
+] as const;
+export type CorruptionKind = (typeof CORRUPTION_KINDS)[number]['value'];
+
+/** Top-level keys of the suite's states a manager may require, with the Python type each holds. */
+export const REQUIRED_KEY_TYPES = { step: 'int', model: 'dict', optimizer: 'dict', metadata: 'dict' } as const;
+export type RequiredKey = keyof typeof REQUIRED_KEY_TYPES;
+
+declare module '../question-kit.js' {
+  interface Families {
+    corruption: true;
+  }
+  interface Answers {
+    corruptPolicy: 'raise' | 'none' | 'fallback';
+    corruptError: string;
+    requiredKeys: RequiredKey[];
+    versionKey: string;
+    currentVersion: string;
+    corruptionKinds: CorruptionKind[];
+    hypothesisExamples: string;
+    restoreOp: string;
+  }
+}
+
+const inCorruption = hasCategory('corruption');
+const kindChosen = (answers: Partial<Answers>, kind: CorruptionKind) =>
+  answers.corruptionKinds === undefined || answers.corruptionKinds.includes(kind);
+
+const QUESTIONS: readonly Question[] = [
+  {
+    name: 'corruptPolicy',
+    kind: 'enum',
+    group: 'corruption',
+    message: 'Loading a corrupt checkpoint (truncated, garbage, wrong content) should…',
+    help: 'C1–C8: what loading a corrupt checkpoint does.',
+    choices: [
+      { value: 'raise', help: 'raise an exception naming the path' },
+      { value: 'none', help: '`load(path)` returns None' },
+      { value: 'fallback', help: '`resume("latest")` skips it, with a warning naming it, for the newest valid one' },
+    ],
+    default: () => 'raise',
+    when: inCorruption,
+  },
+  exceptionQuestion(
+    'corruptError',
+    'corruption',
+    'Which exception does loading a corrupt checkpoint raise?',
+    'C1–C8: the exception `load(path)` raises for a corrupt file (a subclass passes too).',
+    'ValueError',
+    (answers) => inCorruption(answers) && (answers.corruptPolicy ?? 'raise') === 'raise',
+  ),
+  {
+    name: 'requiredKeys',
+    kind: 'list',
+    group: 'corruption',
+    message: 'Which top-level keys must every checkpoint hold? (your loader refuses a file without them)',
+    help: "C5/C6: keys of the suite's states that your loader requires, each of the type the suite's states hold it in (`step` an int, `model`, `optimizer` and `metadata` dicts). None by default: C5 and C6 are then left out.",
+    choices: (Object.keys(REQUIRED_KEY_TYPES) as RequiredKey[]).map((key) => ({
+      value: key,
+      help: `must be present and hold a ${REQUIRED_KEY_TYPES[key]}`,
+    })),
+    default: () => [],
+    when: inCorruption,
+  },
+  {
+    name: 'versionKey',
+    kind: 'string',
+    group: 'corruption',
+    message: `Under which top-level key does your manager record the checkpoint format version? (${NONE} if it does not)`,
+    help: `C7: the key each save writes the format version under, and each load checks; \`${NONE}\` leaves C7 out.`,
+    default: () => NONE,
+    pattern: { source: IDENTIFIER, allowed: `a Python identifier, or "${NONE}"` },
+    when: inCorruption,
+  },
+  {
+    name: 'currentVersion',
+    kind: 'string',
+    group: 'corruption',
+    message: 'Which format version does your code write now? (a whole number)',
+    help: 'C7: the version your saves record; the suite writes larger ones and expects them refused.',
+    default: () => '1',
+    pattern: { source: '^(0|[1-9][0-9]{0,8})$', allowed: 'a whole number such as 1' },
+    when: (answers) => inCorruption(answers) && Boolean(answers.versionKey) && answers.versionKey !== NONE,
+  },
+  {
+    name: 'corruptionKinds',
+    kind: 'list',
+    group: 'corruption',
+    message: 'Which kinds of corruption should the suite check?',
+    help: 'C1–C9: the kinds of broken checkpoint to generate tests for (all by default).',
+    choices: CORRUPTION_KINDS.map((kind) => ({ value: kind.value, help: kind.help })),
+    default: () => CORRUPTION_KINDS.map((kind) => kind.value),
+    validate: (value) =>
+      value.length === 0 ? 'choose at least one kind, or leave corruption out of `categories`' : undefined,
+    when: inCorruption,
+  },
+  {
+    name: 'hypothesisExamples',
+    kind: 'string',
+    group: 'corruption',
+    message: 'How many examples should each Hypothesis property try?',
+    help: "C8: Hypothesis's `max_examples` for the truncation and flipped-byte properties; the examples are the same on every run (derandomized).",
+    default: () => '50',
+    pattern: { source: '^[1-9][0-9]{0,5}$', allowed: 'a whole number from 1 to 999999' },
+    when: (answers) => inCorruption(answers) && kindChosen(answers, 'property-based'),
+  },
+  {
+    name: 'restoreOp',
+    kind: 'string',
+    group: 'corruption',
+    message: `Which method loads a checkpoint into a live model and optimizer, \`restore(path, model, optimizer)\`? (${NONE} if there is none)`,
+    help: `C9 (torch): the method behind the adapter's \`restore(path, model, optimizer)\`, which must raise and leave both untouched when the checkpoint cannot be restored; \`${NONE}\` leaves C9 out.`,
+    default: () => 'restore',
+    pattern: { source: IDENTIFIER, allowed: `a Python identifier, or "${NONE}"` },
+    dynamicChoices: 'methods',
+    when: (answers) => inCorruption(answers) && answers.format === 'torch' && kindChosen(answers, 'live-objects'),
+  },
+];
+
+function notChosen(kind: CorruptionKind) {
+  return (answers: Answers) =>
+    answers.corruptionKinds.includes(kind) ? undefined : `"${kind}" is not among corruptionKinds`;
+}
+
+/** raise and none check `load(path)`; fallback checks `resume("latest")`. */
+function lackingPolicyOps(answers: Answers): string | undefined {
+  return answers.corruptPolicy === 'fallback' ? lacking('save', 'resume')(answers) : lacking('save', 'load')(answers);
+}
+
+const noRequiredKeys = (answers: Answers) =>
+  answers.requiredKeys.length === 0 ? 'no required keys were answered (requiredKeys is empty)' : undefined;
+
+/** A case every policy can check once the kind is chosen and the policy's ops exist. */
+function policyCase(id: string, kind: CorruptionKind, title: string): CaseSpec {
+  return { id, family: 'corruption', title, leftOutBecause: firstReason(notChosen(kind), lackingPolicyOps) };
+}
+
+const CASES: readonly CaseSpec[] = [
+  policyCase('C1', 'truncated', "a truncated checkpoint gives the policy's outcome (several cut points)"),
+  policyCase('C2', 'empty', "an empty checkpoint gives the policy's outcome"),
+  policyCase('C3', 'garbage', "garbage bytes give the policy's outcome"),
+  policyCase('C4', 'wrong-type', "a valid file holding something other than a dict gives the policy's outcome"),
+  {
+    id: 'C5',
+    family: 'corruption',
+    title: 'a checkpoint missing a required key gives the policy\'s outcome',
+    leftOutBecause: firstReason(notChosen('missing-keys'), noRequiredKeys, lackingPolicyOps),
+  },
+  {
+    id: 'C6',
+    family: 'corruption',
+    title: 'a required key of the wrong type gives the policy\'s outcome',
+    leftOutBecause: firstReason(notChosen('wrong-value-types'), noRequiredKeys, lackingPolicyOps),
+  },
+  {
+    id: 'C7',
+    family: 'corruption',
+    title: 'an unknown future format version gives the policy\'s outcome',
+    leftOutBecause: firstReason(
+      notChosen('future-version'),
+      (answers) => (answers.versionKey === NONE ? `no version key (versionKey answered "${NONE}")` : undefined),
+      lackingPolicyOps,
+    ),
+  },
+  {
+    id: 'C8',
+    family: 'corruption',
+    title: 'any truncation point or flipped byte gives the policy\'s outcome or a well-formed state (Hypothesis)',
+    leftOutBecause: firstReason(notChosen('property-based'), lackingPolicyOps),
+  },
+  {
+    id: 'C9',
+    family: 'corruption',
+    title: 'a failed restore leaves the live model and optimizer untouched (torch)',
+    leftOutBecause: firstReason(
+      (answers) => (answers.format === 'torch' ? undefined : `checkpoints are ${answers.format} files, not torch`),
+      notChosen('live-objects'),
+      (answers) =>
+        !answers.restoreOp || answers.restoreOp === NONE
+          ? `no restore(path, model, optimizer) op (restoreOp answered "${NONE}")`
+          : undefined,
+    ),
+  },
+];
+
+interface Param {
+  id: string;
+  /** Python source of the parameter value(s). */
+  value: string;
+}
+
+/** Where C1 cuts a file: Python expressions of its `size`, per format. */
+function truncations(format: Answers['format']): Param[] {
+  const header: Record<Answers['format'], Param> = {
+    pickle: { id: 'truncated-mid-header', value: 'lambda size: 5' },
+    json: { id: 'truncated-mid-first-key', value: 'lambda size: 5' },
+    torch: { id: 'truncated-mid-local-header', value: 'lambda size: 16' },
+  };
+  return [
+    { id: 'truncated-first-byte-only', value: 'lambda size: 1' },
+    header[format],
+    { id: 'truncated-half', value: 'lambda size: size // 2' },
+    ...(format === 'torch' ? [{ id: 'truncated-mid-central-directory', value: 'lambda size: size - 30' }] : []),
+    { id: 'truncated-last-byte-missing', value: 'lambda size: size - 1' },
+  ];
+}
+
+function wrongContents(format: Answers['format']): Param[] {
+  return [
+    { id: 'list-holding-the-state', value: 'lambda state: [state]' },
+    { id: 'string', value: 'lambda state: "checkpoint"' },
+    { id: 'integer', value: 'lambda state: 7' },
+    ...(format === 'torch' ? [{ id: 'tensor', value: 'lambda state: torch.zeros(3)' }] : []),
+  ];
+}
+
+const WRONG_VALUES: Record<string, Param[]> = {
+  int: [
+    { id: 'str', value: '"2"' },
+    { id: 'float', value: '2.5' },
+    { id: 'none', value: 'None' },
+  ],
+  dict: [
+    { id: 'list', value: '[]' },
+    { id: 'str', value: '"corrupt"' },
+    { id: 'none', value: 'None' },
+  ],
+};
+
+/** `text` broken into lines of at most `width` characters, at spaces. */
+function wrap(text: string, width = 76): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  return line ? [...lines, line] : lines;
+}
+
+const OUTCOMES: Record<Answers['corruptPolicy'], (exception: string) => string> = {
+  raise: (exception) => `\`\`load(path)\`\` raises \`\`${exception}\`\` naming the file`,
+  none: () => '``load(path)`` returns None',
+  fallback: () => '``resume("latest")`` loads the newest valid checkpoint and logs a warning naming the broken one',
+};
+
+function corruptionView(answers: Answers, cases: ReadonlySet<string>) {
+  const has = (id: string) => cases.has(id);
+  const policy = answers.corruptPolicy;
+  const exception = exceptionView(answers.corruptError || 'ValueError');
+  const versioned = answers.versionKey !== NONE;
+  const keys = answers.requiredKeys;
+  const usesPolicyCheck = ['C1', 'C2', 'C3', 'C4', 'C5', 'C6', 'C7', 'C8'].some(has);
+  const writesFiles = ['C4', 'C5', 'C6', 'C7'].some(has);
+  const controlCase = ['C4', 'C5', 'C6', 'C7'].find(has);
+  const checksState = policy === 'fallback' || has('C8');
+
+  const stdlib = [
+    has('C9') ? 'import copy' : undefined,
+    answers.format === 'json' && writesFiles ? 'import json' : undefined,
+    usesPolicyCheck && policy === 'fallback' ? 'import logging' : undefined,
+    answers.format === 'pickle' && writesFiles ? 'import pickle' : undefined,
+    has('C3') ? 'import random' : undefined,
+  ].filter((line): line is string => Boolean(line));
+  const imports = [...stdlib, ...(stdlib.length ? [''] : []), 'import pytest'];
+  if (has('C8')) imports.push('from hypothesis import HealthCheck, given, settings', 'from hypothesis import strategies as st');
+  if (usesPolicyCheck && policy === 'raise' && exception.importLine) imports.push('', exception.importLine);
+  // conftest.py imports torch for the whole torch suite; this file says so itself when it is missing.
+  const torchNeeded = answers.format === 'torch' && (has('C4') || has('C9') || writesFiles);
+
+  return {
+    intro: wrap(
+      'A checkpoint can be cut short by a crash, emptied by a full disk, overwritten with garbage or written by ' +
+        "another version of the code. Each test breaks a valid checkpoint saved through the adapter in one way and checks the policy's " +
+        `outcome: ${OUTCOMES[policy](exception.name)}; a partly loaded state is never returned. \`\`-k c1\`\` runs one case; ` +
+        'the policies are the answers in .yo-rc.json.',
+    ),
+    imports,
+    importTorch: torchNeeded,
+    policy,
+    exception: exception.name,
+    usesPolicyCheck,
+    writesFiles,
+    controlCase,
+    checksState,
+    versioned,
+    versionKey: versioned ? pyString(answers.versionKey) : undefined,
+    currentVersion: versioned ? Number(answers.currentVersion) : undefined,
+    futureVersions: versioned
+      ? [
+          { id: 'version-next', value: String(Number(answers.currentVersion) + 1) },
+          { id: 'version-far-future', value: String(Number(answers.currentVersion) + 1000) },
+        ]
+      : [],
+    requiredTypes: keys.map((key) => ({ key: pyString(key), type: REQUIRED_KEY_TYPES[key] })),
+    hasRequiredKeys: keys.length > 0,
+    missingKeys: keys.map((key) => ({ id: `missing-key-${key}`, value: pyString(key) })),
+    wrongValues: keys.flatMap((key) =>
+      WRONG_VALUES[REQUIRED_KEY_TYPES[key]]!.map((wrong) => ({
+        id: `wrong-type-${key}-${wrong.id}`,
+        value: `${pyString(key)}, ${wrong.value}`,
+      })),
+    ),
+    truncations: truncations(answers.format),
+    wrongContents: wrongContents(answers.format),
+    examples: Number(answers.hypothesisExamples || '50'),
+  };
+}
+
+/** The adapter method C9 needs, when it is generated (printed by checkpoint_adapter.py.ejs). */
+export function restoreAdapterMethod(answers: Answers, cases: ReadonlySet<string>) {
+  if (!cases.has('C9')) return [];
+  const target = answers.className ? 'self.manager' : 'target';
+  return [
+    {
+      name: 'restore',
+      params: ', path, model, optimizer',
+      doc: 'Load ``path`` into a live model and optimizer, all or nothing (C9).',
+      body: `return ${target}.${answers.restoreOp}(path, model, optimizer)`,
+    },
+  ];
+}
+
+export const corruptionFamily: Family = {
+  name: 'corruption',
+  help: 'C: truncated, empty, garbage and wrong-content checkpoints get the policy\'s outcome',
+  questions: QUESTIONS,
+  cases: CASES,
+  testFiles: [{ template: 'corruption/test_corruption.py.ejs', file: 'test_corruption.py' }],
+  view: corruptionFamilyView,
+  variables: {
+    intro: 'the module docstring paragraph of test_corruption.py, wrapped',
+    imports: 'the import lines of test_corruption.py, in order ("" for a blank line)',
+    importTorch: 'whether the file imports torch (with pytest.importorskip)',
+    policy: 'the policy on a corrupt file: "raise", "none" or "fallback"',
+    exception: 'the exception name tests expect under "raise"',
+    usesPolicyCheck: 'whether any of C1-C8 is generated (the shared policy check is printed)',
+    writesFiles: 'whether any of C4-C7 is generated (the suite writes checkpoint files itself)',
+    controlCase: 'the first of C4-C7 generated: the id of the control test that such a file loads',
+    checksState: 'whether a test compares the state that was loaded (fall-back policy or C8)',
+    versioned: 'whether checkpoints carry a format version (versionKey is not "none")',
+    versionKey: 'the version key as a Python literal, when versioned',
+    currentVersion: 'the current format version, when versioned',
+    futureVersions: '[{id, value}]: the C7 parametrization',
+    requiredTypes: '[{key, type}]: the required keys (Python literals) and their expected types',
+    hasRequiredKeys: 'whether any required key was answered',
+    missingKeys: '[{id, value}]: the C5 parametrization',
+    wrongValues: '[{id, value}]: the C6 parametrization ("key, wrong value" as Python)',
+    truncations: '[{id, ...}]: the C1 cut points for the format',
+    wrongContents: '[{id, ...}]: the C4 wrong contents for the format',
+    examples: 'the number of Hypothesis examples of each C8 property',
+    adapterMethods: '[{name, params, doc, body}]: adapter methods the family needs (restore, for C9)',
+  } satisfies { [K in keyof ReturnType<typeof corruptionFamilyView>]: string },
+};
+
+function corruptionFamilyView(answers: Answers, generated: ReadonlySet<string>) {
+  return { ...corruptionView(answers, generated), adapterMethods: restoreAdapterMethod(answers, generated) };
+}
