@@ -50,7 +50,12 @@ export const POLICY_PROFILES = {
   'tracker-mlflow': { answers: { tracker: 'mlflow' }, kwargs: { tracker: '"mlflow"' } },
   'publish-raise': { answers: { publishFailure: 'raise' }, kwargs: { on_publish_error: '"raise"' } },
   'mlflow-raise-one-retry': {
-    answers: { tracker: 'mlflow', publishFailure: 'raise', publishRetries: '1', transientErrors: ['tracker-comm', 'timeout'] },
+    answers: {
+      tracker: 'mlflow',
+      publishFailure: 'raise',
+      publishRetries: '1',
+      transientErrors: ['tracker-comm', 'timeout'],
+    },
     kwargs: {
       tracker: '"mlflow"',
       on_publish_error: '"raise"',

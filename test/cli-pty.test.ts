@@ -19,7 +19,7 @@ import {
 import { KEYS, type PtyResult, type PtyStep, findPythonWithPytest, runInPty, tail } from './helpers/pty.js';
 
 const SUITE = 'tests/checkpoint';
-const SUITE_FILES = ['conftest.py', 'checkpoint_adapter.py', 'test_resume.py'];
+const SUITE_FILES = ['conftest.py', 'checkpoint_adapter.py', 'test_resume.py', 'test_artifact.py', 'tracker_fakes.py'];
 /** A prompt refusing an answer shows its reason on a line starting with "> ". */
 const REFUSED = '^> ';
 
@@ -49,7 +49,7 @@ const DEFAULT_ANSWERS = {
   pruneOp: 'none',
   resumedFromAttribute: 'resumed_from',
   format: 'pickle',
-  categories: ['resume'],
+  categories: ['resume', 'artifact'],
   outputDir: SUITE,
   missingPath: 'raise',
   missingPathError: 'FileNotFoundError',
@@ -57,6 +57,15 @@ const DEFAULT_ANSWERS = {
   stepZero: 'save',
   resumeNone: 'fresh',
   duplicateStep: 'overwrite',
+  tracker: 'wandb',
+  trackerBinding: 'sys-modules',
+  trackerActive: 'run',
+  publishFailure: 'return-false',
+  publishRetries: '2',
+  transientErrors: ['tracker-comm', 'connection', 'timeout', 'http-5xx'],
+  retrySleep: 'sleep',
+  defaultAliases: 'latest',
+  artifactType: 'model',
 };
 
 /** The questions a run asks when every answer after `module` is the default, in order. */

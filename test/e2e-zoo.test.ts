@@ -8,7 +8,7 @@ import { CASES } from '../lib/cases.js';
 import { runZoo, zooProblems, zooTable } from '../scripts/zoo.mjs';
 
 describe('bug zoo, end to end', () => {
-  it('is green on the sample, caught on every variant, and every generated R case catches a bug', async () => {
+  it('is green on the sample, caught on every variant, and every generated R and A case catches a bug', async () => {
     const rows = await runZoo();
     console.log(`\n${zooTable(rows)}\n`);
 
@@ -17,8 +17,20 @@ describe('bug zoo, end to end', () => {
     expect(samples.length).toBe(3);
     for (const sample of samples) expect(sample.passed, sample.name).toBeGreaterThan(30);
 
-    const caught = new Set(rows.filter((row) => row.kind === 'variant').flatMap((row) => row.failingCases));
+    const variants = rows.filter((row) => row.kind === 'variant');
+    const caught = new Set(variants.flatMap((row) => row.failingCases));
     const generated = CASES.filter((spec) => spec.family === 'resume' && spec.id !== 'R11').map((spec) => spec.id);
     expect(generated.filter((id) => !caught.has(id))).toEqual([]);
-  }, 300_000);
+
+    // Every artifact case catches a bug, with the W&B fake and with the MLflow fake.
+    const artifactCases = CASES.filter((spec) => spec.family === 'artifact').map((spec) => spec.id);
+    for (const tracker of ['wandb', 'mlflow']) {
+      const runs = variants.filter((row) => (tracker === 'mlflow') === row.name.endsWith('(mlflow)'));
+      const caughtHere = new Set(runs.flatMap((row) => row.failingCases));
+      expect(
+        artifactCases.filter((id) => !caughtHere.has(id)),
+        tracker,
+      ).toEqual([]);
+    }
+  }, 420_000);
 });

@@ -122,7 +122,7 @@ const QUESTIONS: readonly Question[] = [
     kind: 'list',
     group: 'artifact',
     message: 'Which tracker failures are transient (worth a retry)?',
-    help: 'A6: the failures publish retries; the others fail at once.',
+    help: "A6: the failures publish retries; the others fail at once. Default: all four for W&B; all but the tracker's own error for MLflow, whose `MlflowException` also means bad requests.",
     choices: [
       { value: 'tracker-comm', help: "the tracker's own error (W&B `CommError`, MLflow `MlflowException`)" },
       { value: 'connection', help: '`ConnectionError`' },
