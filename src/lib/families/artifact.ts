@@ -257,6 +257,8 @@ function artifactView(answers: Answers, cases: ReadonlySet<string>) {
     active,
     tracker,
     label: LABEL[tracker],
+    ownErrorsText:
+      tracker === 'wandb' ? "W&B's ``CommError`` and ``UsageError``" : "MLflow's ``MlflowException``",
     fakeClass: tracker === 'mlflow' ? 'FakeMlflow' : 'FakeWandb',
     /** What conftest.py imports from tracker_fakes.py, sorted as isort would. */
     fakesImported: [
