@@ -73,6 +73,40 @@ export const POLICY_PROFILES = {
     answers: { module: 'sample_trainer.functional', className: '', constructorExpression: undefined },
     kwargs: {},
   },
+  'tracker-mlflow': { answers: { tracker: 'mlflow' }, kwargs: { tracker: '"mlflow"' } },
+  'publish-raise': { answers: { publishFailure: 'raise' }, kwargs: { on_publish_error: '"raise"' } },
+  'mlflow-raise-one-retry': {
+    answers: {
+      tracker: 'mlflow',
+      publishFailure: 'raise',
+      publishRetries: '1',
+      transientErrors: ['tracker-comm', 'timeout'],
+    },
+    kwargs: {
+      tracker: '"mlflow"',
+      on_publish_error: '"raise"',
+      publish_retries: '1',
+      transient_errors: '("tracker-comm", "timeout")',
+    },
+  },
+  'publish-no-retries': { answers: { publishRetries: '0' }, kwargs: { publish_retries: '0' } },
+  'no-default-aliases': {
+    answers: { defaultAliases: 'none', artifactType: 'checkpoint' },
+    kwargs: { default_aliases: '()', artifact_type: '"checkpoint"' },
+  },
+  'tracker-module-attribute': {
+    answers: { module: 'sample_trainer.eager_tracking', trackerBinding: 'module-attribute' },
+    kwargs: {},
+  },
+  'tracker-not-checked': { answers: { trackerActive: 'not-checked' }, kwargs: {} },
+};
+
+/**
+ * Variants whose BREAKS name an artifact case also run against MLflow (the
+ * default answers fake W&B): the sample and the suite both switch tracker.
+ */
+export const TRACKER_RUNS = {
+  mlflow: { answers: { tracker: 'mlflow' }, kwargs: { tracker: '"mlflow"' } },
 };
 
 function run(command, args, options = {}) {
@@ -151,10 +185,16 @@ async function pooled(tasks, limit) {
 
 /**
  * Generates and runs the suite for the correct sample in each of `formats`
- * and for every zoo variant (pickle, unless the variant declares a FORMAT).
- * Returns one row per run.
+ * and for every zoo variant (pickle, unless the variant declares a FORMAT;
+ * artifact variants once more for each of `TRACKER_RUNS`). Returns one row per run.
  */
-export async function runZoo({ formats = ['pickle', 'json', 'torch'], variants, policies = true, parallel = 2 } = {}) {
+export async function runZoo({
+  formats = ['pickle', 'json', 'torch'],
+  variants,
+  policies = true,
+  trackers = true,
+  parallel = 2,
+} = {}) {
   // One interpreter for every run when one has everything; torch runs need torch.
   const torchPython = await pythonWith(['torch', 'hypothesis']);
   const python = torchPython ?? (await pythonWith(['pytest']));
@@ -198,23 +238,37 @@ export async function runZoo({ formats = ['pickle', 'json', 'torch'], variants, 
         return { kind: 'policy', name: `policy: ${name}`, expected, failingCases, ok, ...result };
       });
     }
+    const variantRuns = chosen.map((variant) => ({ variant, tracker: undefined }));
     for (const variant of chosen) {
+      if (!catalogue[variant].breaks.some((id) => id.startsWith('A'))) continue;
+      for (const tracker of Object.keys(trackers ? TRACKER_RUNS : {})) variantRuns.push({ variant, tracker });
+    }
+    for (const { variant, tracker } of variantRuns) {
       const { format, answers, kwargs } = catalogue[variant];
       const interpreter = format === 'torch' ? torchPython : python;
       if (!interpreter) continue;
       jobs.push(async () => {
-        const project = scratchProject(root, variant);
+        const name = tracker ? `${variant} (${tracker})` : variant;
+        const run = tracker ? TRACKER_RUNS[tracker] : { answers: {}, kwargs: {} };
+        const project = scratchProject(root, tracker ? `${variant}-${tracker}` : variant);
         await generate({
           cwd: project,
-          options: { ...sampleAnswers(format, `bug_zoo.${variant}`, kwargs), ...answers, skipChecks: true },
+          options: {
+            ...sampleAnswers(format, `bug_zoo.${variant}`, { ...kwargs, ...run.kwargs }),
+            ...answers,
+            ...run.answers,
+            skipChecks: true,
+          },
         });
         const breaks = catalogue[variant].breaks;
-        // The slow cases run only for the variants that declare one; the sample runs them all.
-        const result = await runPytest(interpreter, project, breaks.some(isSlowCase) ? [] : FAST_ONLY);
+        // A tracker run needs only the artifact suite (the other families do not depend on the
+        // tracker); the slow cases run only for the variants that declare one.
+        const selection = tracker ? ['-m', 'artifact'] : breaks.some(isSlowCase) ? [] : FAST_ONLY;
+        const result = await runPytest(interpreter, project, selection);
         const failingCases = [...new Set(result.failing.map(caseOf))];
         return {
           kind: 'variant',
-          name: variant,
+          name,
           bug: catalogue[variant].bug,
           breaks,
           failingCases,

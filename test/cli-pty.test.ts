@@ -19,7 +19,17 @@ import {
 import { KEYS, type PtyResult, type PtyStep, findPythonWithPytest, runInPty, tail } from './helpers/pty.js';
 
 const SUITE = 'tests/checkpoint';
-const SUITE_FILES = ['conftest.py', 'checkpoint_adapter.py', 'test_resume.py', 'test_corruption.py'];
+const SUITE_FILES = [
+  'conftest.py',
+  'checkpoint_adapter.py',
+  'README.md',
+  'test_resume.py',
+  'test_corruption.py',
+  'test_artifact.py',
+  'tracker_fakes.py',
+  'test_paths.py',
+  'test_performance.py',
+];
 /** A prompt refusing an answer shows its reason on a line starting with "> ". */
 const REFUSED = '^> ';
 

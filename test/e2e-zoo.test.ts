@@ -18,7 +18,8 @@ describe('bug zoo, end to end', () => {
     expect(samples.length).toBe(3);
     for (const sample of samples) expect(sample.passed, sample.name).toBeGreaterThan(30);
 
-    const caught = new Set(rows.filter((row) => row.kind === 'variant').flatMap((row) => row.failingCases));
+    const variants = rows.filter((row) => row.kind === 'variant');
+    const caught = new Set(variants.flatMap((row) => row.failingCases));
     // The cases the sample's default answers generate: each must have failed on some variant.
     const answers = await resolveAnswers(
       { options: sampleAnswers(), file: {}, stored: {} },
@@ -32,5 +33,16 @@ describe('bug zoo, end to end', () => {
     // Every corruption case (C9 with the torch variant) catches a bug too.
     const corruption = CASES.filter((spec) => spec.family === 'corruption').map((spec) => spec.id);
     expect(corruption.filter((id) => !caught.has(id))).toEqual([]);
-  }, 600_000);
+
+    // Every artifact case catches a bug, with the W&B fake and with the MLflow fake.
+    const artifactCases = CASES.filter((spec) => spec.family === 'artifact').map((spec) => spec.id);
+    for (const tracker of ['wandb', 'mlflow']) {
+      const runs = variants.filter((row) => (tracker === 'mlflow') === row.name.endsWith('(mlflow)'));
+      const caughtHere = new Set(runs.flatMap((row) => row.failingCases));
+      expect(
+        artifactCases.filter((id) => !caughtHere.has(id)),
+        tracker,
+      ).toEqual([]);
+    }
+  }, 900_000);
 });

@@ -149,3 +149,68 @@ describe('app generator', () => {
     expect(read('conftest.py')).toContain(`PYTHON_ROOT = (SUITE_DIR / '../../wéird "dir"/x').resolve()`);
   });
 });
+
+describe('artifact generator', () => {
+  it('writes test_artifact.py and tracker_fakes.py with the W&B fake by default, alone as a sub-generator too', async () => {
+    await helpers.run(generatorPath('artifact')).withOptions({ skipChecks: true, yes: true, module: MODULE } as never);
+    result.assertFile([`${SUITE}/conftest.py`, `${SUITE}/test_artifact.py`, `${SUITE}/tracker_fakes.py`]);
+    result.assertNoFile(`${SUITE}/test_resume.py`);
+    expect(read('tracker_fakes.py')).toContain('class FakeWandb(RecordingTracker):');
+    expect(read('tracker_fakes.py')).not.toContain('FakeMlflow');
+    expect(read('conftest.py')).toContain('monkeypatch.setitem(sys.modules, "wandb", fake)');
+    const names = testNames(read('test_artifact.py'));
+    for (const id of ['a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7']) {
+      expect(
+        names.some((name) => name.startsWith(`test_${id}_`)),
+        id,
+      ).toBe(true);
+    }
+  });
+
+  it('fakes MLflow in place of the module-level name, and raises per policy', async () => {
+    await runApp({
+      yes: true,
+      module: MODULE,
+      tracker: 'mlflow',
+      trackerBinding: 'module-attribute',
+      publishFailure: 'raise',
+    });
+    expect(read('tracker_fakes.py')).toContain('class FakeMlflow(RecordingTracker):');
+    expect(read('tracker_fakes.py')).not.toContain('FakeWandb');
+    expect(read('conftest.py')).toContain('monkeypatch.setattr(sys.modules[TARGET_MODULE], "mlflow", fake)');
+    const source = read('test_artifact.py');
+    expect(source).toContain('def test_a4_tracker_failure_reaches_the_caller(');
+    expect(source).not.toContain('def test_a4_tracker_failure_returns_false_and_is_logged(');
+    expect(source).toContain('CALL_SITES = ["log_artifact", "log_dict", "set_tag"]');
+  });
+
+  it('asks no retry questions and leaves A6 out when publishRetries is 0; no clock is faked', async () => {
+    await runApp({}, { module: MODULE, publishRetries: '0' });
+    const asked = result.askedQuestions.map((question) => question.name);
+    expect(asked).toContain('tracker');
+    expect(asked).not.toContain('transientErrors');
+    expect(asked).not.toContain('retrySleep');
+    expect(testNames(read('test_artifact.py')).some((name) => name.startsWith('test_a6_'))).toBe(false);
+    expect(read('conftest.py')).not.toContain('fake_clock');
+  });
+
+  it('generates no artifact case, and no fake, for tracker "none"', async () => {
+    await runApp({ yes: true, module: MODULE, tracker: 'none' });
+    expect(testNames(read('test_artifact.py'))).toEqual([]);
+    expect(read('tracker_fakes.py')).not.toMatch(/^class /m);
+    expect(read('conftest.py')).not.toContain('def tracker(');
+  });
+
+  it('leaves A2 out when publish does not check for a run', async () => {
+    await runApp({ yes: true, module: MODULE, trackerActive: 'not-checked' });
+    const names = testNames(read('test_artifact.py'));
+    expect(names.some((name) => name.startsWith('test_a2_'))).toBe(false);
+    expect(names.some((name) => name.startsWith('test_a1_'))).toBe(true);
+  });
+
+  it('rejects a retry count out of range before writing anything', async () => {
+    await expect(runApp({ yes: true, module: MODULE, publishRetries: '99' })).rejects.toThrow(
+      /`publishRetries` is "99", but it must be a whole number from 0 to 10/,
+    );
+  });
+});

@@ -5,6 +5,7 @@ folder first; checkpoint-tests binds those when no class is given.
 """
 
 from pathlib import Path
+from time import sleep
 
 from sample_trainer.manager import CheckpointManager
 
@@ -27,3 +28,13 @@ def latest(directory):
 def resume(directory, source="latest"):
     """Load ``"latest"``, a path, or nothing from ``directory``."""
     return CheckpointManager(directory).resume(source)
+
+
+def publish(path, name, metadata=None, aliases=None):
+    """Log the checkpoint at ``path`` as a W&B model artifact.
+
+    Waits between attempts with this module's ``sleep``, looked up at each
+    call, so a test can replace it.
+    """
+    manager = CheckpointManager(Path(path).parent, sleep=lambda seconds: sleep(seconds))
+    return manager.publish(path, name, metadata, aliases)

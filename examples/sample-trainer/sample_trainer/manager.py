@@ -26,12 +26,14 @@ sitting:
 """
 
 import copy
+import importlib
 import json
 import logging
 import os
 import pickle
 import re
 import tempfile
+import time
 from pathlib import Path
 
 logger = logging.getLogger(__name__)
@@ -67,6 +69,14 @@ class CheckpointManager:
         required_keys=(),
         version_key=None,
         current_version=1,
+        tracker="wandb",
+        artifact_type="model",
+        default_aliases=("latest",),
+        on_publish_error="return-false",
+        publish_retries=2,
+        transient_errors=None,
+        retry_delay=1.0,
+        sleep=time.sleep,
     ):
         """Manage the checkpoints in ``directory``.
 
@@ -83,6 +93,14 @@ class CheckpointManager:
         ``REQUIRED_TYPES`` every checkpoint must hold; with a ``version_key``,
         each save records ``current_version`` under it and a load refuses a
         missing or newer version (and removes the key from the state it gives).
+
+        Publishing: the tracker (``"wandb"`` or ``"mlflow"``), the artifact
+        type, the aliases used when none are given, what a tracker failure
+        does (``"return-false"`` or ``"raise"``), how many times a transient
+        failure is retried and which failures are transient (by default the
+        tracker's communication error, connection errors, timeouts and HTTP
+        5xx for W&B, the same without the tracker's error for MLflow), and
+        the ``sleep`` used to back off between attempts.
         """
         if fmt not in SUFFIXES:
             raise ValueError(
@@ -101,6 +119,18 @@ class CheckpointManager:
         self.required_keys = tuple(required_keys)
         self.version_key = version_key
         self.current_version = current_version
+        self.tracker = tracker
+        self.artifact_type = artifact_type
+        self.default_aliases = tuple(default_aliases)
+        self.on_publish_error = on_publish_error
+        self.publish_retries = publish_retries
+        if transient_errors is None:
+            transient_errors = ("connection", "timeout", "http-5xx")
+            if tracker == "wandb":
+                transient_errors = ("tracker-comm", *transient_errors)
+        self.transient_errors = tuple(transient_errors)
+        self.retry_delay = retry_delay
+        self.sleep = sleep
         self.resumed_from = None
         self._name_pattern = re.compile(
             rf"^{re.escape(prefix)}(\d+){re.escape(self.suffix)}$"
@@ -314,29 +344,95 @@ class CheckpointManager:
     # -- publishing --------------------------------------------------------
 
     def publish(self, path, name, metadata=None, aliases=None):
-        """Log the checkpoint at ``path`` as a W&B model artifact.
+        """Log the checkpoint at ``path`` as a model artifact of the tracker.
 
-        Returns True when it was logged, False when there is no active run,
-        the file is missing, or the tracker failed; training goes on either way.
+        W&B: one ``wandb.Artifact`` of ``artifact_type`` holding the file and
+        the metadata, logged with the aliases. MLflow: the file logged under
+        ``name``, the metadata as ``<name>/metadata.json`` and the type and
+        aliases as the tags ``<name>.type`` and ``<name>.aliases``.
+
+        Returns True when it was logged, False when there is no active run or
+        the file is missing. A tracker failure is retried when it is transient
+        (``publish_retries`` more attempts, waiting through ``self.sleep``),
+        then returns False and logs it, or raises (``on_publish_error``).
+        KeyboardInterrupt and SystemExit always propagate.
         """
-        try:
-            import wandb
-        except ImportError:
-            logger.warning("wandb is not installed; not publishing %s", name)
+        tracker = self._tracker_module()
+        if tracker is None:
+            logger.warning("%s is not installed; not publishing %s", self.tracker, name)
             return False
-        if wandb.run is None:
+        if not self._tracker_active(tracker):
             return False
         path = Path(path)
         if not path.is_file():
             logger.warning("not publishing %s: no checkpoint at %s", name, path)
             return False
+        aliases = list(self.default_aliases if aliases is None else aliases)
+        metadata = dict(metadata or {})
         try:
-            artifact = wandb.Artifact(name, type="model", metadata=dict(metadata or {}))
-            artifact.add_file(str(path))
-            wandb.log_artifact(artifact, aliases=list(aliases or ["latest"]))
-        except (
-            Exception
-        ) as error:  # noqa: BLE001 - a tracker outage must not stop training
+            self._with_retries(
+                tracker,
+                lambda: self._log_artifact(tracker, path, name, metadata, aliases),
+            )
+        except Exception as error:  # noqa: BLE001 - never BaseException
+            if self.on_publish_error == "raise":
+                raise
             logger.warning("publishing %s failed: %s", name, error)
             return False
         return True
+
+    def _with_retries(self, tracker, attempt_once):
+        """Call ``attempt_once``, retrying transient failures with backoff.
+
+        At most ``publish_retries`` retries, each after ``self.sleep``; a
+        failure that is not transient, or the last one, is raised.
+        """
+        for attempt in range(self.publish_retries + 1):
+            try:
+                return attempt_once()
+            except Exception as error:  # noqa: BLE001 - never BaseException
+                transient = self._is_transient(tracker, error)
+                if attempt == self.publish_retries or not transient:
+                    raise
+                logger.info("tracker call failed (%s); retrying", error)
+                self.sleep(self.retry_delay * 2**attempt)
+
+    def _tracker_module(self):
+        """The tracker's module, imported when first needed (None if absent)."""
+        try:
+            return importlib.import_module(self.tracker)
+        except ImportError:
+            return None
+
+    def _tracker_active(self, tracker):
+        if self.tracker == "mlflow":
+            return tracker.active_run() is not None
+        return tracker.run is not None
+
+    def _log_artifact(self, tracker, path, name, metadata, aliases):
+        if self.tracker == "mlflow":
+            tracker.log_artifact(str(path), artifact_path=name)
+            tracker.log_dict(metadata, f"{name}/metadata.json")
+            tracker.set_tag(f"{name}.type", self.artifact_type)
+            tracker.set_tag(f"{name}.aliases", ",".join(aliases))
+            return
+        artifact = tracker.Artifact(name, type=self.artifact_type, metadata=metadata)
+        artifact.add_file(str(path))
+        tracker.log_artifact(artifact, aliases=aliases)
+
+    def _is_transient(self, tracker, error):
+        """Whether ``error`` is worth another attempt (``transient_errors``)."""
+        kinds = self.transient_errors
+        if "connection" in kinds and isinstance(error, ConnectionError):
+            return True
+        if "timeout" in kinds and isinstance(error, TimeoutError):
+            return True
+        if "http-5xx" in kinds:
+            status = getattr(getattr(error, "response", None), "status_code", None)
+            if isinstance(status, int) and 500 <= status < 600:
+                return True
+        if "tracker-comm" in kinds:
+            if self.tracker == "mlflow":
+                return isinstance(error, tracker.exceptions.MlflowException)
+            return isinstance(error, tracker.errors.CommError)
+        return False

@@ -3,9 +3,10 @@
  * file beside this one (questions, cases, view, test files) and a line here.
  */
 import type { Family } from '../question-kit.js';
+import { artifactFamily } from './artifact.js';
 import { corruptionFamily } from './corruption.js';
 import { pathsFamily } from './paths.js';
 import { performanceFamily } from './performance.js';
 import { resumeFamily } from './resume.js';
 
-export const FAMILIES: readonly Family[] = [resumeFamily, corruptionFamily, pathsFamily, performanceFamily];
+export const FAMILIES: readonly Family[] = [resumeFamily, corruptionFamily, artifactFamily, pathsFamily, performanceFamily];

@@ -1,0 +1,331 @@
+/**
+ * The artifact family (A1–A7): publishing a checkpoint to the experiment
+ * tracker (Weights & Biases or MLflow) without ever stopping training, and
+ * without swallowing an interrupt. Every test talks to one recording fake of
+ * the tracker (tracker_fakes.py), installed by the `tracker` fixture where
+ * the user's module finds the tracker.
+ */
+import {
+  type Answers,
+  type CaseSpec,
+  type Family,
+  type ModuleFacts,
+  type Question,
+  firstReason,
+  hasCategory,
+  hasOp,
+  IDENTIFIER,
+  lacking,
+  NONE,
+} from '../question-kit.js';
+import { pyString, pyStringList } from '../python-literal.js';
+
+export const TRACKERS = ['wandb', 'mlflow', 'none'] as const;
+export type Tracker = (typeof TRACKERS)[number];
+
+/** Errors a transient-errors answer may name, as the question offers them. */
+export const TRANSIENT_CHOICES = ['tracker-comm', 'connection', 'timeout', 'http-5xx'] as const;
+export type TransientChoice = (typeof TRANSIENT_CHOICES)[number];
+
+declare module '../question-kit.js' {
+  interface Families {
+    artifact: true;
+  }
+  interface Answers {
+    tracker: Tracker;
+    trackerBinding: 'sys-modules' | 'module-attribute';
+    trackerActive: 'run' | 'not-checked';
+    publishFailure: 'return-false' | 'raise';
+    publishRetries: string;
+    transientErrors: TransientChoice[];
+    retrySleep: string;
+    defaultAliases: string;
+    artifactType: string;
+  }
+}
+
+const inArtifact = hasCategory('artifact');
+const withTracker = (answers: Partial<Answers>) => inArtifact(answers) && (answers.tracker ?? 'wandb') !== 'none';
+const retries = (answers: Partial<Answers>) => Number(answers.publishRetries ?? '2');
+const withRetries = (answers: Partial<Answers>) => withTracker(answers) && retries(answers) > 0;
+const LABEL: Record<Exclude<Tracker, 'none'>, string> = { wandb: 'W&B', mlflow: 'MLflow' };
+const ALIAS = '[A-Za-z0-9_.:-]+';
+
+const QUESTIONS: readonly Question[] = [
+  {
+    name: 'tracker',
+    kind: 'enum',
+    group: 'artifact',
+    message: 'Which experiment tracker does publish() log artifacts to?',
+    help: 'A1–A7: the tracker the suite fakes; `none` leaves the artifact cases out.',
+    choices: [
+      { value: 'wandb', help: 'Weights & Biases (`wandb.Artifact`, `wandb.log_artifact`)' },
+      { value: 'mlflow', help: 'MLflow (`mlflow.log_artifact`, `log_dict`, `set_tag`)' },
+      { value: 'none', help: 'no tracker: the artifact cases are not generated' },
+    ],
+    default: (_answers, facts?: ModuleFacts) =>
+      facts?.imports.includes('mlflow') && !facts.imports.includes('wandb') ? 'mlflow' : 'wandb',
+    when: inArtifact,
+  },
+  {
+    name: 'trackerBinding',
+    kind: 'enum',
+    group: 'artifact',
+    message: 'Where does your module get the tracker from?',
+    help: 'Where the fake tracker is installed: `sys.modules` for an `import wandb` inside functions, or the module-level name for an `import wandb` at the top of the module (the default when the module binds the tracker at import).',
+    choices: [
+      { value: 'sys-modules', help: '`import wandb` inside functions: the fake goes into sys.modules' },
+      { value: 'module-attribute', help: '`import wandb` at the top: the fake replaces that name in the module' },
+    ],
+    default: (answers, facts?: ModuleFacts) =>
+      facts?.imports.includes(answers.tracker ?? 'wandb') ? 'module-attribute' : 'sys-modules',
+    when: withTracker,
+  },
+  {
+    name: 'trackerActive',
+    kind: 'enum',
+    group: 'artifact',
+    message: 'How does publish() know a tracker run is active?',
+    help: 'A2: `run` when publish checks `wandb.run` / `mlflow.active_run()` and returns False without one; `not-checked` leaves A2 out.',
+    choices: [
+      { value: 'run', help: '`wandb.run is not None` / `mlflow.active_run() is not None`' },
+      { value: 'not-checked', help: 'it does not check (A2 is left out)' },
+    ],
+    default: () => 'run',
+    when: withTracker,
+  },
+  {
+    name: 'publishFailure',
+    kind: 'enum',
+    group: 'artifact',
+    message: 'When the tracker fails (after any retries), publish() should…',
+    help: 'A4: what a tracker error does once retries are spent.',
+    choices: [
+      { value: 'return-false', help: 'log the failure and return False: training goes on' },
+      { value: 'raise', help: 'let the error reach the caller' },
+    ],
+    default: () => 'return-false',
+    when: withTracker,
+  },
+  {
+    name: 'publishRetries',
+    kind: 'string',
+    group: 'artifact',
+    message: 'How many times does publish() retry a transient tracker failure? (0 for never)',
+    help: 'A6: retries after the first attempt (0 to 10); `0` leaves A6 out.',
+    default: () => '2',
+    pattern: { source: '^(10|[0-9])$', allowed: 'a whole number from 0 to 10' },
+    when: withTracker,
+  },
+  {
+    name: 'transientErrors',
+    kind: 'list',
+    group: 'artifact',
+    message: 'Which tracker failures are transient (worth a retry)?',
+    help: "A6: the failures publish retries; the others fail at once. Default: all four for W&B; all but the tracker's own error for MLflow, whose `MlflowException` also means bad requests.",
+    choices: [
+      { value: 'tracker-comm', help: "the tracker's own error (W&B `CommError`, MLflow `MlflowException`)" },
+      { value: 'connection', help: '`ConnectionError`' },
+      { value: 'timeout', help: '`TimeoutError`' },
+      { value: 'http-5xx', help: 'an HTTP error whose `response.status_code` is 5xx' },
+    ],
+    default: (answers) =>
+      (answers.tracker ?? 'wandb') === 'wandb'
+        ? ['tracker-comm', 'connection', 'timeout', 'http-5xx']
+        : ['connection', 'timeout', 'http-5xx'],
+    validate: (value) => (value.length === 0 ? 'choose at least one, or answer publishRetries 0' : undefined),
+    when: withRetries,
+  },
+  {
+    name: 'retrySleep',
+    kind: 'string',
+    group: 'artifact',
+    message: 'Which attribute does publish() call to wait between attempts? (`sleep(seconds)`)',
+    help: 'A6: the attribute of the manager (or, for module functions, of the module) that backs off between attempts; the tests replace it with a fake clock, so nothing sleeps for real.',
+    default: () => 'sleep',
+    pattern: { source: IDENTIFIER, allowed: 'a Python identifier' },
+    when: withRetries,
+  },
+  {
+    name: 'defaultAliases',
+    kind: 'string',
+    group: 'artifact',
+    message: `Which aliases does publish() use when none are given? (comma-separated, or ${NONE})`,
+    help: `A7: the aliases an artifact gets when \`aliases\` is None, comma-separated; \`${NONE}\` for none.`,
+    default: () => 'latest',
+    pattern: { source: `^(${ALIAS})(,${ALIAS})*$`, allowed: `comma-separated aliases (letters, digits, _ . : -), or "${NONE}"` },
+    when: withTracker,
+  },
+  {
+    name: 'artifactType',
+    kind: 'string',
+    group: 'artifact',
+    message: 'Which artifact type does publish() log checkpoints as?',
+    help: 'A1: the artifact type (W&B `type=`, the `<name>.type` tag on MLflow).',
+    default: () => 'model',
+    pattern: { source: `^${ALIAS}$`, allowed: 'letters, digits, _ . : -' },
+    when: withTracker,
+  },
+];
+
+const trackerNone = (answers: Answers) =>
+  answers.tracker === 'none' ? `tracker is "${NONE}": nothing is published` : undefined;
+const base = firstReason(trackerNone, lacking('publish'));
+
+const CASES: readonly CaseSpec[] = [
+  { id: 'A1', family: 'artifact', title: 'one artifact: the name, type, file, aliases and metadata given, logged once', leftOutBecause: base },
+  {
+    id: 'A2',
+    family: 'artifact',
+    title: 'no active run: returns False and makes no tracker call',
+    leftOutBecause: firstReason(base, (answers) =>
+      answers.trackerActive === 'not-checked' ? 'trackerActive is "not-checked": publish assumes a run' : undefined,
+    ),
+  },
+  { id: 'A3', family: 'artifact', title: 'a missing file: returns False, uploads nothing, warns with the path', leftOutBecause: base },
+  { id: 'A4', family: 'artifact', title: 'a tracker error at each call returns False and is logged, or raises, per policy', leftOutBecause: base },
+  { id: 'A5', family: 'artifact', title: 'KeyboardInterrupt and SystemExit from the tracker propagate', leftOutBecause: base },
+  {
+    id: 'A6',
+    family: 'artifact',
+    title: 'transient failures are retried up to the limit, others are not, with backoff',
+    leftOutBecause: firstReason(base, (answers) =>
+      retries(answers) === 0 ? 'publishRetries is 0: publish does not retry' : undefined,
+    ),
+  },
+  { id: 'A7', family: 'artifact', title: "metadata and aliases pass unchanged, default aliases apply, the caller's dict is not mutated", leftOutBecause: base },
+];
+
+interface ErrorKind {
+  id: string;
+  /** The question's transient choice this kind belongs to (none: never transient). */
+  transient?: TransientChoice;
+}
+
+/** The failures A4 injects, by tracker; ids are tracker_fakes.ERROR_KINDS keys. */
+const ERROR_KINDS: Record<Exclude<Tracker, 'none'>, ErrorKind[]> = {
+  wandb: [
+    { id: 'comm-error', transient: 'tracker-comm' },
+    { id: 'usage-error' },
+    { id: 'connection', transient: 'connection' },
+    { id: 'timeout', transient: 'timeout' },
+    { id: 'os-error' },
+    { id: 'http-503', transient: 'http-5xx' },
+  ],
+  mlflow: [
+    { id: 'mlflow-exception', transient: 'tracker-comm' },
+    { id: 'connection', transient: 'connection' },
+    { id: 'timeout', transient: 'timeout' },
+    { id: 'os-error' },
+    { id: 'http-503', transient: 'http-5xx' },
+  ],
+};
+
+/** The tracker calls one publish makes, in order: where failures are injected. */
+const CALL_SITES: Record<Exclude<Tracker, 'none'>, string[]> = {
+  wandb: ['Artifact', 'add_file', 'log_artifact'],
+  mlflow: ['log_artifact', 'log_dict', 'set_tag'],
+};
+
+const pyList = (values: readonly string[]) => `[${values.map(pyString).join(', ')}]`;
+
+/** `NAME = [...]` on one line when it fits black's 88 columns, else one item a line. */
+function pyListAssignment(name: string, values: readonly string[]): string {
+  const oneLine = `${name} = ${pyList(values)}`;
+  return oneLine.length <= 88 ? oneLine : `${name} = ${pyStringList(values)}`;
+}
+
+/** The default aliases answer as a list (`none` → no aliases). */
+export function defaultAliasList(answer: string | undefined): string[] {
+  if (!answer || answer === NONE) return [];
+  return answer.split(',').map((alias) => alias.trim());
+}
+
+function artifactView(answers: Answers, cases: ReadonlySet<string>) {
+  const tracker = answers.tracker === 'mlflow' ? 'mlflow' : 'wandb';
+  const active = answers.tracker !== 'none' && cases.has('A1');
+  const retryCount = cases.has('A6') ? retries(answers) : 0;
+  const transient = new Set(retryCount > 0 ? answers.transientErrors : []);
+  const kinds = ERROR_KINDS[tracker];
+  const returnsFalse = answers.publishFailure !== 'raise';
+  const imports = [
+    ...(cases.has('A7') ? ['import copy'] : []),
+    ...(cases.has('A3') || (cases.has('A4') && returnsFalse) ? ['import logging'] : []),
+  ];
+  return {
+    /** False when no case is generated: the files say why and hold nothing else. */
+    active,
+    tracker,
+    label: LABEL[tracker],
+    ownErrorsText:
+      tracker === 'wandb' ? "W&B's ``CommError`` and ``UsageError``" : "MLflow's ``MlflowException``",
+    fakeClass: tracker === 'mlflow' ? 'FakeMlflow' : 'FakeWandb',
+    /** What conftest.py imports from tracker_fakes.py, sorted as isort would. */
+    fakesImported: [
+      ...(retryCount > 0 ? ['FakeClock'] : []),
+      tracker === 'mlflow' ? 'FakeMlflow' : 'FakeWandb',
+      'make_error',
+    ].join(', '),
+    binding: answers.trackerBinding ?? 'sys-modules',
+    returnsFalse,
+    retries: retryCount,
+    attempts: retryCount + 1,
+    /** Where the fake clock goes: the manager instance, or the module of module functions. */
+    sleepOwner: answers.className ? 'adapter.manager' : 'sys.modules[TARGET_MODULE]',
+    retrySleep: pyString(answers.retrySleep || 'sleep'),
+    sleepOwnerText: `${answers.className ? 'manager' : answers.module}.${answers.retrySleep || 'sleep'}`,
+    needsTargetModule: answers.trackerBinding === 'module-attribute' || (retryCount > 0 && !answers.className),
+    hasSave: hasOp(answers, 'save'),
+    artifactType: pyString(answers.artifactType || 'model'),
+    defaultAliasesText: defaultAliasList(answers.defaultAliases).join(', ') || 'none',
+    /** The module constants of test_artifact.py, each a whole assignment. */
+    constants: {
+      callSites: pyListAssignment('CALL_SITES', CALL_SITES[tracker]),
+      errorKinds: pyListAssignment('ERROR_KINDS', kinds.map((kind) => kind.id)),
+      transientKinds: pyListAssignment(
+        'TRANSIENT_KINDS',
+        kinds.filter((kind) => kind.transient && transient.has(kind.transient)).map((kind) => kind.id),
+      ),
+      permanentKinds: pyListAssignment(
+        'PERMANENT_KINDS',
+        kinds.filter((kind) => !kind.transient || !transient.has(kind.transient)).map((kind) => kind.id),
+      ),
+      defaultAliases: pyListAssignment('DEFAULT_ALIASES', defaultAliasList(answers.defaultAliases)),
+    },
+    imports: [...imports, ...(imports.length ? [''] : []), 'import pytest'],
+  };
+}
+
+export const artifactFamily: Family = {
+  name: 'artifact',
+  help: 'A: publishing checkpoints to W&B or MLflow without stopping training',
+  questions: QUESTIONS,
+  cases: CASES,
+  testFiles: [
+    { template: 'artifact/tracker_fakes.py.ejs', file: 'tracker_fakes.py' },
+    { template: 'artifact/test_artifact.py.ejs', file: 'test_artifact.py' },
+  ],
+  view: artifactView,
+  conftestPartials: ['partials/artifact-fixtures.ejs'],
+  variables: {
+    active: 'whether any A case is generated (false: the files say why and hold nothing else)',
+    tracker: 'the tracker the fakes stand for: "wandb" or "mlflow"',
+    label: 'the tracker\'s name as people write it (W&B, MLflow)',
+    ownErrorsText: 'the tracker\'s own error classes, for docstrings',
+    fakeClass: 'FakeWandb or FakeMlflow',
+    fakesImported: 'what conftest.py imports from tracker_fakes.py',
+    binding: 'where the fake goes: "sys-modules" or "module-attribute"',
+    returnsFalse: 'whether a tracker failure makes publish return False (else it raises)',
+    retries: 'the retries after a transient failure (0 when A6 is not generated)',
+    attempts: 'retries + 1',
+    sleepOwner: 'the Python expression whose sleep attribute the fake clock replaces',
+    retrySleep: 'the name of that attribute, as a Python literal',
+    sleepOwnerText: 'the same, for docstrings',
+    needsTargetModule: 'whether test_artifact.py needs the target module\'s name',
+    hasSave: 'whether the binding has save()',
+    artifactType: 'the artifact type, as a Python literal',
+    defaultAliasesText: 'the default aliases, for docstrings',
+    constants: '{callSites, errorKinds, transientKinds, permanentKinds, defaultAliases}: module constants, each a whole assignment',
+    imports: 'the import lines of test_artifact.py, in order ("" for a blank line)',
+  } satisfies { [K in keyof ReturnType<typeof artifactView>]: string },
+};
