@@ -9,7 +9,7 @@ import { UsageError } from './errors.js';
 import { generatorPath } from './paths.js';
 import { CATEGORIES } from './questions.js';
 
-const GENERATORS = ['app', ...CATEGORIES] as const;
+const GENERATORS = ['app', 'audit', ...CATEGORIES] as const;
 
 function wrap(text: string, width = Math.min(process.stderr.columns || 88, 100)): string {
   const lines: string[] = [];
@@ -71,7 +71,7 @@ export async function main(argv: string[]): Promise<number> {
   command.name(named ? `checkpoint-tests ${name}` : 'checkpoint-tests');
   command.addHelpText(
     'after',
-    `\nFamilies, each a sub-generator: ${CATEGORIES.join(', ')} (checkpoint-tests <family> [options]).\nEvery question is also an option and an answers-file key; see the README's answers table.`,
+    `\nFamilies, each a sub-generator: ${CATEGORIES.join(', ')} (checkpoint-tests <family> [options]).\ncheckpoint-tests audit PATH audits existing tests and writes only the families they miss.\nEvery question is also an option and an answers-file key; see the README's answers table.`,
   );
   await command.parseAsync(args, { from: 'user' });
   return 0;
