@@ -37,6 +37,7 @@ afterAll(() => removeProjects());
 
 /** What the user means by pressing Enter at every prompt after the module one. */
 const DEFAULT_ANSWERS = {
+  start: 'new',
   module: SAMPLE_MODULE,
   pythonRoot: '.',
   className: 'CheckpointManager',
@@ -60,26 +61,28 @@ const DEFAULT_ANSWERS = {
 };
 
 /** The questions a run asks when every answer after `module` is the default, in order. */
-function questionsAskedWithDefaults(): string[] {
+function questionsAskedWithDefaults(): { asked: string[]; names: string[] } {
   const answers: Partial<Answers> = {};
   const asked: string[] = [];
+  const names: string[] = [];
   for (const question of QUESTIONS) {
     if (!isAsked(question, answers)) continue;
     asked.push(question.message);
+    names.push(question.name);
     (answers as Record<string, unknown>)[question.name] =
       question.name === 'module' ? SAMPLE_MODULE : question.default(answers);
   }
-  return asked;
+  return { asked, names };
 }
 
 describe('checkpoint-tests in a terminal', () => {
   it('asks every question, takes the module typed and Enter for the rest, writes the suite and .yo-rc.json', async () => {
     const root = makeSampleProject();
-    const asked = questionsAskedWithDefaults();
+    const { asked, names } = questionsAskedWithDefaults();
     expect(asked.length).toBeGreaterThanOrEqual(15);
     const steps: PtyStep[] = asked.map((message, index) => ({
       expect: literal(message),
-      send: index === 0 ? `${SAMPLE_MODULE}${KEYS.enter}` : KEYS.enter,
+      send: names[index] === 'module' ? `${SAMPLE_MODULE}${KEYS.enter}` : KEYS.enter,
     }));
     steps.push({ expect: 'pytest collected \\d+ tests', timeout: 120 });
 
