@@ -600,10 +600,16 @@ def describe_file(path, fixture_cache):
     for conftest in conftests_in_scope(path):
         if conftest not in fixture_cache:
             try:
-                fixture_cache[conftest] = defined_fixtures(parse(conftest)[1])
+                conftest_tree = parse(conftest)[1]
             except (OSError, SyntaxError, ValueError, UnicodeDecodeError):
-                fixture_cache[conftest] = set()
+                conftest_tree = ast.Module(body=[], type_ignores=[])
+            fixture_cache[conftest] = defined_fixtures(conftest_tree)
+            fixture_cache[("imports", conftest)] = module_imports(conftest_tree)[0]
         scope.append(conftest)
+        # What the conftest imports tells the binding too (the manager is often built there).
+        entry["conftest_imports"] = (
+            entry.get("conftest_imports", []) + fixture_cache[("imports", conftest)]
+        )
     entry["conftests"] = scope
     findings = entry["findings"]
     seen = {}

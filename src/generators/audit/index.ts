@@ -8,10 +8,15 @@
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { type AuditAsks, readAuditDocument } from '../../lib/audit/from-audit.js';
+import {
+  type AuditAsks,
+  type FamilySelection,
+  asksSummary,
+  readAuditDocument,
+  selectFamilies,
+} from '../../lib/audit/from-audit.js';
 import { filesToAudit, readFacts } from '../../lib/audit/read.js';
-import { type AuditReport, buildReport, jsonReport, markdownReport, terminalReport } from '../../lib/audit/report.js';
-import { catalogueFamilies } from '../../lib/catalogue.js';
+import { type AuditReport, buildReport, markdownReport, terminalReport } from '../../lib/audit/report.js';
 import { UsageError } from '../../lib/errors.js';
 import { generatorPath, TEMPLATES_ROOT } from '../../lib/paths.js';
 import { findPythons } from '../../lib/python.js';
@@ -38,6 +43,7 @@ export default class AuditGenerator extends SuiteGenerator {
   protected readonly ownFamilies = 'chosen' as const;
   private audit: AuditReport | undefined;
   private asks: AuditAsks | undefined;
+  private selection: FamilySelection | undefined;
   private writes = false;
 
   constructor(args: string[], options: ConstructorParameters<typeof SuiteGenerator>[1]) {
@@ -91,8 +97,9 @@ export default class AuditGenerator extends SuiteGenerator {
     }
     const cwd = this.destinationRoot();
     if (options.fromAudit) this.asks = readAuditDocument(path.resolve(cwd, options.fromAudit));
+    let files: string[] = [];
     if (target) {
-      const files = filesToAudit(target, cwd);
+      files = filesToAudit(target, cwd);
       const pythons = await findPythons(cwd, options.python ?? process.env.CHECKPOINT_TESTS_PYTHON);
       if (pythons.length === 0) {
         throw new UsageError(
@@ -101,52 +108,48 @@ export default class AuditGenerator extends SuiteGenerator {
       }
       const facts = await readFacts(pythons[0]!, files, cwd, { fixtures: true });
       this.audit = buildReport(target, facts, cwd);
-      this.#printReport(files);
     }
+    this.selection = selectFamilies(this.audit?.preselected ?? [], this.asks);
+    this.#print(files);
     if (options.json) return this.#gate(gates);
     await this.#offerFamilies();
-    if (!this.writes) return this.#gate(gates);
+    if (!this.writes) this.#gate(gates);
   }
 
-  #printReport(files: readonly string[]): void {
-    const report = this.audit!;
+  /** The report (terminal table or JSON on stdout) and the Markdown file. */
+  #print(files: readonly string[]): void {
     const options = this.#auditOptions;
+    const selection = this.selection!;
     if (options.json) {
-      process.stdout.write(jsonReport(report));
+      const shown = {
+        ...(this.audit ? { audit: this.audit } : {}),
+        ...(this.asks ? { fromAudit: this.asks } : {}),
+        selection,
+      };
+      process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
     } else {
-      process.stdout.write(`${terminalReport(report)}\n`);
+      const parts = [
+        ...(this.audit ? [terminalReport(this.audit)] : []),
+        ...(this.asks ? [asksSummary(this.asks, `The audit ${options.fromAudit}`)] : []),
+        selectionSummary(selection),
+      ];
+      process.stdout.write(`${parts.join('\n\n')}\n`);
     }
-    if (options.json && !options.report) return;
-    const first = files[0]!;
+    if (!this.audit || (options.json && !options.report)) return;
     const single = files.length === 1 && (options.path ?? options.auditPath ?? '').endsWith('.py');
     const destination = options.report
       ? path.resolve(this.destinationRoot(), options.report)
       : single
-        ? first.replace(/\.py$/, '.audit.md')
+        ? files[0]!.replace(/\.py$/, '.audit.md')
         : path.join(path.resolve(this.destinationRoot(), options.path ?? options.auditPath ?? '.'), 'checkpoint-tests.audit.md');
-    writeFileSync(destination, markdownReport(report));
+    writeFileSync(destination, markdownReport(this.audit));
     if (!options.json) this.log.info(`Markdown report: ${path.relative(this.destinationRoot(), destination) || destination}`);
   }
 
-  /** The missing families, preselected, offered after the report; the chosen ones are written. */
+  /** The missing families this version can write, preselected, offered after the report; the chosen ones are written. */
   async #offerFamilies(): Promise<void> {
-    const families = catalogueFamilies();
-    const wanted = new Set<string>([...(this.audit?.preselected ?? []), ...(this.asks?.families ?? [])]);
-    const unavailable = families.filter((family) => wanted.has(family.name) && !family.implementation);
-    if (this.asks) {
-      const asked = this.asks.asks.filter((ask) => ask.family).map((ask) => `${ask.text} → ${ask.family!.name}`);
-      this.log.info(`The audit ${this.#auditOptions.fromAudit} asks for: ${asked.join('; ') || 'no case family'}.`);
-    }
-    if (unavailable.length > 0) {
-      this.log.info(
-        `Not available in this version: ${unavailable.map((family) => `${family.name} (${family.letter}: ${family.title})`).join(', ')}; they are reported, not written.`,
-      );
-    }
-    const offered = CATEGORIES.filter((name) => wanted.has(name));
-    if (offered.length === 0) {
-      this.log.info('Nothing to write: every family this version can generate is already covered.');
-      return;
-    }
+    const offered = this.selection!.available.filter((name) => CATEGORIES.includes(name as never));
+    if (offered.length === 0) return;
     let chosen: string[];
     if (this.canPrompt() && !this.options.yes) {
       const answered = (await this.prompt([
@@ -246,4 +249,14 @@ export default class AuditGenerator extends SuiteGenerator {
       );
     }
   }
+}
+
+function selectionSummary(selection: FamilySelection): string {
+  if (selection.preselected.length === 0) return 'Every case family of the catalogue is covered: nothing to write.';
+  const lines = [`Families preselected to fill the gaps: ${selection.preselected.join(', ')}.`];
+  if (selection.available.length > 0) lines.push(`  can be written now: ${selection.available.join(', ')}`);
+  if (selection.unavailable.length > 0) {
+    lines.push(`  not available in this version: ${selection.unavailable.join(', ')} (reported, not written)`);
+  }
+  return lines.join('\n');
 }

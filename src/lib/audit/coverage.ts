@@ -92,7 +92,7 @@ class View {
   }
   /** An assertion that is not only "is None" / "not x" / "is False". */
   get assertsValue(): boolean {
-    return this.test.assert_texts.some((text) => !/( is None| is False|^not )/.test(text));
+    return this.test.assert_texts.some((text) => !/( is None| is not None| is False|^not )/.test(text));
   }
   get assertsNothingLoaded(): boolean {
     return this.test.assert_texts.some((text) => / is None$|== None$|^not /.test(text));

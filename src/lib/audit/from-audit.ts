@@ -125,3 +125,39 @@ export function parseAuditDocument(text: string, label: string, families: Catalo
     unavailable: chosen.filter((family) => !family.implementation).map((family) => family.name),
   };
 }
+
+/** The families to offer after an audit, preselected: those with gaps and those a written audit asks for. */
+export interface FamilySelection {
+  /** Every family wanted, in catalogue order, whether this version can write it or not. */
+  preselected: string[];
+  /** Of those, the ones this version can write (offered, checked). */
+  available: string[];
+  /** Of those, the ones it cannot: reported as "not available in this version", never dropped. */
+  unavailable: string[];
+}
+
+export function selectFamilies(
+  gaps: readonly string[],
+  asks: AuditAsks | undefined,
+  families: CatalogueFamily[] = catalogueFamilies(),
+): FamilySelection {
+  const wanted = new Set([...gaps, ...(asks?.families ?? [])]);
+  const chosen = families.filter((family) => wanted.has(family.name));
+  return {
+    preselected: chosen.map((family) => family.name),
+    available: chosen.filter((family) => family.implementation).map((family) => family.name),
+    unavailable: chosen.filter((family) => !family.implementation).map((family) => family.name),
+  };
+}
+
+/** The terminal lines that say what a written audit asks for and what becomes of each ask. */
+export function asksSummary(asks: AuditAsks, label: string): string {
+  const lines = [`${label} asks for:`];
+  for (const ask of asks.asks) {
+    const family = ask.family
+      ? `${ask.family.name}${ask.family.cases ? ` (${ask.family.cases.join(', ')})` : ''}${ask.family.available ? '' : ', not available in this version'}`
+      : 'not a case family (the audit of the file itself checks it)';
+    lines.push(`  ${ask.text.length > 70 ? `${ask.text.slice(0, 67)}...` : ask.text}  ->  ${family}`);
+  }
+  return lines.join('\n');
+}

@@ -79,6 +79,8 @@ export interface FileFacts {
   findings: Finding[];
   fixtures_defined: string[];
   conftests?: string[];
+  /** Imports of the conftest files in scope, which often build the object under test. */
+  conftest_imports?: { module: string; names: string[]; line: number }[];
 }
 
 export interface AuditFacts {

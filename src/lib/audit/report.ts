@@ -1,7 +1,7 @@
 /**
- * The audit of a set of pytest files as data (`AuditReport`), and its three
- * renderings: a terminal table, a Markdown report with the sections of the
- * audit in the team's shared folder, and JSON for CI.
+ * The audit of a set of pytest files as data (`AuditReport`, which `--json`
+ * prints as it is), and its renderings: a terminal table, and a Markdown report
+ * with the sections of the audit in the team's shared folder.
  */
 import path from 'node:path';
 import { type CatalogueFamily, catalogueFamilies, familyOfCase } from '../catalogue.js';
@@ -51,7 +51,7 @@ export interface AuditReport {
   findings: (Finding & { file: string })[];
   coverage: FamilyCoverage[];
   recommendations: Recommendation[];
-  /** Families this version can write that have gaps: offered, preselected. */
+  /** Families with gaps, in catalogue order: preselected (those this version can write are offered). */
   preselected: string[];
   binding: InferredBinding;
 }
@@ -130,10 +130,10 @@ export function buildReport(target: string, facts: AuditFacts, cwd: string, fami
     coverage,
     recommendations,
     preselected: coverage
-      .filter((family) => family.available && (family.missing.length > 0 || family.partial.length > 0))
+      .filter((family) => family.missing.length > 0 || family.partial.length > 0)
       .map((family) => family.family),
     binding: inferBinding(
-      facts.files.flatMap((file) => file.imports),
+      facts.files.flatMap((file) => [...file.imports, ...(file.conftest_imports ?? [])]),
       facts.files.flatMap((file) => file.tests),
     ),
   };
@@ -354,9 +354,4 @@ export function markdownReport(report: AuditReport): string {
     '',
   );
   return out.join('\n');
-}
-
-/** What `--json` prints: the report, with the exit-code gates' inputs spelled out. */
-export function jsonReport(report: AuditReport): string {
-  return `${JSON.stringify(report, null, 2)}\n`;
 }
