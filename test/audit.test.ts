@@ -88,9 +88,14 @@ describe.concurrent('audit findings', () => {
   it('finds each planted finding at its line, and nothing else', async () => {
     const { audit } = await auditJson([FINDINGS_FILE]);
     const expected = expectedFindings(FINDINGS_FILE);
-    expect([...expected.keys()].sort()).toEqual(
-      ['duplicate-name', 'missing-fixture', 'mixed-mocking', 'mkdtemp', 'no-assertion', 'sleep'],
-    );
+    expect([...expected.keys()].sort()).toEqual([
+      'duplicate-name',
+      'missing-fixture',
+      'mixed-mocking',
+      'mkdtemp',
+      'no-assertion',
+      'sleep',
+    ]);
     const found = new Map<string, number[]>();
     for (const finding of audit!.findings) {
       expect(finding.file).toBe(FINDINGS_FILE);
@@ -107,7 +112,9 @@ describe.concurrent('audit findings', () => {
     expect(message('mixed-mocking')[0]).toMatch(/`SPECS` is mocked in 3 ways/);
     expect(message('mixed-mocking')[0]).toMatch(/__getitem__\.return_value/);
     expect(message('duplicate-name')).toEqual([
-      expect.stringMatching(/`test_in_class` is defined again at line \d+ in class TestGroup; it replaces the one at line \d+/),
+      expect.stringMatching(
+        /`test_in_class` is defined again at line \d+ in class TestGroup; it replaces the one at line \d+/,
+      ),
       expect.stringMatching(/`test_defined_twice` is defined again at line \d+; it replaces the one at line \d+/),
     ]);
   });
@@ -167,7 +174,9 @@ describe('audit of a file shaped like the audited one', () => {
   it('names the issues of the shared audit, with their lines', () => {
     const text = flat(markdown);
     // Fixture Parameter Naming: the missing mock_wandb_disabled.
-    expect(text).toContain(`**Missing fixture** (${EXAMPLE}, Line ${lineOf(EXAMPLE, 'mock_wandb_disabled,')}): \`test_create_model_artifact_file_missing\` asks for fixture \`mock_wandb_disabled\``);
+    expect(text).toContain(
+      `**Missing fixture** (${EXAMPLE}, Line ${lineOf(EXAMPLE, 'mock_wandb_disabled,')}): \`test_create_model_artifact_file_missing\` asks for fixture \`mock_wandb_disabled\``,
+    );
     expect(text).toContain('**Fix Fixture Reference**: `mock_wandb_disabled`');
     // Inconsistent Mock Access Pattern: FEATURE_SPECS three ways.
     const styles = [
@@ -175,13 +184,18 @@ describe('audit of a file shaped like the audited one', () => {
       lineOf(EXAMPLE, '__getitem__.return_value'),
       lineOf(EXAMPLE, 'mock_features.FEATURE_SPECS["core46"] ='),
     ].sort((a, b) => a - b);
-    const mixed = /\*\*Inconsistent mock access pattern\*\* \([^,]+, Lines ([\d, ]+)\): `FEATURE_SPECS` is mocked in 3 ways/.exec(text);
+    const mixed =
+      /\*\*Inconsistent mock access pattern\*\* \([^,]+, Lines ([\d, ]+)\): `FEATURE_SPECS` is mocked in 3 ways/.exec(
+        text,
+      );
     expect(mixed, text).not.toBeNull();
     const lines = mixed![1]!.split(', ').map(Number);
     for (const line of styles) expect(lines).toContain(line);
     expect(text).toContain('**Standardize Mock Patterns**: `FEATURE_SPECS`');
     // Basic Corruption Testing: only missing keys (C5) are tried.
-    expect(text).toMatch(/\*\*Enhanced Corruption Testing\*\*: covered: C5; missing: C1 truncated file; C2 empty file; C3 random bytes; C4/);
+    expect(text).toMatch(
+      /\*\*Enhanced Corruption Testing\*\*: covered: C5; missing: C1 truncated file; C2 empty file; C3 random bytes; C4/,
+    );
     expect(text).toMatch(/`test_load_checkpoint_corrupted_data` \(line \d+\) \| \d+ \| C5 \|/);
   });
 
@@ -201,7 +215,9 @@ describe('audit of a file shaped like the audited one', () => {
     expect(flat(markdown)).toContain(
       `**Shadowed test (duplicate name)** (${EXAMPLE}, Line ${second}): \`test_create_model_artifact_wandb_inactive\` is defined again at line ${second}; it replaces the one at line ${first}, which never runs`,
     );
-    expect(markdown).toContain(`| \`test_create_model_artifact_wandb_inactive\` (line ${first}) | 15 | none: never runs |`);
+    expect(markdown).toContain(
+      `| \`test_create_model_artifact_wandb_inactive\` (line ${first}) | 15 | none: never runs |`,
+    );
     expect(markdown).toContain('**Rename Shadowed Tests**');
   });
 });
@@ -282,13 +298,25 @@ describe.concurrent('bad input', () => {
   writeFileSync(path.join(bad, 'test_binary.py'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 1, 2]));
 
   const cases: { title: string; args: string[]; says: RegExp }[] = [
-    { title: 'a path that does not exist', args: ['nowhere/test_x.py'], says: /The path to audit, nowhere\/test_x\.py, does not exist/ },
+    {
+      title: 'a path that does not exist',
+      args: ['nowhere/test_x.py'],
+      says: /The path to audit, nowhere\/test_x\.py, does not exist/,
+    },
     { title: 'a file that is not Python', args: ['notes.txt'], says: /notes\.txt is not a Python file/ },
-    { title: 'a syntax error, with its line', args: ['test_syntax.py'], says: /test_syntax\.py is not valid Python: invalid syntax at line 3 \(`def test_a\(:`\)/ },
+    {
+      title: 'a syntax error, with its line',
+      args: ['test_syntax.py'],
+      says: /test_syntax\.py is not valid Python: invalid syntax at line 3 \(`def test_a\(:`\)/,
+    },
     { title: 'binary content', args: ['test_binary.py'], says: /test_binary\.py is not Python source: not UTF-8 text/ },
     { title: 'a folder with no tests', args: ['empty'], says: /The folder empty holds no pytest files/ },
     { title: 'no path at all', args: [], says: /needs a pytest file or a folder of them/ },
-    { title: 'an audit document that does not exist', args: ['--from-audit', 'missing.md'], says: /missing\.md \(--from-audit\) cannot be read: it does not exist/ },
+    {
+      title: 'an audit document that does not exist',
+      args: ['--from-audit', 'missing.md'],
+      says: /missing\.md \(--from-audit\) cannot be read: it does not exist/,
+    },
   ];
   it.each(cases.map((c) => [c.title, c] as const))('%s: exit code 2 and one clear paragraph', async (_title, c) => {
     const result = await runCli(['audit', ...c.args], bad);
@@ -317,7 +345,7 @@ describe.concurrent('gap filling', () => {
     mkdirSync(path.join(root, 'tests'));
     const user = path.join(root, 'tests', 'test_existing.py');
     writeFileSync(user, EXISTING);
-    if (withConftest) writeFileSync(path.join(root, 'tests', 'conftest.py'), '# the team\'s own conftest\n');
+    if (withConftest) writeFileSync(path.join(root, 'tests', 'conftest.py'), "# the team's own conftest\n");
     return { root, user, before: sha(user) };
   }
 
@@ -332,7 +360,12 @@ describe.concurrent('gap filling', () => {
     expect(readFileSync(path.join(root, 'tests', 'checkpoint_adapter.py'), 'utf8')).toContain(
       'from sample_trainer.manager import CheckpointManager',
     );
-    expect(storedAnswers(root)).toMatchObject({ module: 'sample_trainer.manager', className: 'CheckpointManager', categories: ['resume'], outputDir: 'tests' });
+    expect(storedAnswers(root)).toMatchObject({
+      module: 'sample_trainer.manager',
+      className: 'CheckpointManager',
+      categories: ['resume'],
+      outputDir: 'tests',
+    });
     expect(result.stderr).toMatch(/pytest collected \d+ tests in tests/);
   });
 
@@ -355,7 +388,7 @@ describe.concurrent('gap filling', () => {
     expect(flat(result.stderr)).toContain('add --yes to write them as preselected');
   });
 
-  it('is the second answer of the app generator\'s first question', async () => {
+  it("is the second answer of the app generator's first question", async () => {
     const start = QUESTIONS[0]!;
     expect(start.name).toBe('start');
     expect(start.default({})).toBe('new');
