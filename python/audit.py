@@ -141,9 +141,8 @@ def defined_fixtures(tree):
 
 
 def parametrized_names(function):
-    """Argument names a ``pytest.mark.parametrize`` (or a ``@patch``) supplies."""
+    """Argument names a ``pytest.mark.parametrize`` or hypothesis ``@given`` supplies."""
     names = set()
-    patch_decorators = 0
     for decorator in function.decorator_list:
         if not isinstance(decorator, ast.Call):
             continue
@@ -156,14 +155,9 @@ def parametrized_names(function):
                 )
             elif isinstance(first, (ast.List, ast.Tuple)):
                 names.update(e.value for e in first.elts if isinstance(e, ast.Constant))
-        elif name.split(".")[-1] in ("patch", "object", "multiple") and "patch" in name:
-            if not any(k.arg == "new" for k in decorator.keywords) and len(
-                decorator.args
-            ) < (3 if name.endswith("object") else 2):
-                patch_decorators += 1
         elif name.endswith("given"):
             names.update(k.arg for k in decorator.keywords if k.arg)
-    return names, patch_decorators
+    return names
 
 
 def patch_target(call):
@@ -213,7 +207,7 @@ def short(target):
 class TestFacts(ast.NodeVisitor):
     """Walks one test function and gathers what it does."""
 
-    def __init__(self, function, module_names, fixtures, local_names=frozenset()):
+    def __init__(self, function, module_names, local_names=frozenset()):
         self.function = function
         self.module_names = module_names
         self.local_names = local_names
@@ -239,7 +233,6 @@ class TestFacts(ast.NodeVisitor):
         for arg in function.args.args + function.args.kwonlyargs:
             if arg.arg.startswith("mock") or arg.arg.endswith("_mock"):
                 self.mock_vars[arg.arg] = ""
-        self.fixtures = fixtures
 
     # -- helpers -----------------------------------------------------------
     def mock_object(self, node):
@@ -461,10 +454,6 @@ class TestFacts(ast.NodeVisitor):
                 )
                 if name.endswith("given"):
                     self.hypothesis = True
-                if isinstance(decorator, ast.Call):
-                    patched = patch_target(decorator)
-                    if patched and patched[1] == "mock":
-                        pass
             for statement in node.body:
                 self.visit(statement)
         else:
@@ -638,9 +627,9 @@ def describe_file(path, fixture_cache):
                 }
             )
         seen[key] = function.lineno
-        supplied, _ = parametrized_names(function)
+        supplied = parametrized_names(function)
         by_param, patched_targets = decorator_patch_params(function)
-        facts = TestFacts(function, module_names, own, local_names)
+        facts = TestFacts(function, module_names, local_names)
         for param, target in by_param.items():
             facts.mock_vars[param] = target
         facts.visit(function)
@@ -654,6 +643,15 @@ def describe_file(path, fixture_cache):
             for a in params
             if a.arg not in supplied and a.arg not in by_param
         ]
+        for decorator in function.decorator_list:
+            if isinstance(decorator, ast.Call) and (
+                dotted(decorator.func) or ""
+            ).endswith("usefixtures"):
+                requested += [
+                    {"name": arg.value, "line": arg.lineno}
+                    for arg in decorator.args
+                    if isinstance(arg, ast.Constant) and isinstance(arg.value, str)
+                ]
         test = {
             "name": function.name,
             "class": class_name,

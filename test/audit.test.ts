@@ -108,7 +108,10 @@ describe.concurrent('audit findings', () => {
   it('names what is wrong in each message', async () => {
     const { audit } = await auditJson([FINDINGS_FILE]);
     const message = (kind: string) => audit!.findings.filter((finding) => finding.kind === kind).map((f) => f.message);
-    expect(message('missing-fixture')).toEqual([expect.stringContaining('`tracker_disabled`')]);
+    expect(message('missing-fixture')).toEqual([
+      expect.stringContaining('fixture `tracker_disabled`'),
+      expect.stringContaining('fixture `no_such_setup`'), // through @pytest.mark.usefixtures
+    ]);
     expect(message('mixed-mocking')[0]).toMatch(/`SPECS` is mocked in 3 ways/);
     expect(message('mixed-mocking')[0]).toMatch(/__getitem__\.return_value/);
     expect(message('duplicate-name')).toEqual([
@@ -271,7 +274,7 @@ describe.concurrent('exit codes for CI', () => {
     const failing = await runCli(['audit', FINDINGS_FILE, '--json', '--fail-on', 'issues'], REPO_ROOT);
     expect(failing.code).toBe(1);
     expect(JSON.parse(failing.stdout)).toHaveProperty('audit');
-    expect(flat(failing.stderr)).toMatch(/^checkpoint-tests: the audit of .* found 7 issues .* --fail-on issues/);
+    expect(flat(failing.stderr)).toMatch(/^checkpoint-tests: the audit of .* found 8 issues .* --fail-on issues/);
     const passing = await runCli(['audit', CLEAN_FILE, '--json', '--fail-on', 'issues'], REPO_ROOT);
     expect(passing.code, passing.stderr).toBe(0);
   });
@@ -367,6 +370,12 @@ describe.concurrent('gap filling', () => {
       outputDir: 'tests',
     });
     expect(result.stderr).toMatch(/pytest collected \d+ tests in tests/);
+    // Only what is missing: the case the existing test covers (R1) is left out, the rest written.
+    expect(storedAnswers(root)).toMatchObject({ coveredCases: ['R1'] });
+    const written = readFileSync(path.join(root, 'tests', 'test_resume.py'), 'utf8');
+    expect(written).not.toMatch(/^def test_r1_/m);
+    expect(written).toMatch(/^def test_r2_/m);
+    expect(result.stdout + result.stderr).toMatch(/R1 +left out +your existing tests cover it/);
   });
 
   it('goes into a subfolder when a file it would write is already there', async () => {

@@ -35,6 +35,9 @@ beforeAll(() => {
 });
 afterAll(() => removeProjects());
 
+const question = (name: string) => QUESTIONS.find((candidate) => candidate.name === name)!;
+const MODULE_PROMPT = literal(question('module').message);
+
 /** What the user means by pressing Enter at every prompt after the module one. */
 const DEFAULT_ANSWERS = {
   start: 'new',
@@ -112,12 +115,12 @@ describe('checkpoint-tests in a terminal', () => {
       cwd: root,
       timeout: 60,
       steps: [
-        { expect: literal(QUESTIONS[0]!.message), send: `no_such_pkg.mod${KEYS.enter}` },
+        { expect: MODULE_PROMPT, send: `no_such_pkg.mod${KEYS.enter}` },
         {
           expect: "no_such_pkg\\.mod does not import: ModuleNotFoundError: No module named 'no_such_pkg'",
           send: `${KEYS.clearLine}${SAMPLE_MODULE}${KEYS.enter}`,
         },
-        { expect: `✔ ${literal(QUESTIONS[0]!.message)} ${literal(SAMPLE_MODULE)}` },
+        { expect: `✔ ${MODULE_PROMPT} ${literal(SAMPLE_MODULE)}` },
         // The format list: one down from pickle is json.
         { expect: 'How are checkpoints serialized\\?(.|\\n)*❯ pickle', send: `${KEYS.down}${KEYS.enter}` },
         { expect: '✔ How are checkpoints serialized\\? json' },
@@ -139,8 +142,9 @@ describe('checkpoint-tests in a terminal', () => {
       args: ['--skip-checks'],
       cwd: root,
       steps: [
-        { expect: literal(QUESTIONS[0]!.message), send: `${SAMPLE_MODULE}${KEYS.enter}` },
-        { expect: literal(QUESTIONS[1]!.message), send: KEYS.ctrlC },
+        { expect: literal(question('start').message), send: KEYS.enter },
+        { expect: MODULE_PROMPT, send: `${SAMPLE_MODULE}${KEYS.enter}` },
+        { expect: literal(question('pythonRoot').message), send: KEYS.ctrlC },
         { expect: 'checkpoint-tests: cancelled; nothing was written\\.' },
       ],
     });

@@ -14,7 +14,10 @@ function propertySchema(question: Question): Record<string, unknown> {
     property.type = 'array';
     property.items = { type: 'string', enum: question.choices.map((choice) => choice.value) };
     property.uniqueItems = true;
-    property.minItems = 1;
+    // Only a list whose own rule refuses an empty one (categories) needs an item.
+    if ((question.validate as ((value: string[]) => string | undefined) | undefined)?.([]) !== undefined) {
+      property.minItems = 1;
+    }
   } else {
     property.type = 'string';
     if (question.kind === 'enum') property.enum = question.choices.map((choice) => choice.value);

@@ -135,7 +135,7 @@ export default class AuditGenerator extends SuiteGenerator {
       ];
       process.stdout.write(`${parts.join('\n\n')}\n`);
     }
-    if (!this.audit || (options.json && !options.report)) return;
+    if (!this.audit || (options.json && !options.report) || this.options.dryRun) return;
     const single = files.length === 1 && (options.path ?? options.auditPath ?? '').endsWith('.py');
     const destination = options.report
       ? path.resolve(this.destinationRoot(), options.report)
@@ -194,6 +194,11 @@ export default class AuditGenerator extends SuiteGenerator {
     set('start', 'audit', true);
     set('auditPath', this.#auditOptions.path ?? this.#auditOptions.auditPath ?? this.#auditOptions.fromAudit, true);
     set('categories', chosen, true);
+    // Cases the tests fully cover are not written again; partly covered ones are.
+    const covered = (this.audit?.coverage ?? [])
+      .filter((family) => chosen.includes(family.family))
+      .flatMap((family) => family.covered);
+    set('coveredCases', covered, true);
     const binding = this.audit?.binding;
     if (binding) {
       set('module', binding.module);
