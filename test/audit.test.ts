@@ -10,8 +10,10 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import helpers, { result as yoResult } from 'yeoman-test';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAuditDocument, readAuditDocument } from '../lib/audit/from-audit.js';
+import { generatorPath } from '../lib/paths.js';
 import { CATEGORIES, QUESTIONS } from '../lib/questions.js';
 import { REPO_ROOT, makeSampleProject, removeProjects, runCli, storedAnswers } from './helpers/cli-process.js';
 
@@ -395,6 +397,28 @@ describe.concurrent('gap filling', () => {
     expect(existsSync(path.join(root, 'tests', 'test_resume.py'))).toBe(false);
     expect(existsSync(path.join(root, 'tests', 'test_existing.audit.md'))).toBe(true);
     expect(flat(result.stderr)).toContain('add --yes to write them as preselected');
+  });
+
+  it('in a terminal, offers the missing families preselected and asks only what the tests do not answer', async () => {
+    await helpers
+      .run(generatorPath('audit'))
+      .inTmpDir((dir) => {
+        mkdirSync(path.join(dir, 'tests'));
+        writeFileSync(path.join(dir, 'tests', 'test_existing.py'), EXISTING);
+      })
+      .withArguments(['tests/test_existing.py'])
+      .withOptions({ skipChecks: true } as never)
+      .withAnswers({}, { throwOnMissingAnswer: false });
+    const asked = yoResult.askedQuestions;
+    // The file covers one resume case: every family this version has is missing something, so all are checked.
+    expect(asked[0]!.name).toBe('families');
+    expect([...(asked[0]!.answer as string[])].sort()).toEqual([...CATEGORIES].sort());
+    const names = asked.map((question) => question.name);
+    for (const inferred of ['module', 'className', 'saveOp', 'resumeOp', 'categories', 'outputDir', 'coveredCases']) {
+      expect(names).not.toContain(inferred);
+    }
+    yoResult.assertFile(['tests/conftest.py', 'tests/checkpoint_adapter.py', 'tests/test_resume.py']);
+    yoResult.assertFileContent('tests/test_existing.py', EXISTING);
   });
 
   it("is the second answer of the app generator's first question", async () => {

@@ -157,6 +157,7 @@ export default class AuditGenerator extends SuiteGenerator {
           type: 'checkbox',
           name: 'families',
           message: 'Write the missing case families as new files beside your tests?',
+          default: offered,
           choices: FAMILIES.map((family) => ({
             name: `${family.name}: ${family.help}`,
             value: family.name,
@@ -164,7 +165,7 @@ export default class AuditGenerator extends SuiteGenerator {
           })),
         } as never,
       ])) as { families: string[] };
-      chosen = answered.families;
+      chosen = answered.families ?? [];
     } else if (this.options.yes) {
       chosen = offered;
     } else {
