@@ -13,6 +13,8 @@ import path from 'node:path';
 import helpers, { result as yoResult } from 'yeoman-test';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAuditDocument, readAuditDocument } from '../lib/audit/from-audit.js';
+import { catalogueFamilies } from '../lib/catalogue.js';
+import { FAMILIES } from '../lib/families/index.js';
 import { generatorPath } from '../lib/paths.js';
 import { CATEGORIES, QUESTIONS } from '../lib/questions.js';
 import { REPO_ROOT, makeSampleProject, removeProjects, runCli, storedAnswers } from './helpers/cli-process.js';
@@ -228,7 +230,24 @@ describe('audit of a file shaped like the audited one', () => {
 });
 
 describe('--from-audit', () => {
-  const PRESELECTED = ['artifact', 'corruption', 'concurrency', 'performance', 'versioning', 'paths'];
+  // The family of each catalogue letter, by the name its generator has when this version has one.
+  const nameOf = (letter: string) => catalogueFamilies().find((family) => family.letter === letter)!.name;
+  const PRESELECTED = ['A', 'C', 'K', 'P', 'V', 'X'].map(nameOf);
+
+  it('names each family as CASES.md does, or as its generator does once there is one', () => {
+    const catalogue = {
+      A: 'artifact',
+      C: 'corruption',
+      K: 'concurrency',
+      P: 'performance',
+      V: 'versioning',
+      X: 'paths',
+    };
+    for (const [letter, name] of Object.entries(catalogue)) {
+      const built = FAMILIES.find((family) => family.cases.some((spec) => spec.id.startsWith(letter)));
+      expect(nameOf(letter)).toBe(built?.name ?? name);
+    }
+  });
 
   it('reads the shared audit, mangled emoji and all', () => {
     const text = readFileSync(path.join(REPO_ROOT, SHARED_AUDIT), 'utf8');
@@ -241,13 +260,13 @@ describe('--from-audit', () => {
     const asks = readAuditDocument(path.join(REPO_ROOT, SHARED_AUDIT));
     expect(asks.families).toEqual(PRESELECTED);
     const familyOf = (words: string) => asks.asks.find((ask) => ask.text.startsWith(words))?.family;
-    expect(familyOf('Enhanced Corruption Testing')?.name).toBe('corruption');
-    expect(familyOf('Concurrent Access Testing')?.name).toBe('concurrency');
-    expect(familyOf('Network Failure Testing')).toMatchObject({ name: 'artifact', cases: ['A4', 'A5', 'A6'] });
-    expect(familyOf('Performance Testing')).toMatchObject({ name: 'performance', cases: ['P1'] });
-    expect(familyOf('Memory Testing')).toMatchObject({ name: 'performance', cases: ['P2'] });
-    expect(familyOf('Checkpoint versioning and migration')?.name).toBe('versioning');
-    expect(familyOf('Cross-platform compatibility')?.name).toBe('paths');
+    expect(familyOf('Enhanced Corruption Testing')?.name).toBe(nameOf('C'));
+    expect(familyOf('Concurrent Access Testing')?.name).toBe(nameOf('K'));
+    expect(familyOf('Network Failure Testing')).toMatchObject({ name: nameOf('A'), cases: ['A4', 'A5', 'A6'] });
+    expect(familyOf('Performance Testing')).toMatchObject({ name: nameOf('P'), cases: ['P1'] });
+    expect(familyOf('Memory Testing')).toMatchObject({ name: nameOf('P'), cases: ['P2'] });
+    expect(familyOf('Checkpoint versioning and migration')?.name).toBe(nameOf('V'));
+    expect(familyOf('Cross-platform compatibility')?.name).toBe(nameOf('X'));
     // Asks that are not case families are read, and map to none.
     expect(familyOf('Fix Fixture Reference: Replace mock_wandb_disabled')).toBeUndefined();
     expect(familyOf('Standardize Mock Patterns')).toBeUndefined();
