@@ -45,12 +45,16 @@ beforeAll(() => {
 });
 afterAll(() => removeProjects());
 
+const question = (name: string) => QUESTIONS.find((candidate) => candidate.name === name)!;
+const MODULE_PROMPT = literal(question('module').message);
+
 /**
  * What the user means by pressing Enter at every prompt after the module one:
  * the target and suite answers spelled out, each family's policies at their
  * declared defaults (the families' own tests check those values).
  */
 const DEFAULT_ANSWERS: Record<string, unknown> = {
+  start: 'new',
   module: SAMPLE_MODULE,
   pythonRoot: '.',
   className: 'CheckpointManager',
@@ -82,26 +86,28 @@ function familyDefaults(): Record<string, unknown> {
 }
 
 /** The questions a run asks when every answer after `module` is the default, in order. */
-function questionsAskedWithDefaults(): string[] {
+function questionsAskedWithDefaults(): { asked: string[]; names: string[] } {
   const answers: Partial<Answers> = {};
   const asked: string[] = [];
+  const names: string[] = [];
   for (const question of QUESTIONS) {
     if (!isAsked(question, answers)) continue;
     asked.push(question.message);
+    names.push(question.name);
     (answers as Record<string, unknown>)[question.name] =
       question.name === 'module' ? SAMPLE_MODULE : question.default(answers);
   }
-  return asked;
+  return { asked, names };
 }
 
 describe('checkpoint-tests in a terminal', () => {
   it('asks every question, takes the module typed and Enter for the rest, writes the suite and .yo-rc.json', async () => {
     const root = makeSampleProject();
-    const asked = questionsAskedWithDefaults();
+    const { asked, names } = questionsAskedWithDefaults();
     expect(asked.length).toBeGreaterThanOrEqual(15);
     const steps: PtyStep[] = asked.map((message, index) => ({
       expect: literal(message),
-      send: index === 0 ? `${SAMPLE_MODULE}${KEYS.enter}` : KEYS.enter,
+      send: names[index] === 'module' ? `${SAMPLE_MODULE}${KEYS.enter}` : KEYS.enter,
     }));
     steps.push({ expect: 'pytest collected \\d+ tests', timeout: 120 });
 
@@ -131,12 +137,12 @@ describe('checkpoint-tests in a terminal', () => {
       cwd: root,
       timeout: 60,
       steps: [
-        { expect: literal(QUESTIONS[0]!.message), send: `no_such_pkg.mod${KEYS.enter}` },
+        { expect: MODULE_PROMPT, send: `no_such_pkg.mod${KEYS.enter}` },
         {
           expect: "no_such_pkg\\.mod does not import: ModuleNotFoundError: No module named 'no_such_pkg'",
           send: `${KEYS.clearLine}${SAMPLE_MODULE}${KEYS.enter}`,
         },
-        { expect: `✔ ${literal(QUESTIONS[0]!.message)} ${literal(SAMPLE_MODULE)}` },
+        { expect: `✔ ${MODULE_PROMPT} ${literal(SAMPLE_MODULE)}` },
         // The format list: one down from pickle is json.
         { expect: 'How are checkpoints serialized\\?(.|\\n)*❯ pickle', send: `${KEYS.down}${KEYS.enter}` },
         { expect: '✔ How are checkpoints serialized\\? json' },
@@ -158,8 +164,9 @@ describe('checkpoint-tests in a terminal', () => {
       args: ['--skip-checks'],
       cwd: root,
       steps: [
-        { expect: literal(QUESTIONS[0]!.message), send: `${SAMPLE_MODULE}${KEYS.enter}` },
-        { expect: literal(QUESTIONS[1]!.message), send: KEYS.ctrlC },
+        { expect: literal(question('start').message), send: KEYS.enter },
+        { expect: MODULE_PROMPT, send: `${SAMPLE_MODULE}${KEYS.enter}` },
+        { expect: literal(question('pythonRoot').message), send: KEYS.ctrlC },
         { expect: 'checkpoint-tests: cancelled; nothing was written\\.' },
       ],
     });

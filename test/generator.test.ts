@@ -28,7 +28,8 @@ describe('app generator', () => {
     await runApp({}, { module: MODULE });
     result.assertFile([`${SUITE}/conftest.py`, `${SUITE}/checkpoint_adapter.py`, `${SUITE}/test_resume.py`]);
     const asked = result.askedQuestions.map((question) => question.name);
-    expect(asked.slice(0, 4)).toEqual(['module', 'pythonRoot', 'className', 'constructorExpression']);
+    // The first question chooses between a new suite and an audit; "new" (its default) goes on.
+    expect(asked.slice(0, 5)).toEqual(['start', 'module', 'pythonRoot', 'className', 'constructorExpression']);
     expect(asked).toContain('duplicateStep');
     expect(asked).not.toContain('duplicateStepError'); // only asked when the policy is "raise"
   });

@@ -62,7 +62,7 @@ function readmeTable(readme: string): string {
 
 /** A full answers object: module sample_trainer.manager, everything else at its default. */
 function validAnswers(): Record<string, unknown> {
-  const answers: Record<string, unknown> = { module: 'sample_trainer.manager' };
+  const answers: Record<string, unknown> = { module: 'sample_trainer.manager', auditPath: 'tests' };
   for (const question of QUESTIONS) {
     if (!(question.name in answers)) answers[question.name] = question.default(answers as never);
   }

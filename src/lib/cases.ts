@@ -22,9 +22,11 @@ export const CASES: readonly CaseSpec[] = FAMILIES.flatMap((family) => family.ca
 /** Every case of the catalogue with the decision for these answers. */
 export function decideCases(answers: Answers): CaseDecision[] {
   return CASES.map((spec) => {
-    const reason = answers.categories.includes(spec.family)
-      ? spec.leftOutBecause(answers)
-      : `the ${spec.family} family was not chosen`;
+    const reason = !answers.categories.includes(spec.family)
+      ? `the ${spec.family} family was not chosen`
+      : answers.coveredCases?.includes(spec.id)
+        ? 'your existing tests cover it (checkpoint-tests audit)'
+        : spec.leftOutBecause(answers);
     return { id: spec.id, family: spec.family, title: spec.title, generated: !reason, ...(reason ? { reason } : {}) };
   });
 }

@@ -10,7 +10,7 @@ import { generatorPath } from './paths.js';
 import { CATEGORIES } from './questions.js';
 
 /** Generators the first argument may name; the app generator runs when it names none. */
-const GENERATORS = ['app', 'templates', ...CATEGORIES] as const;
+const GENERATORS = ['app', 'audit', 'templates', ...CATEGORIES] as const;
 
 function wrap(text: string, width = Math.min(process.stderr.columns || 88, 100)): string {
   const lines: string[] = [];
@@ -72,7 +72,7 @@ export async function main(argv: string[]): Promise<number> {
   command.name(named ? `checkpoint-tests ${name}` : 'checkpoint-tests');
   command.addHelpText(
     'after',
-    `\nFamilies, each a sub-generator: ${CATEGORIES.join(', ')} (checkpoint-tests <family> [options]).\nTeam templates: checkpoint-tests templates copies the templates into the project to edit.\nEvery question is also an option and an answers-file key; see the README's answers table.`,
+    `\nFamilies, each a sub-generator: ${CATEGORIES.join(', ')} (checkpoint-tests <family> [options]).\ncheckpoint-tests audit PATH audits existing tests and writes only the families they miss.\nTeam templates: checkpoint-tests templates copies the templates into the project to edit.\nEvery question is also an option and an answers-file key; see the README's answers table.`,
   );
   await command.parseAsync(args, { from: 'user' });
   return 0;

@@ -24,6 +24,11 @@ export type Category = keyof Families & string;
 
 /** The answers shared by every family; each family file adds its own keys. */
 export interface Answers {
+  /** The app's first question: write a new suite, or audit existing tests and fill their gaps. */
+  start: 'new' | 'audit';
+  auditPath: string;
+  /** Case ids the audited tests already cover: not generated again. */
+  coveredCases: string[];
   module: string;
   pythonRoot: string;
   className: string;

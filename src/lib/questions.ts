@@ -59,6 +59,38 @@ function categoriesQuestion(): ListQuestion<'categories'> {
 
 const COMMON_QUESTIONS: readonly Question[] = [
   {
+    name: 'start',
+    kind: 'enum',
+    group: 'suite',
+    message: 'Start a new suite, or fill the gaps of an existing one?',
+    help: 'What the app generator does: write a new suite (`new`), or audit existing pytest files and write only the case families they miss (`audit`, the same as `checkpoint-tests audit PATH`).',
+    choices: [
+      { value: 'new', help: 'start a new suite' },
+      { value: 'audit', help: 'fill the gaps of an existing one: audit its tests, then write what they miss' },
+    ],
+    default: () => 'new',
+  },
+  {
+    name: 'auditPath',
+    kind: 'string',
+    group: 'suite',
+    message: 'Which test file or folder should be audited? (relative to the project)',
+    help: 'With `start: audit`: the pytest file, or the folder of them, whose gaps to fill.',
+    default: () => undefined,
+    when: (answers) => answers.start === 'audit',
+    validate: (value) => (value.trim() === '' ? 'it must name a pytest file or a folder of them' : undefined),
+  },
+  {
+    name: 'coveredCases',
+    kind: 'list',
+    group: 'suite',
+    message: 'Which cases do your existing tests already cover? (they are not generated again)',
+    help: 'With `start: audit`: the case ids the audit found your tests cover; the new files leave them out, and the coverage table says why.',
+    choices: FAMILIES.flatMap((family) => family.cases.map((spec) => ({ value: spec.id, help: spec.title }))),
+    default: () => [],
+    when: (answers) => answers.start === 'audit',
+  },
+  {
     name: 'module',
     kind: 'string',
     group: 'target',

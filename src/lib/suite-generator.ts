@@ -124,7 +124,7 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
   }
 
   /** Whether there is a person at a terminal (or a test adapter) to answer prompts. */
-  private canPrompt(): boolean {
+  protected canPrompt(): boolean {
     const adapter = this.env.adapter as unknown as { actualAdapter?: unknown };
     const actual = adapter.actualAdapter ?? adapter;
     const isTerminal = actual instanceof TerminalAdapter || actual?.constructor?.name === 'TerminalAdapter';
@@ -196,7 +196,7 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
   }
 
   /** One prompt, built from the question's declaration and, when possible, from the user's module. */
-  private async ask(question: Question, suggested: unknown, sofar: Partial<Answers>): Promise<unknown> {
+  protected async ask(question: Question, suggested: unknown, sofar: Partial<Answers>): Promise<unknown> {
     const choices = this.dynamicChoices(question, sofar);
     const validate = async (input: unknown): Promise<string | true> => {
       // A checkbox hands its validator the chosen choice objects, not their values.

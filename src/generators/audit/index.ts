@@ -1,0 +1,268 @@
+/**
+ * `checkpoint-tests audit PATH`: reads existing pytest files with Python's own
+ * `ast`, reports what they cover and what is wrong with them (a terminal
+ * table, a Markdown report shaped like the team's shared audit, `--json` for
+ * CI), then offers the case families they miss, preselected, and writes them
+ * as new files beside the existing ones. `--from-audit FILE.md` preselects the
+ * families a written audit asks for. `--fail-on gaps|issues` gates a CI job.
+ */
+import { existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  type AuditAsks,
+  type FamilySelection,
+  asksSummary,
+  readAuditDocument,
+  selectFamilies,
+} from '../../lib/audit/from-audit.js';
+import { filesToAudit, readFacts } from '../../lib/audit/read.js';
+import { type AuditReport, buildReport, markdownReport, terminalReport } from '../../lib/audit/report.js';
+import { UsageError } from '../../lib/errors.js';
+import { generatorPath, TEMPLATES_ROOT } from '../../lib/paths.js';
+import { findPythons } from '../../lib/python.js';
+import { ADAPTER_FILE, SuiteGenerator } from '../../lib/suite-generator.js';
+import { CATEGORIES, optionName } from '../../lib/questions.js';
+import { FAMILIES } from '../../lib/families/index.js';
+
+const GATES = ['gaps', 'issues'] as const;
+type Gate = (typeof GATES)[number];
+
+interface AuditOptions {
+  path?: string;
+  auditPath?: string;
+  json?: boolean;
+  failOn?: string;
+  fromAudit?: string;
+  report?: string;
+  python?: string;
+  yes?: boolean;
+  skipChecks?: boolean;
+}
+
+export default class AuditGenerator extends SuiteGenerator {
+  protected readonly ownFamilies = 'chosen' as const;
+  private audit: AuditReport | undefined;
+  private asks: AuditAsks | undefined;
+  private selection: FamilySelection | undefined;
+  private writes = false;
+
+  constructor(args: string[], options: ConstructorParameters<typeof SuiteGenerator>[1]) {
+    super(args, options);
+    this.sourceRoot(TEMPLATES_ROOT);
+    this.argument('path', {
+      type: String,
+      required: false,
+      description: 'the pytest file, or folder of them, to audit',
+    });
+    this.option('json', { type: Boolean, description: 'print the audit as JSON on stdout (for CI); writes nothing else' });
+    this.option('fail-on', {
+      type: String,
+      description: 'exit 1 when the audit finds "gaps" (missing catalogue cases) or "issues" (findings); both: gaps,issues',
+    });
+    this.option('from-audit', {
+      type: String,
+      description: 'a Markdown audit whose missing coverage and recommendations preselect the families to write',
+    });
+    this.option('report', {
+      type: String,
+      description: 'where to write the Markdown report (default: <file>.audit.md beside the audited file)',
+    });
+  }
+
+  get #auditOptions(): AuditOptions {
+    return this.options as unknown as AuditOptions;
+  }
+
+  #gates(): Gate[] {
+    const raw = this.#auditOptions.failOn;
+    if (raw === undefined) return [];
+    const gates = String(raw).split(',').map((gate) => gate.trim()).filter(Boolean);
+    const wrong = gates.filter((gate) => !(GATES as readonly string[]).includes(gate));
+    if (wrong.length > 0 || gates.length === 0) {
+      throw new UsageError(
+        `--fail-on is "${raw}", but it must be gaps, issues, or gaps,issues: "gaps" fails when catalogue cases are missing, "issues" when the audit finds problems in the tests.`,
+      );
+    }
+    return gates as Gate[];
+  }
+
+  async prompting(): Promise<void> {
+    const options = this.#auditOptions;
+    const gates = this.#gates();
+    const target = options.path ?? options.auditPath;
+    if (!target && !options.fromAudit) {
+      throw new UsageError(
+        'checkpoint-tests audit needs a pytest file or a folder of them (checkpoint-tests audit tests/test_checkpoints.py), or --from-audit FILE.md to choose families from a written audit.',
+      );
+    }
+    const cwd = this.destinationRoot();
+    if (options.fromAudit) this.asks = readAuditDocument(path.resolve(cwd, options.fromAudit));
+    let files: string[] = [];
+    if (target) {
+      files = filesToAudit(target, cwd);
+      const pythons = await findPythons(cwd, options.python ?? process.env.CHECKPOINT_TESTS_PYTHON);
+      if (pythons.length === 0) {
+        throw new UsageError(
+          `checkpoint-tests audit reads tests with Python's own parser, run by a Python that has pytest, and none was found${options.python ? ` at ${options.python}` : ' on PATH or in a project virtualenv'}. Pass --python PATH with the interpreter your tests run with.`,
+        );
+      }
+      const facts = await readFacts(pythons[0]!, files, cwd, { fixtures: true });
+      this.audit = buildReport(target, facts, cwd);
+    }
+    this.selection = selectFamilies(this.audit?.preselected ?? [], this.asks);
+    this.#print(files);
+    if (options.json) return this.#gate(gates);
+    await this.#offerFamilies();
+    if (!this.writes) this.#gate(gates);
+  }
+
+  /** The report (terminal table or JSON on stdout) and the Markdown file. */
+  #print(files: readonly string[]): void {
+    const options = this.#auditOptions;
+    const selection = this.selection!;
+    if (options.json) {
+      const shown = {
+        ...(this.audit ? { audit: this.audit } : {}),
+        ...(this.asks ? { fromAudit: this.asks } : {}),
+        selection,
+      };
+      process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
+    } else {
+      const parts = [
+        ...(this.audit ? [terminalReport(this.audit)] : []),
+        ...(this.asks ? [asksSummary(this.asks, `The audit ${options.fromAudit}`)] : []),
+        selectionSummary(selection),
+      ];
+      process.stdout.write(`${parts.join('\n\n')}\n`);
+    }
+    if (!this.audit || (options.json && !options.report) || this.options.dryRun) return;
+    const single = files.length === 1 && (options.path ?? options.auditPath ?? '').endsWith('.py');
+    const destination = options.report
+      ? path.resolve(this.destinationRoot(), options.report)
+      : single
+        ? files[0]!.replace(/\.py$/, '.audit.md')
+        : path.join(path.resolve(this.destinationRoot(), options.path ?? options.auditPath ?? '.'), 'checkpoint-tests.audit.md');
+    writeFileSync(destination, markdownReport(this.audit));
+    if (!options.json) this.log.info(`Markdown report: ${path.relative(this.destinationRoot(), destination) || destination}`);
+  }
+
+  /** The missing families this version can write, preselected, offered after the report; the chosen ones are written. */
+  async #offerFamilies(): Promise<void> {
+    const offered = this.selection!.available.filter((name) => CATEGORIES.includes(name as never));
+    if (offered.length === 0) return;
+    let chosen: string[];
+    if (this.canPrompt() && !this.options.yes) {
+      const answered = (await this.prompt([
+        {
+          type: 'checkbox',
+          name: 'families',
+          message: 'Write the missing case families as new files beside your tests?',
+          default: offered,
+          choices: FAMILIES.map((family) => ({
+            name: `${family.name}: ${family.help}`,
+            value: family.name,
+            checked: offered.includes(family.name),
+          })),
+        } as never,
+      ])) as { families: string[] };
+      chosen = answered.families ?? [];
+    } else if (this.options.yes) {
+      chosen = offered;
+    } else {
+      this.log.info(
+        `To write the missing families (${offered.join(', ')}), run again in a terminal, or add --yes to write them as preselected.`,
+      );
+      return;
+    }
+    if (chosen.length === 0) return;
+    this.#bindFromTests(chosen);
+    this.writes = true;
+    await this.resolve();
+    for (const family of this.answers.categories) {
+      await this.composeWith(generatorPath(family), this.handOver() as never);
+    }
+  }
+
+  /** Answers the tests already give (module, class, ops, where to write), unless given otherwise. */
+  #bindFromTests(chosen: string[]): void {
+    const options = this.options as unknown as Record<string, unknown>;
+    const stored = this.config.getAll() as Record<string, unknown>;
+    const given = (name: string) => options[name] !== undefined || options[optionName(name as never)] !== undefined;
+    // What the tests say fills only answers not given on the command line nor stored by an earlier run.
+    const set = (name: string, value: string | string[] | undefined, overStored = false) => {
+      if (value !== undefined && !given(name) && (overStored || stored[name] === undefined)) options[name] = value;
+    };
+    set('start', 'audit', true);
+    set('auditPath', this.#auditOptions.path ?? this.#auditOptions.auditPath ?? this.#auditOptions.fromAudit, true);
+    set('categories', chosen, true);
+    // Cases the tests fully cover are not written again; partly covered ones are.
+    const covered = (this.audit?.coverage ?? [])
+      .filter((family) => chosen.includes(family.family))
+      .flatMap((family) => family.covered);
+    set('coveredCases', covered, true);
+    const binding = this.audit?.binding;
+    if (binding) {
+      set('module', binding.module);
+      set('className', binding.className);
+      for (const [op, method] of Object.entries(binding.ops)) set(`${op}Op`, method);
+    }
+    set('outputDir', this.#outputDirBeside(chosen));
+  }
+
+  /** The audited tests' folder, or a subfolder of it when a file we would write is already there. */
+  #outputDirBeside(chosen: readonly string[]): string | undefined {
+    const target = this.#auditOptions.path ?? this.#auditOptions.auditPath;
+    if (!target || !this.audit) return undefined;
+    const root = this.destinationRoot();
+    const resolved = path.resolve(root, target);
+    const folder = resolved.endsWith('.py') ? path.dirname(resolved) : resolved;
+    const ours = [
+      'conftest.py',
+      ADAPTER_FILE,
+      ...FAMILIES.filter((family) => chosen.includes(family.name)).flatMap((family) => family.testFiles.map((file) => file.file)),
+    ];
+    const taken = ours.some((file) => existsSync(path.join(folder, file)));
+    const relative = path.relative(root, taken ? path.join(folder, 'checkpoint_gaps') : folder) || '.';
+    return relative.split(path.sep).join('/');
+  }
+
+  async writing(): Promise<void> {
+    if (this.writes) await this.writeSuite();
+  }
+
+  async end(): Promise<void> {
+    if (!this.writes) return;
+    await super.report();
+    this.#gate(this.#gates());
+  }
+
+  /** Exit code 1 when a --fail-on gate trips (through the CLI's error path, one paragraph). */
+  #gate(gates: readonly Gate[]): void {
+    const report = this.audit;
+    if (!report) return;
+    const tripped: string[] = [];
+    if (gates.includes('issues') && report.findings.length > 0) {
+      tripped.push(`${report.findings.length} issue${report.findings.length === 1 ? '' : 's'} (${[...new Set(report.findings.map((finding) => finding.kind))].join(', ')})`);
+    }
+    const missing = report.coverage.flatMap((family) => [...family.partial.map((p) => p.id), ...family.missing.map((m) => m.id)]);
+    if (gates.includes('gaps') && missing.length > 0) {
+      tripped.push(`${missing.length} catalogue case${missing.length === 1 ? '' : 's'} not covered (${missing.slice(0, 8).join(', ')}${missing.length > 8 ? ', ...' : ''})`);
+    }
+    if (tripped.length > 0) {
+      throw new UsageError(
+        `the audit of ${report.target} found ${tripped.join(' and ')}, and --fail-on ${gates.join(',')} makes that a failure. The report above says where; fix them or fill the gaps (checkpoint-tests audit ${report.target} --yes).`,
+        1,
+      );
+    }
+  }
+}
+
+function selectionSummary(selection: FamilySelection): string {
+  if (selection.preselected.length === 0) return 'Every case family of the catalogue is covered: nothing to write.';
+  const lines = [`Families preselected to fill the gaps: ${selection.preselected.join(', ')}.`];
+  if (selection.available.length > 0) lines.push(`  can be written now: ${selection.available.join(', ')}`);
+  if (selection.unavailable.length > 0) {
+    lines.push(`  not available in this version: ${selection.unavailable.join(', ')} (reported, not written)`);
+  }
+  return lines.join('\n');
+}

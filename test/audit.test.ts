@@ -1,0 +1,456 @@
+/**
+ * `checkpoint-tests audit`, through the real CLI and real Python: every
+ * finding with its line on files made for it (and none on a clean one), the
+ * case ids each test covers decided from what it does, the report on a file
+ * shaped like the one the shared audit looked at, `--from-audit` on the
+ * shared audit itself, the exit codes, bad input, and gap filling that
+ * writes new files beside the user's and never touches theirs.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import helpers, { result as yoResult } from 'yeoman-test';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseAuditDocument, readAuditDocument } from '../lib/audit/from-audit.js';
+import { catalogueFamilies } from '../lib/catalogue.js';
+import { FAMILIES } from '../lib/families/index.js';
+import { generatorPath } from '../lib/paths.js';
+import { CATEGORIES, QUESTIONS } from '../lib/questions.js';
+import { REPO_ROOT, makeSampleProject, removeProjects, runCli, storedAnswers } from './helpers/cli-process.js';
+
+const FIXTURES = 'test/fixtures/audit';
+const FINDINGS_FILE = `${FIXTURES}/findings/test_findings.py`;
+const CLEAN_FILE = `${FIXTURES}/clean/test_clean.py`;
+const EXAMPLE = 'examples/audited/test_model_manager_checkpoint_and_artifacts.py';
+const SHARED_AUDIT = `${FIXTURES}/shared-audit.md`;
+
+const scratch = mkdtempSync(path.join(tmpdir(), 'checkpoint-tests-audit-'));
+afterAll(() => {
+  rmSync(scratch, { recursive: true, force: true });
+  removeProjects();
+});
+
+const flat = (text: string) => text.replace(/\s+/g, ' ').trim();
+const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+
+interface JsonFinding {
+  kind: string;
+  line: number;
+  lines?: number[];
+  file: string;
+  message: string;
+}
+interface JsonAudit {
+  audit?: {
+    findings: JsonFinding[];
+    tests: { name: string; line: number; cases: { id: string; partial?: string }[]; shadowed: boolean }[];
+    totals: { functions: number; running: number };
+    binding: { module?: string; className?: string };
+  };
+  fromAudit?: { families: string[]; asks: { text: string; family?: { name: string; cases?: string[] } }[] };
+  selection: { preselected: string[]; available: string[]; unavailable: string[] };
+}
+
+const audits = new Map<string, Promise<JsonAudit>>();
+
+/** `checkpoint-tests audit ARGS --json`, run once a set of arguments and shared by the tests that read it. */
+function auditJson(args: string[], cwd = REPO_ROOT): Promise<JsonAudit> {
+  const key = `${cwd}\0${args.join('\0')}`;
+  let shown = audits.get(key);
+  if (!shown) {
+    shown = runCli(['audit', ...args, '--json'], cwd).then((result) => {
+      expect(result.code, result.stderr).toBe(0);
+      return JSON.parse(result.stdout) as JsonAudit;
+    });
+    audits.set(key, shown);
+  }
+  return shown;
+}
+
+/** The lines of a file marked `# expect: <kind>`, by kind. */
+function expectedFindings(file: string): Map<string, number[]> {
+  const expected = new Map<string, number[]>();
+  readFileSync(path.join(REPO_ROOT, file), 'utf8')
+    .split('\n')
+    .forEach((text, index) => {
+      const kind = /# expect: ([a-z-]+)/.exec(text)?.[1];
+      if (kind) expected.set(kind, [...(expected.get(kind) ?? []), index + 1]);
+    });
+  return expected;
+}
+
+/** The 1-based line of the first line of `file` that contains `text` (after `after`). */
+function lineOf(file: string, text: string, after = 0): number {
+  const lines = readFileSync(path.join(REPO_ROOT, file), 'utf8').split('\n');
+  const index = lines.findIndex((line, at) => at >= after && line.includes(text));
+  expect(index, `${text} in ${file}`).toBeGreaterThanOrEqual(0);
+  return index + 1;
+}
+
+describe.concurrent('audit findings', () => {
+  it('finds each planted finding at its line, and nothing else', async () => {
+    const { audit } = await auditJson([FINDINGS_FILE]);
+    const expected = expectedFindings(FINDINGS_FILE);
+    expect([...expected.keys()].sort()).toEqual([
+      'duplicate-name',
+      'missing-fixture',
+      'mixed-mocking',
+      'mkdtemp',
+      'no-assertion',
+      'sleep',
+    ]);
+    const found = new Map<string, number[]>();
+    for (const finding of audit!.findings) {
+      expect(finding.file).toBe(FINDINGS_FILE);
+      const lines = finding.kind === 'mixed-mocking' ? finding.lines! : [finding.line];
+      found.set(finding.kind, [...(found.get(finding.kind) ?? []), ...lines]);
+    }
+    expect(Object.fromEntries(found)).toEqual(Object.fromEntries(expected));
+  });
+
+  it('names what is wrong in each message', async () => {
+    const { audit } = await auditJson([FINDINGS_FILE]);
+    const message = (kind: string) => audit!.findings.filter((finding) => finding.kind === kind).map((f) => f.message);
+    expect(message('missing-fixture')).toEqual([
+      expect.stringContaining('fixture `tracker_disabled`'),
+      expect.stringContaining('fixture `no_such_setup`'), // through @pytest.mark.usefixtures
+    ]);
+    expect(message('mixed-mocking')[0]).toMatch(/`SPECS` is mocked in 3 ways/);
+    expect(message('mixed-mocking')[0]).toMatch(/__getitem__\.return_value/);
+    expect(message('duplicate-name')).toEqual([
+      expect.stringMatching(
+        /`test_in_class` is defined again at line \d+ in class TestGroup; it replaces the one at line \d+/,
+      ),
+      expect.stringMatching(/`test_defined_twice` is defined again at line \d+; it replaces the one at line \d+/),
+    ]);
+  });
+
+  it('finds nothing wrong in a clean file', async () => {
+    const { audit } = await auditJson([CLEAN_FILE]);
+    expect(audit!.findings).toEqual([]);
+  });
+
+  it('decides case ids from what each test calls and asserts, not from its name', async () => {
+    const { audit } = await auditJson([CLEAN_FILE]);
+    const covered = Object.fromEntries(audit!.tests.map((test) => [test.name, test.cases.map((c) => c.id)]));
+    expect(covered).toEqual({
+      test_resume_latest_loads_the_newest: ['R1', 'R5'],
+      test_resume_with_nothing_saved_gives_none: ['R2'],
+      test_explicit_path_loads_that_file: ['R3'],
+      test_missing_path_raises: ['R4'],
+      test_round_trip: ['R8'],
+      test_step_zero_is_saved: ['R9'],
+      test_resume_none_starts_fresh: ['R12'],
+      test_publish_logs_one_artifact: ['A1'],
+      // Named like R1, but it checks a sum: it covers nothing.
+      test_resume_latest_named_but_checks_a_sum: [],
+    });
+    expect(audit!.binding).toMatchObject({ module: 'sample_trainer.manager', className: 'CheckpointManager' });
+  });
+});
+
+describe('audit of a file shaped like the audited one', () => {
+  const report = path.join(scratch, 'example.audit.md');
+  let markdown = '';
+
+  it('writes a Markdown report with the sections of the shared audit', async () => {
+    const result = await runCli(['audit', EXAMPLE, '--report', report], REPO_ROOT);
+    expect(result.code, result.stderr).toBe(0);
+    markdown = readFileSync(report, 'utf8');
+    for (const heading of [
+      '# Test Audit: ',
+      '## Summary',
+      '- **Total Functions**: 16 (15 run: 1 shadowed',
+      '- **Total Lines**: ',
+      '### Function-Level Breakdown',
+      '| Function | Lines | Cases Covered | Issues |',
+      '### Issues Found',
+      '#### Missing Coverage',
+      '### Recommendations',
+      '#### High Priority',
+      '#### Medium Priority',
+      '#### Low Priority',
+    ]) {
+      expect(markdown).toContain(heading);
+    }
+    // The terminal table says the same.
+    expect(result.stdout).toMatch(/16 test functions \(15 run\)/);
+  });
+
+  it('names the issues of the shared audit, with their lines', () => {
+    const text = flat(markdown);
+    // Fixture Parameter Naming: the missing mock_wandb_disabled.
+    expect(text).toContain(
+      `**Missing fixture** (${EXAMPLE}, Line ${lineOf(EXAMPLE, 'mock_wandb_disabled,')}): \`test_create_model_artifact_file_missing\` asks for fixture \`mock_wandb_disabled\``,
+    );
+    expect(text).toContain('**Fix Fixture Reference**: `mock_wandb_disabled`');
+    // Inconsistent Mock Access Pattern: FEATURE_SPECS three ways.
+    const styles = [
+      lineOf(EXAMPLE, 'mock_features.FEATURE_SPECS = {'),
+      lineOf(EXAMPLE, '__getitem__.return_value'),
+      lineOf(EXAMPLE, 'mock_features.FEATURE_SPECS["core46"] ='),
+    ].sort((a, b) => a - b);
+    const mixed =
+      /\*\*Inconsistent mock access pattern\*\* \([^,]+, Lines ([\d, ]+)\): `FEATURE_SPECS` is mocked in 3 ways/.exec(
+        text,
+      );
+    expect(mixed, text).not.toBeNull();
+    const lines = mixed![1]!.split(', ').map(Number);
+    for (const line of styles) expect(lines).toContain(line);
+    expect(text).toContain('**Standardize Mock Patterns**: `FEATURE_SPECS`');
+    // Basic Corruption Testing: only missing keys (C5) are tried.
+    expect(text).toMatch(
+      /\*\*Enhanced Corruption Testing\*\*: covered: C5; missing: C1 truncated file; C2 empty file; C3 random bytes; C4/,
+    );
+    expect(text).toMatch(/`test_load_checkpoint_corrupted_data` \(line \d+\) \| \d+ \| C5 \|/);
+  });
+
+  it('lists the missing coverage of the shared audit', () => {
+    const missing = flat(markdown.split('#### Missing Coverage')[1]!.split('### Recommendations')[0]!);
+    expect(missing).toContain('P1 large save and load throughput'); // performance of large model saves
+    expect(missing).toContain('P2 peak memory during save'); // memory pressure
+    expect(missing).toMatch(/K1 concurrent writers, threads; K2 concurrent writers, processes/); // concurrent access
+    expect(missing).toMatch(/A4 partly \(only a generic exception is raised; the tracker and network errors/); // network failures
+    expect(missing).toContain('V1 every checkpoint records a format version'); // versioning and migration
+    expect(missing).toContain('X1 spaces and non-ASCII characters in paths'); // cross-platform
+  });
+
+  it('also finds the shadowed duplicate the shared audit lists twice without noticing', () => {
+    const first = lineOf(EXAMPLE, 'def test_create_model_artifact_wandb_inactive(');
+    const second = lineOf(EXAMPLE, 'def test_create_model_artifact_wandb_inactive(', first);
+    expect(flat(markdown)).toContain(
+      `**Shadowed test (duplicate name)** (${EXAMPLE}, Line ${second}): \`test_create_model_artifact_wandb_inactive\` is defined again at line ${second}; it replaces the one at line ${first}, which never runs`,
+    );
+    expect(markdown).toContain(
+      `| \`test_create_model_artifact_wandb_inactive\` (line ${first}) | 15 | none: never runs |`,
+    );
+    expect(markdown).toContain('**Rename Shadowed Tests**');
+  });
+});
+
+describe('--from-audit', () => {
+  // The family of each catalogue letter, by the name its generator has when this version has one.
+  const nameOf = (letter: string) => catalogueFamilies().find((family) => family.letter === letter)!.name;
+  const PRESELECTED = ['A', 'C', 'K', 'P', 'V', 'X'].map(nameOf);
+
+  it('names each family as CASES.md does, or as its generator does once there is one', () => {
+    const catalogue = {
+      A: 'artifact',
+      C: 'corruption',
+      K: 'concurrency',
+      P: 'performance',
+      V: 'versioning',
+      X: 'paths',
+    };
+    for (const [letter, name] of Object.entries(catalogue)) {
+      const built = FAMILIES.find((family) => family.cases.some((spec) => spec.id.startsWith(letter)));
+      expect(nameOf(letter)).toBe(built?.name ?? name);
+    }
+  });
+
+  it('reads the shared audit, mangled emoji and all', () => {
+    const text = readFileSync(path.join(REPO_ROOT, SHARED_AUDIT), 'utf8');
+    expect(text).toContain('#### Missing Coverage ‚ùå'); // the file as the team has it
+    const shared = '/work/shared/audit/test_model_manager_checkpoint_and_artifacts.audit.md';
+    if (existsSync(shared)) expect(sha(path.join(REPO_ROOT, SHARED_AUDIT))).toBe(sha(shared));
+  });
+
+  it('preselects the corruption, concurrency, artifact-failure, performance, memory, versioning and cross-platform families', () => {
+    const asks = readAuditDocument(path.join(REPO_ROOT, SHARED_AUDIT));
+    expect(asks.families).toEqual(PRESELECTED);
+    const familyOf = (words: string) => asks.asks.find((ask) => ask.text.startsWith(words))?.family;
+    expect(familyOf('Enhanced Corruption Testing')?.name).toBe(nameOf('C'));
+    expect(familyOf('Concurrent Access Testing')?.name).toBe(nameOf('K'));
+    expect(familyOf('Network Failure Testing')).toMatchObject({ name: nameOf('A'), cases: ['A4', 'A5', 'A6'] });
+    expect(familyOf('Performance Testing')).toMatchObject({ name: nameOf('P'), cases: ['P1'] });
+    expect(familyOf('Memory Testing')).toMatchObject({ name: nameOf('P'), cases: ['P2'] });
+    expect(familyOf('Checkpoint versioning and migration')?.name).toBe(nameOf('V'));
+    expect(familyOf('Cross-platform compatibility')?.name).toBe(nameOf('X'));
+    // Asks that are not case families are read, and map to none.
+    expect(familyOf('Fix Fixture Reference: Replace mock_wandb_disabled')).toBeUndefined();
+    expect(familyOf('Standardize Mock Patterns')).toBeUndefined();
+  });
+
+  it('reports the families this version lacks as not available, and drops none', async () => {
+    const shown = await auditJson(['--from-audit', SHARED_AUDIT]);
+    expect(shown.selection.preselected).toEqual(PRESELECTED);
+    expect(shown.selection.available).toEqual(PRESELECTED.filter((name) => CATEGORIES.includes(name as never)));
+    expect(shown.selection.unavailable).toEqual(PRESELECTED.filter((name) => !CATEGORIES.includes(name as never)));
+    const result = await runCli(['audit', '--from-audit', SHARED_AUDIT], REPO_ROOT);
+    expect(result.code, result.stderr).toBe(0);
+    if (shown.selection.unavailable.length > 0) {
+      expect(flat(result.stdout)).toContain(`not available in this version: ${shown.selection.unavailable.join(', ')}`);
+    }
+    expect(result.stdout).toMatch(/Memory Testing: Test behavior under memory constraints\s+->\s+performance \(P2\)/);
+  });
+
+  it('refuses a document with none of the sections', () => {
+    expect(() => parseAuditDocument('# Notes\n\n- nothing here\n', 'notes.md')).toThrow(/no "Missing Coverage"/);
+  });
+});
+
+describe.concurrent('exit codes for CI', () => {
+  it('--fail-on issues exits 1 when there are findings, 0 when there are none', async () => {
+    const failing = await runCli(['audit', FINDINGS_FILE, '--json', '--fail-on', 'issues'], REPO_ROOT);
+    expect(failing.code).toBe(1);
+    expect(JSON.parse(failing.stdout)).toHaveProperty('audit');
+    expect(flat(failing.stderr)).toMatch(/^checkpoint-tests: the audit of .* found 8 issues .* --fail-on issues/);
+    const passing = await runCli(['audit', CLEAN_FILE, '--json', '--fail-on', 'issues'], REPO_ROOT);
+    expect(passing.code, passing.stderr).toBe(0);
+  });
+
+  it('--fail-on gaps exits 1 when catalogue cases are missing', async () => {
+    const result = await runCli(['audit', CLEAN_FILE, '--json', '--fail-on', 'gaps'], REPO_ROOT);
+    expect(result.code).toBe(1);
+    expect(flat(result.stderr)).toMatch(/catalogue cases not covered \(R6, R7/);
+  });
+
+  it('refuses an unknown gate with exit code 2', async () => {
+    const result = await runCli(['audit', CLEAN_FILE, '--fail-on', 'everything'], REPO_ROOT);
+    expect(result.code).toBe(2);
+    expect(flat(result.stderr)).toContain('--fail-on is "everything", but it must be gaps, issues, or gaps,issues');
+  });
+});
+
+describe.concurrent('bad input', () => {
+  const bad = path.join(scratch, 'bad');
+  mkdirSync(path.join(bad, 'empty'), { recursive: true });
+  writeFileSync(path.join(bad, 'empty', 'notes.txt'), 'no tests\n');
+  writeFileSync(path.join(bad, 'notes.txt'), 'not python\n');
+  writeFileSync(path.join(bad, 'test_syntax.py'), 'import pytest\n\ndef test_a(:\n    assert True\n');
+  writeFileSync(path.join(bad, 'test_binary.py'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 1, 2]));
+
+  const cases: { title: string; args: string[]; says: RegExp }[] = [
+    {
+      title: 'a path that does not exist',
+      args: ['nowhere/test_x.py'],
+      says: /The path to audit, nowhere\/test_x\.py, does not exist/,
+    },
+    { title: 'a file that is not Python', args: ['notes.txt'], says: /notes\.txt is not a Python file/ },
+    {
+      title: 'a syntax error, with its line',
+      args: ['test_syntax.py'],
+      says: /test_syntax\.py is not valid Python: invalid syntax at line 3 \(`def test_a\(:`\)/,
+    },
+    { title: 'binary content', args: ['test_binary.py'], says: /test_binary\.py is not Python source: not UTF-8 text/ },
+    { title: 'a folder with no tests', args: ['empty'], says: /The folder empty holds no pytest files/ },
+    { title: 'no path at all', args: [], says: /needs a pytest file or a folder of them/ },
+    {
+      title: 'an audit document that does not exist',
+      args: ['--from-audit', 'missing.md'],
+      says: /missing\.md \(--from-audit\) cannot be read: it does not exist/,
+    },
+  ];
+  it.each(cases.map((c) => [c.title, c] as const))('%s: exit code 2 and one clear paragraph', async (_title, c) => {
+    const result = await runCli(['audit', ...c.args], bad);
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr.trim()).toMatch(/^checkpoint-tests: /);
+    expect(result.stderr).not.toMatch(/^ {4}at /m);
+    expect(flat(result.stderr)).toMatch(c.says);
+  });
+});
+
+describe.concurrent('gap filling', () => {
+  const EXISTING = [
+    'from sample_trainer.manager import CheckpointManager',
+    '',
+    '',
+    'def test_latest(tmp_path):',
+    '    manager = CheckpointManager(tmp_path)',
+    '    manager.save({"w": 1}, 1)',
+    '    manager.save({"w": 2}, 2)',
+    '    assert manager.resume("latest") == {"w": 2}',
+    '',
+  ].join('\n');
+
+  function project(withConftest = false): { root: string; user: string; before: string } {
+    const root = makeSampleProject('checkpoint-tests-audit-');
+    mkdirSync(path.join(root, 'tests'));
+    const user = path.join(root, 'tests', 'test_existing.py');
+    writeFileSync(user, EXISTING);
+    if (withConftest) writeFileSync(path.join(root, 'tests', 'conftest.py'), "# the team's own conftest\n");
+    return { root, user, before: sha(user) };
+  }
+
+  it('writes the missing families beside the tests, bound to what they import, and leaves the file alone', async () => {
+    const { root, user, before } = project();
+    const result = await runCli(['audit', 'tests/test_existing.py', '--yes'], root, 180_000);
+    expect(result.code, result.stderr).toBe(0);
+    for (const file of ['conftest.py', 'checkpoint_adapter.py', 'test_resume.py']) {
+      expect(existsSync(path.join(root, 'tests', file)), file).toBe(true);
+    }
+    expect(sha(user)).toBe(before);
+    expect(readFileSync(path.join(root, 'tests', 'checkpoint_adapter.py'), 'utf8')).toContain(
+      'from sample_trainer.manager import CheckpointManager',
+    );
+    expect(storedAnswers(root)).toMatchObject({
+      module: 'sample_trainer.manager',
+      className: 'CheckpointManager',
+      // Every family is missing from a file that tests one resume case: all are offered and chosen.
+      categories: expect.arrayContaining([...CATEGORIES]),
+      outputDir: 'tests',
+    });
+    expect(result.stderr).toMatch(/pytest collected \d+ tests in tests/);
+    // Only what is missing: the case the existing test covers (R1) is left out, the rest written.
+    expect(storedAnswers(root)).toMatchObject({ coveredCases: ['R1'] });
+    const written = readFileSync(path.join(root, 'tests', 'test_resume.py'), 'utf8');
+    expect(written).not.toMatch(/^def test_r1_/m);
+    expect(written).toMatch(/^def test_r2_/m);
+    expect(result.stdout + result.stderr).toMatch(/R1 +left out +your existing tests cover it/);
+  });
+
+  it('goes into a subfolder when a file it would write is already there', async () => {
+    const { root, user, before } = project(true);
+    const conftest = sha(path.join(root, 'tests', 'conftest.py'));
+    const result = await runCli(['audit', 'tests/test_existing.py', '--yes'], root, 180_000);
+    expect(result.code, result.stderr).toBe(0);
+    expect(existsSync(path.join(root, 'tests', 'checkpoint_gaps', 'test_resume.py'))).toBe(true);
+    expect(sha(path.join(root, 'tests', 'conftest.py'))).toBe(conftest);
+    expect(sha(user)).toBe(before);
+  });
+
+  it('without a terminal or --yes, reports and writes nothing but the report', async () => {
+    const { root } = project();
+    const result = await runCli(['audit', 'tests/test_existing.py'], root);
+    expect(result.code, result.stderr).toBe(0);
+    expect(existsSync(path.join(root, 'tests', 'test_resume.py'))).toBe(false);
+    expect(existsSync(path.join(root, 'tests', 'test_existing.audit.md'))).toBe(true);
+    expect(flat(result.stderr)).toContain('add --yes to write them as preselected');
+  });
+
+  it('in a terminal, offers the missing families preselected and asks only what the tests do not answer', async () => {
+    await helpers
+      .run(generatorPath('audit'))
+      .inTmpDir((dir) => {
+        mkdirSync(path.join(dir, 'tests'));
+        writeFileSync(path.join(dir, 'tests', 'test_existing.py'), EXISTING);
+      })
+      .withArguments(['tests/test_existing.py'])
+      .withOptions({ skipChecks: true } as never)
+      .withAnswers({}, { throwOnMissingAnswer: false });
+    const asked = yoResult.askedQuestions;
+    // The file covers one resume case: every family this version has is missing something, so all are checked.
+    expect(asked[0]!.name).toBe('families');
+    expect([...(asked[0]!.answer as string[])].sort()).toEqual([...CATEGORIES].sort());
+    const names = asked.map((question) => question.name);
+    for (const inferred of ['module', 'className', 'saveOp', 'resumeOp', 'categories', 'outputDir', 'coveredCases']) {
+      expect(names).not.toContain(inferred);
+    }
+    yoResult.assertFile(['tests/conftest.py', 'tests/checkpoint_adapter.py', 'tests/test_resume.py']);
+    yoResult.assertFileContent('tests/test_existing.py', EXISTING);
+  });
+
+  it("is the second answer of the app generator's first question", async () => {
+    const start = QUESTIONS[0]!;
+    expect(start.name).toBe('start');
+    expect(start.default({})).toBe('new');
+    expect(start.kind === 'enum' && start.choices.map((choice) => choice.value)).toEqual(['new', 'audit']);
+    const { root, user, before } = project();
+    const result = await runCli(['--start', 'audit', '--audit-path', 'tests/test_existing.py', '--yes'], root, 180_000);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('Audit of tests/test_existing.py');
+    expect(existsSync(path.join(root, 'tests', 'test_resume.py'))).toBe(true);
+    expect(sha(user)).toBe(before);
+  });
+});
