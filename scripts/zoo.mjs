@@ -20,8 +20,9 @@ export const SUITE_DIR = 'tests/checkpoint';
 /** Answers that bind the sample's manager in a given format, with constructor keyword arguments. */
 export function sampleAnswers(format = 'pickle', module = 'sample_trainer.manager', kwargs = {}) {
   const args = ['checkpoint_dir', ...(format === 'pickle' ? [] : [`fmt="${format}"`])];
-  for (const [key, value] of Object.entries(kwargs)) args.push(`${key}=${value}`);
-  return { module, format, constructorExpression: `CheckpointManager(${args.join(', ')})` };
+  // Retention: the sample keeps the 3 newest, as the keepLast answer says.
+  for (const [key, value] of Object.entries({ keep_last: '3', ...kwargs })) args.push(`${key}=${value}`);
+  return { module, format, constructorExpression: `CheckpointManager(${args.join(', ')})`, pruneOp: 'prune', keepLast: '3' };
 }
 
 /**
@@ -44,7 +45,7 @@ export const POLICY_PROFILES = {
   'no-latest-op': { answers: { latestOp: 'none' }, kwargs: {} },
   'no-resume-op': { answers: { resumeOp: 'none' }, kwargs: {} },
   'module-functions': {
-    answers: { module: 'sample_trainer.functional', className: '', constructorExpression: undefined },
+    answers: { module: 'sample_trainer.functional', className: '', constructorExpression: undefined, pruneOp: 'none' },
     kwargs: {},
   },
 };

@@ -143,7 +143,8 @@ export function buildSuiteView(answers: Answers, generatorVersion: string): Suit
         { name: 'slow', help: 'long-running cases; deselect with -m "not slow"' },
       ],
       strayKinds: STRAY_KINDS,
-      partials: chosen.flatMap((family) => family.conftestPartials ?? []),
+      // Families may share a partial (storage faults): each is included once.
+      partials: [...new Set(chosen.flatMap((family) => family.conftestPartials ?? []))],
     },
     ...Object.fromEntries(chosen.map((family) => [family.name, family.view(answers, generated)])),
   };

@@ -3,6 +3,9 @@
  * file beside this one (questions, cases, view, test files) and a line here.
  */
 import type { Family } from '../question-kit.js';
+import { faultsFamily } from './faults.js';
 import { resumeFamily } from './resume.js';
+import { retentionFamily } from './retention.js';
+import { statefulFamily } from './stateful.js';
 
-export const FAMILIES: readonly Family[] = [resumeFamily];
+export const FAMILIES: readonly Family[] = [resumeFamily, retentionFamily, faultsFamily, statefulFamily];
