@@ -166,7 +166,11 @@ describe('checkpoint-tests over a suite it wrote before', () => {
   it('writes the suite and .yo-rc.json with --yes', async () => {
     const { root, original } = await projectWithSuite();
     expect(original['test_resume.py']).toMatch(/^def test_/m);
-    expect(storedAnswers(root)).toMatchObject({ module: SAMPLE_MODULE, outputDir: SUITE, categories: ['resume'] });
+    expect(storedAnswers(root)).toMatchObject({
+      module: SAMPLE_MODULE,
+      outputDir: SUITE,
+      categories: expect.arrayContaining(['resume', 'stateful']),
+    });
   });
 
   it('refuses to overwrite a hand-edited test_resume.py without --force, naming the file, and changes nothing', async () => {

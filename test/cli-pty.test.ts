@@ -49,7 +49,7 @@ const DEFAULT_ANSWERS = {
   pruneOp: 'none',
   resumedFromAttribute: 'resumed_from',
   format: 'pickle',
-  categories: ['resume'],
+  categories: ['resume', 'retention', 'faults', 'stateful'],
   outputDir: SUITE,
   missingPath: 'raise',
   missingPathError: 'FileNotFoundError',
@@ -57,6 +57,9 @@ const DEFAULT_ANSWERS = {
   stepZero: 'save',
   resumeNone: 'fresh',
   duplicateStep: 'overwrite',
+  saveFault: 'raise',
+  statefulExamples: '30',
+  statefulSteps: '25',
 };
 
 /** The questions a run asks when every answer after `module` is the default, in order. */

@@ -38,7 +38,7 @@ describe('app generator', () => {
     expect(stored).toMatchObject({
       module: MODULE,
       format: 'pickle',
-      categories: ['resume'],
+      categories: ['resume', 'retention', 'faults', 'stateful'],
       generatorVersion: expect.any(String),
     });
     const first = read('test_resume.py');
@@ -54,7 +54,7 @@ describe('app generator', () => {
   it('generates one test function family per generated R case, named by case id', async () => {
     await runApp({ yes: true, module: MODULE });
     const names = testNames(read('test_resume.py'));
-    const expected = CASES.filter((spec) => spec.id !== 'R11').map((spec) => `test_${spec.id.toLowerCase()}_`);
+    const expected = CASES.filter((spec) => spec.family === 'resume' && spec.id !== 'R11').map((spec) => `test_${spec.id.toLowerCase()}_`);
     for (const prefix of expected)
       expect(
         names.some((name) => name.startsWith(prefix)),

@@ -144,7 +144,11 @@ describe('answersSchema', () => {
       enum: ['pickle', 'json', 'torch'],
       default: 'pickle',
     });
-    expect(schema.properties.categories).toMatchObject({ type: 'array', default: ['resume'], minItems: 1 });
+    expect(schema.properties.categories).toMatchObject({
+      type: 'array',
+      default: ['resume', 'retention', 'faults', 'stateful'],
+      minItems: 1,
+    });
     expect(schema.properties.constructorExpression!.default).toBe('CheckpointManager(checkpoint_dir)');
     expect(schema.properties.pythonRoot).not.toHaveProperty('pattern');
   });
