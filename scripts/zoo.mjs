@@ -40,8 +40,8 @@ export const POLICY_PROFILES = {
   'custom-exception': {
     answers: { missingPathError: 'sample_trainer.manager.CheckpointError' },
     kwargs: {},
-    // The sample raises FileNotFoundError, which is not a CheckpointError: this profile must fail R4.
-    expectFailing: ['R4'],
+    // The sample raises FileNotFoundError, which is not a CheckpointError: this profile must fail R4 (and S1).
+    expectFailing: ['R4', 'S1'],
   },
   'keep-last-one': { answers: { keepLast: '1' }, kwargs: { keep_last: '1' } },
   'keep-best-lowest': {

@@ -2,7 +2,7 @@
 
 from sample_trainer import manager
 
-BREAKS = ("R1", "R14", "S1")
+BREAKS = ("R1", "R14", "T2", "S1")
 
 
 class CheckpointManager(manager.CheckpointManager):
