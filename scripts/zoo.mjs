@@ -23,7 +23,13 @@ export function sampleAnswers(format = 'pickle', module = 'sample_trainer.manage
   const args = ['checkpoint_dir', ...(format === 'pickle' ? [] : [`fmt="${format}"`])];
   // Retention: the sample keeps the 3 newest, as the keepLast answer says.
   for (const [key, value] of Object.entries({ keep_last: '3', ...kwargs })) args.push(`${key}=${value}`);
-  return { module, format, constructorExpression: `CheckpointManager(${args.join(', ')})`, pruneOp: 'prune', keepLast: '3' };
+  return {
+    module,
+    format,
+    constructorExpression: `CheckpointManager(${args.join(', ')})`,
+    pruneOp: 'prune',
+    keepLast: '3',
+  };
 }
 
 /**
@@ -241,7 +247,12 @@ export function s1Table(rows) {
     lines.push([row.name, row.breaks.join(' '), row.caught ? 'caught' : 'missed', row.seconds.toFixed(1)]);
   }
   const widths = lines[0].map((_, column) => Math.max(...lines.map((line) => line[column].length)));
-  const table = lines.map((line) => line.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd());
+  const table = lines.map((line) =>
+    line
+      .map((cell, column) => cell.padEnd(widths[column]))
+      .join('  ')
+      .trimEnd(),
+  );
   const families = [...new Set(rows.map((row) => row.family))].sort();
   for (const family of families) {
     const mine = rows.filter((row) => row.family === family);
