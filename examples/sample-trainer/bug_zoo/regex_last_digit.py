@@ -7,7 +7,7 @@ import re
 
 from sample_trainer import manager
 
-BREAKS = ("R5", "S1")
+BREAKS = ("R5", "T1", "S1")
 
 
 class CheckpointManager(manager.CheckpointManager):
