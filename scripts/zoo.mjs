@@ -5,6 +5,7 @@
  * `npm run bench`. Needs a build (`npm run build`) first.
  *
  *   node scripts/zoo.mjs            # the table, exit 1 unless every variant is caught
+ *   node scripts/zoo.mjs --s1       # only S1 against every variant: its catch table
  */
 import { execFile } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, symlinkSync, mkdirSync } from 'node:fs';
@@ -20,8 +21,15 @@ export const SUITE_DIR = 'tests/checkpoint';
 /** Answers that bind the sample's manager in a given format, with constructor keyword arguments. */
 export function sampleAnswers(format = 'pickle', module = 'sample_trainer.manager', kwargs = {}) {
   const args = ['checkpoint_dir', ...(format === 'pickle' ? [] : [`fmt="${format}"`])];
-  for (const [key, value] of Object.entries(kwargs)) args.push(`${key}=${value}`);
-  return { module, format, constructorExpression: `CheckpointManager(${args.join(', ')})` };
+  // Retention: the sample keeps the 3 newest, as the keepLast answer says.
+  for (const [key, value] of Object.entries({ keep_last: '3', ...kwargs })) args.push(`${key}=${value}`);
+  return {
+    module,
+    format,
+    constructorExpression: `CheckpointManager(${args.join(', ')})`,
+    pruneOp: 'prune',
+    keepLast: '3',
+  };
 }
 
 /**
@@ -38,8 +46,8 @@ export const POLICY_PROFILES = {
   'custom-exception': {
     answers: { missingPathError: 'sample_trainer.manager.CheckpointError' },
     kwargs: {},
-    // The sample raises FileNotFoundError, which is not a CheckpointError: this profile must fail R4.
-    expectFailing: ['R4'],
+    // The sample raises FileNotFoundError, which is not a CheckpointError: this profile must fail R4 (and S1).
+    expectFailing: ['R4', 'S1'],
   },
   'corrupt-none': { answers: { corruptPolicy: 'none' }, kwargs: { on_corrupt: '"none"' } },
   'corrupt-fallback': { answers: { corruptPolicy: 'fallback' }, kwargs: { on_corrupt: '"fallback"' } },
@@ -67,10 +75,21 @@ export const POLICY_PROFILES = {
       version_key: '"format_version"',
     },
   },
+  'keep-last-one': { answers: { keepLast: '1' }, kwargs: { keep_last: '1' } },
+  'keep-best-lowest': {
+    answers: { keepBest: 'lowest', bestMetric: 'val_loss' },
+    kwargs: { keep_best: '"lowest"', best_metric: '"val_loss"' },
+  },
+  'keep-best-highest': {
+    answers: { keepBest: 'highest', bestMetric: 'accuracy' },
+    kwargs: { keep_best: '"highest"', best_metric: '"accuracy"' },
+  },
+  'save-fault-none': { answers: { saveFault: 'none' }, kwargs: { on_save_error: '"none"' } },
+  'no-prune-op': { answers: { pruneOp: 'none' }, kwargs: {} },
   'no-latest-op': { answers: { latestOp: 'none' }, kwargs: {} },
   'no-resume-op': { answers: { resumeOp: 'none' }, kwargs: {} },
   'module-functions': {
-    answers: { module: 'sample_trainer.functional', className: '', constructorExpression: undefined },
+    answers: { module: 'sample_trainer.functional', className: '', constructorExpression: undefined, pruneOp: 'none' },
     kwargs: {},
   },
   'tracker-mlflow': { answers: { tracker: 'mlflow' }, kwargs: { tracker: '"mlflow"' } },
@@ -284,6 +303,59 @@ export async function runZoo({
   }
 }
 
+/**
+ * The stateful test alone against every zoo variant: generates the suite for
+ * each and runs only S1 (`-k test_s1_`). Its catch rate is the evidence that
+ * the model-based test finds bugs nobody wrote a case for.
+ */
+export async function runS1Zoo({ variants, parallel = 2 } = {}) {
+  // The interpreter the main zoo uses (the one with torch), so both tables agree.
+  const python = (await pythonWith(['torch', 'hypothesis'])) ?? (await pythonWith(['hypothesis']));
+  if (!python) throw new Error('no Python with pytest and hypothesis was found on PATH');
+  const catalogue = await zooCatalogue(python);
+  const chosen = Object.keys(catalogue).filter((name) => !variants || variants.includes(name));
+  const root = mkdtempSync(path.join(tmpdir(), 'checkpoint-s1-zoo-'));
+  try {
+    const jobs = chosen.map((variant) => async () => {
+      const project = scratchProject(root, variant);
+      await generate({ cwd: project, options: { ...sampleAnswers('pickle', `bug_zoo.${variant}`), skipChecks: true } });
+      const result = await runPytest(python, project, ['-k', 'test_s1_']);
+      return {
+        name: variant,
+        family: catalogue[variant].breaks.find((id) => id !== 'S1')?.replace(/\d+$/, '') ?? 'S',
+        breaks: catalogue[variant].breaks,
+        caught: result.failing.length > 0,
+        ...result,
+      };
+    });
+    return await pooled(jobs, parallel);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+/** The S1 catch table: one row a variant, then the rate by family of the variant's other cases. */
+export function s1Table(rows) {
+  const lines = [['variant', 'declared cases', 'S1', 'seconds']];
+  for (const row of rows) {
+    lines.push([row.name, row.breaks.join(' '), row.caught ? 'caught' : 'missed', row.seconds.toFixed(1)]);
+  }
+  const widths = lines[0].map((_, column) => Math.max(...lines.map((line) => line[column].length)));
+  const table = lines.map((line) =>
+    line
+      .map((cell, column) => cell.padEnd(widths[column]))
+      .join('  ')
+      .trimEnd(),
+  );
+  const families = [...new Set(rows.map((row) => row.family))].sort();
+  for (const family of families) {
+    const mine = rows.filter((row) => row.family === family);
+    table.push(`${family}: S1 caught ${mine.filter((row) => row.caught).length} of ${mine.length}`);
+  }
+  table.push(`all: S1 caught ${rows.filter((row) => row.caught).length} of ${rows.length}`);
+  return table.join('\n');
+}
+
 export function zooTable(rows) {
   const lines = [['run', 'expected cases', 'failing tests (cases)', 'verdict']];
   for (const row of rows) {
@@ -331,7 +403,11 @@ export function zooProblems(rows) {
   });
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
+if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv.includes('--s1')) {
+  // node scripts/zoo.mjs --s1: only the stateful test, against every variant.
+  const rows = await runS1Zoo();
+  console.log(s1Table(rows));
+} else if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const rows = await runZoo();
   console.log(zooTable(rows));
   process.exitCode = zooProblems(rows).length ? 1 : 0;

@@ -215,3 +215,34 @@ describe('artifact generator', () => {
     );
   });
 });
+
+describe('retention, faults and stateful families', () => {
+  it('generates T1–T4 only when a prune op is bound, and F1, F2 and S1 by default', async () => {
+    await runApp({ yes: true, module: MODULE });
+    expect(testNames(read('test_retention.py'))).toEqual([]);
+    expect(testNames(read('test_faults.py')).map((name) => name.slice(0, 8))).toEqual(
+      expect.arrayContaining(['test_f1_', 'test_f2_']),
+    );
+    expect(testNames(read('test_stateful.py'))).toEqual(['test_s1_manager_agrees_with_a_model_of_the_disk']);
+    expect(read('test_stateful.py')).not.toMatch(/def prune\(self\)/);
+    expect(read('conftest.py').match(/^class StorageFault/gm)).toHaveLength(1);
+
+    await runApp({
+      yes: true,
+      module: MODULE,
+      pruneOp: 'prune',
+      keepLast: '5',
+      keepBest: 'highest',
+      bestMetric: 'acc',
+    });
+    const names = testNames(read('test_retention.py'));
+    for (const id of ['t1', 't2', 't3', 't4'])
+      expect(
+        names.some((name) => name.startsWith(`test_${id}_`)),
+        id,
+      ).toBe(true);
+    expect(read('test_retention.py')).toContain('KEEP_LAST = 5');
+    expect(read('test_retention.py')).toContain('BEST_METRIC = "acc"');
+    expect(read('test_stateful.py')).toMatch(/def prune\(self\)/);
+  });
+});

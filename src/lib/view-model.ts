@@ -182,7 +182,8 @@ export function buildSuiteView(answers: Answers, generatorVersion: string): Suit
         { name: 'slow', help: 'long-running cases; deselect with -m "not slow"' },
       ],
       strayKinds: STRAY_KINDS,
-      partials: chosen.flatMap((family) => family.conftestPartials ?? []),
+      // Families may share a partial (storage faults): each is included once.
+      partials: [...new Set(chosen.flatMap((family) => family.conftestPartials ?? []))],
     },
     readme: readmeView(answers, cases),
     ci: ciView(answers),

@@ -2,7 +2,7 @@
 
 from sample_trainer import manager
 
-BREAKS = ("R3", "R4", "R14", "X2")
+BREAKS = ("R3", "R4", "R14", "T2", "X2", "S1")
 
 
 class CheckpointManager(manager.CheckpointManager):

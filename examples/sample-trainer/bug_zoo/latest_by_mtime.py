@@ -5,7 +5,7 @@ Steps saved out of order, or a file touched by a copy or a sync, win.
 
 from sample_trainer import manager
 
-BREAKS = ("R5", "R6")
+BREAKS = ("R5", "R6", "S1")
 
 
 class CheckpointManager(manager.CheckpointManager):

@@ -2,7 +2,7 @@
 
 from sample_trainer import manager
 
-BREAKS = ("R5",)
+BREAKS = ("R5", "S1")
 
 
 class CheckpointManager(manager.CheckpointManager):

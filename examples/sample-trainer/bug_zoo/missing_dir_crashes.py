@@ -4,7 +4,7 @@ import os
 
 from sample_trainer import manager
 
-BREAKS = ("R2", "R14")
+BREAKS = ("R2", "R14", "S1")
 
 
 class CheckpointManager(manager.CheckpointManager):

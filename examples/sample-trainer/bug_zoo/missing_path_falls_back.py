@@ -5,7 +5,7 @@ from pathlib import Path
 
 from sample_trainer import manager
 
-BREAKS = ("R4",)
+BREAKS = ("R4", "S1")
 
 
 class CheckpointManager(manager.CheckpointManager):

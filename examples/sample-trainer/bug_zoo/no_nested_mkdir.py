@@ -4,7 +4,7 @@ import os
 
 from sample_trainer import manager
 
-BREAKS = ("R10", "X1")
+BREAKS = ("R10", "F1", "X1", "S1")
 
 
 class CheckpointManager(manager.CheckpointManager):

@@ -7,12 +7,12 @@ import re
 
 from sample_trainer import manager
 
-BREAKS = ("R5",)
+BREAKS = ("R5", "T1", "S1")
 
 
 class CheckpointManager(manager.CheckpointManager):
-    def __init__(self, directory, fmt="pickle", prefix="step_"):
-        super().__init__(directory, fmt=fmt, prefix=prefix)
+    def __init__(self, directory, fmt="pickle", prefix="step_", **policies):
+        super().__init__(directory, fmt=fmt, prefix=prefix, **policies)
         self._name_pattern = re.compile(
             rf"^{re.escape(prefix)}.*(\d+){re.escape(self.suffix)}$"
         )

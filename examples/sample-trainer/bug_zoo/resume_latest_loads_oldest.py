@@ -2,7 +2,7 @@
 
 from sample_trainer import manager
 
-BREAKS = ("R1", "R14")
+BREAKS = ("R1", "R14", "T2", "S1")
 
 
 class CheckpointManager(manager.CheckpointManager):

@@ -2,7 +2,7 @@
 
 from sample_trainer import manager
 
-BREAKS = ("R12", "R14")
+BREAKS = ("R12", "R14", "S1")
 
 
 class CheckpointManager(manager.CheckpointManager):

@@ -2,7 +2,7 @@
 
 from sample_trainer import manager
 
-BREAKS = ("R13",)
+BREAKS = ("R13", "S1")
 
 
 class CheckpointManager(manager.CheckpointManager):

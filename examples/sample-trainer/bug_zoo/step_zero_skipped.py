@@ -2,7 +2,7 @@
 
 from sample_trainer import manager
 
-BREAKS = ("R9",)
+BREAKS = ("R9", "S1")
 
 
 class CheckpointManager(manager.CheckpointManager):

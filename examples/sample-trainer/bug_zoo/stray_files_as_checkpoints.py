@@ -8,7 +8,7 @@ import re
 
 from sample_trainer import manager
 
-BREAKS = ("R2", "R7")
+BREAKS = ("R2", "R7", "T3", "S1")
 
 
 class CheckpointManager(manager.CheckpointManager):

@@ -77,6 +77,10 @@ class CheckpointManager:
         transient_errors=None,
         retry_delay=1.0,
         sleep=time.sleep,
+        keep_last=None,
+        keep_best=None,
+        best_metric="loss",
+        on_save_error="raise",
     ):
         """Manage the checkpoints in ``directory``.
 
@@ -101,6 +105,12 @@ class CheckpointManager:
         tracker's communication error, connection errors, timeouts and HTTP
         5xx for W&B, the same without the tracker's error for MLflow), and
         the ``sleep`` used to back off between attempts.
+
+        Retention (``prune()``) keeps the ``keep_last`` newest checkpoints by
+        step (all when None), the one a resume loaded, and, when ``keep_best``
+        is ``"lowest"`` or ``"highest"``, the one whose ``state[best_metric]``
+        is best. ``on_save_error`` says what a failed write does: ``"raise"``
+        the ``OSError``, or ``"none"``: log it and return None.
         """
         if fmt not in SUFFIXES:
             raise ValueError(
@@ -131,6 +141,10 @@ class CheckpointManager:
         self.transient_errors = tuple(transient_errors)
         self.retry_delay = retry_delay
         self.sleep = sleep
+        self.keep_last = keep_last
+        self.keep_best = keep_best
+        self.best_metric = best_metric
+        self.on_save_error = on_save_error
         self.resumed_from = None
         self._name_pattern = re.compile(
             rf"^{re.escape(prefix)}(\d+){re.escape(self.suffix)}$"
@@ -159,10 +173,16 @@ class CheckpointManager:
             if self._is_readable(final):
                 return final
             logger.warning("replacing unreadable checkpoint %s", final)
-        self.directory.mkdir(parents=True, exist_ok=True)
-        if self.version_key is not None:
-            state = {**state, self.version_key: self.current_version}
-        self._write_atomically(final, state)
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            if self.version_key is not None:
+                state = {**state, self.version_key: self.current_version}
+            self._write_atomically(final, state)
+        except OSError as error:
+            if self.on_save_error != "none":
+                raise
+            logger.error("could not save step %s to %s: %s", step, final, error)
+            return None
         return final
 
     def _is_readable(self, path):
@@ -341,6 +361,48 @@ class CheckpointManager:
             raise CheckpointError(f"cannot restore from {path}: {error}") from error
         return state
 
+    # -- retention ---------------------------------------------------------
+
+    def prune(self):
+        """Delete old checkpoints; return the paths deleted.
+
+        Keeps the ``keep_last`` largest steps (by number, never by name), the
+        checkpoint this run resumed from and the best one; touches nothing
+        but complete checkpoints, whichever process wrote them.
+        """
+        found = self.checkpoints()
+        if self.keep_last is None:
+            return []
+        keep = set(sorted(found)[-self.keep_last :] if self.keep_last > 0 else [])
+        best = self._best(found)
+        if best is not None:
+            keep.add(best)
+        protected = None if self.resumed_from is None else Path(self.resumed_from)
+        deleted = []
+        for step, path in sorted(found.items()):
+            if step in keep or (protected is not None and _same_file(path, protected)):
+                continue
+            path.unlink()
+            deleted.append(path)
+        return deleted
+
+    def _best(self, found):
+        """The step of the best readable checkpoint, when the policy keeps one."""
+        if self.keep_best not in ("lowest", "highest"):
+            return None
+        scored = []
+        for step, path in found.items():
+            try:
+                value = self.load(path).get(self.best_metric)
+            except (CheckpointError, OSError):
+                continue
+            if isinstance(value, (int, float)):
+                scored.append((value, step))
+        if not scored:
+            return None
+        pick = min if self.keep_best == "lowest" else max
+        return pick(scored)[1]
+
     # -- publishing --------------------------------------------------------
 
     def publish(self, path, name, metadata=None, aliases=None):
@@ -435,4 +497,10 @@ class CheckpointManager:
             if self.tracker == "mlflow":
                 return isinstance(error, tracker.exceptions.MlflowException)
             return isinstance(error, tracker.errors.CommError)
+
+
+def _same_file(path, other):
+    try:
+        return path.resolve() == other.resolve()
+    except OSError:
         return False

@@ -5,8 +5,20 @@
 import type { Family } from '../question-kit.js';
 import { artifactFamily } from './artifact.js';
 import { corruptionFamily } from './corruption.js';
+import { faultsFamily } from './faults.js';
 import { pathsFamily } from './paths.js';
 import { performanceFamily } from './performance.js';
 import { resumeFamily } from './resume.js';
+import { retentionFamily } from './retention.js';
+import { statefulFamily } from './stateful.js';
 
-export const FAMILIES: readonly Family[] = [resumeFamily, corruptionFamily, artifactFamily, pathsFamily, performanceFamily];
+export const FAMILIES: readonly Family[] = [
+  resumeFamily,
+  corruptionFamily,
+  artifactFamily,
+  retentionFamily,
+  faultsFamily,
+  pathsFamily,
+  performanceFamily,
+  statefulFamily,
+];
