@@ -15,6 +15,7 @@ def catalogue():
         variants[info.name] = {
             "breaks": list(module.BREAKS),
             "bug": " ".join(module.__doc__.split()),
+            "answers": getattr(module, "ANSWERS", {}),
         }
     return variants
 

@@ -16,7 +16,11 @@ sitting:
   ``FileNotFoundError``; resuming from ``None`` starts fresh;
 - each of those choices is a keyword argument, so the sample can stand for
   a team that chose otherwise (see ``CheckpointManager.__init__``);
-- ``resumed_from`` records the file a resume loaded, and ``None`` otherwise.
+- ``resumed_from`` records the file a resume loaded, and ``None`` otherwise;
+- concurrent writers may also share a lock file (``lock="filelock"`` or
+  ``lock="own"``), held from the first byte written to the rename;
+- under ``torch.distributed``, only rank 0 writes; ``save`` on another rank
+  returns the path rank 0 writes.
 """
 
 import json
@@ -24,7 +28,10 @@ import logging
 import os
 import pickle
 import re
+import sys
 import tempfile
+import time
+from contextlib import nullcontext
 from pathlib import Path
 
 logger = logging.getLogger(__name__)
@@ -50,6 +57,7 @@ class CheckpointManager:
         on_duplicate="overwrite",
         resume_none="fresh",
         missing_path="raise",
+        lock=None,
     ):
         """Manage the checkpoints in ``directory``.
 
@@ -58,7 +66,9 @@ class CheckpointManager:
         newest (``"step"`` or ``"mtime"``), whether step 0 is saved, what a
         second save of a step does (``"overwrite"``, ``"skip"``, ``"raise"``),
         what ``resume(None)`` does (``"fresh"`` or ``"latest"``), and what
-        resuming from a missing path does (``"raise"`` or ``"none"``).
+        resuming from a missing path does (``"raise"`` or ``"none"``), and
+        which lock file concurrent writers share (``None``, ``"filelock"`` or
+        ``"own"``).
         """
         if fmt not in SUFFIXES:
             raise ValueError(
@@ -73,6 +83,11 @@ class CheckpointManager:
         self.on_duplicate = on_duplicate
         self.resume_none = resume_none
         self.missing_path = missing_path
+        if lock not in (None, "filelock", "own"):
+            raise ValueError(
+                f"unknown lock {lock!r}; expected None, 'filelock' or 'own'"
+            )
+        self.lock = lock
         self.resumed_from = None
         self._name_pattern = re.compile(
             rf"^{re.escape(prefix)}(\d+){re.escape(self.suffix)}$"
@@ -95,6 +110,8 @@ class CheckpointManager:
         if step == 0 and not self.save_step_zero:
             return None
         final = self.path_for(step)
+        if not self._writes_on_this_rank():
+            return final
         if final.exists() and self.on_duplicate != "overwrite":
             if self.on_duplicate == "raise":
                 raise FileExistsError(f"a checkpoint for step {step} exists: {final}")
@@ -102,8 +119,24 @@ class CheckpointManager:
                 return final
             logger.warning("replacing unreadable checkpoint %s", final)
         self.directory.mkdir(parents=True, exist_ok=True)
-        self._write_atomically(final, state)
+        with self._locked():
+            self._write_atomically(final, state)
         return final
+
+    def _writes_on_this_rank(self):
+        """Only rank 0 writes under ``torch.distributed``; every process otherwise."""
+        return _rank() == 0
+
+    def _locked(self):
+        """The lock writers share, held while a checkpoint is written and renamed."""
+        path = self.directory / ".checkpoints.lock"
+        if self.lock == "filelock":
+            import filelock
+
+            return filelock.FileLock(str(path), timeout=60)
+        if self.lock == "own":
+            return _OwnLock(path)
+        return nullcontext()
 
     def _is_readable(self, path):
         try:
@@ -243,3 +276,33 @@ class CheckpointManager:
             logger.warning("publishing %s failed: %s", name, error)
             return False
         return True
+
+
+def _rank():
+    """This process's rank under ``torch.distributed``, or 0 when it is not in use."""
+    distributed = sys.modules.get("torch.distributed")
+    if distributed is None or not distributed.is_available():
+        return 0
+    return distributed.get_rank() if distributed.is_initialized() else 0
+
+
+class _OwnLock:
+    """A lock file that exists only while held: created exclusively, removed on release."""
+
+    def __init__(self, path, timeout=60.0):
+        self.path = path
+        self.timeout = timeout
+
+    def __enter__(self):
+        deadline = time.monotonic() + self.timeout
+        while True:
+            try:
+                os.close(os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+                return self
+            except FileExistsError:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"{self.path} is still locked") from None
+                time.sleep(0.001)  # another writer holds it: poll again
+
+    def __exit__(self, *exc_info):
+        os.unlink(self.path)

@@ -3,6 +3,7 @@
  * file beside this one (questions, cases, view, test files) and a line here.
  */
 import type { Family } from '../question-kit.js';
+import { concurrencyFamily } from './concurrency.js';
 import { resumeFamily } from './resume.js';
 
-export const FAMILIES: readonly Family[] = [resumeFamily];
+export const FAMILIES: readonly Family[] = [resumeFamily, concurrencyFamily];
