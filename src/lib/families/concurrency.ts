@@ -44,7 +44,7 @@ const QUESTIONS: readonly Question[] = [
     group: 'concurrency',
     message: `How many writers save at once? (${MIN_WRITERS}–${MAX_WRITERS})`,
     help: `K1, K2, K5: the number of threads or processes that save together, from ${MIN_WRITERS} to ${MAX_WRITERS}.`,
-    default: () => '4',
+    default: () => '3',
     pattern: { source: '^[0-9]+$', allowed: 'a whole number' },
     validate: (value) => {
       const writers = Number(value);
@@ -191,7 +191,9 @@ function concurrencyView(answers: Answers, cases: ReadonlySet<string>) {
   const chosenModes = modes(answers);
   return {
     imports,
-    writers: Number(answers.concurrentWriters || '4'),
+    writers: Number(answers.concurrentWriters || '3'),
+    // K3 needs one writer beside the reader: a thread when threads write, or else a process.
+    readerWriter: chosenModes[0],
     modes: `[${chosenModes.map((mode) => `"${mode}"`).join(', ')}]`,
     latestIsLargest: answers.latestBy !== 'mtime',
     lockFile: answers.lockFile,
