@@ -8,7 +8,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Answers, QUESTIONS, isAsked } from '../src/lib/questions.js';
+import { type Answers, CATEGORIES, QUESTIONS, isAsked } from '../src/lib/questions.js';
 import {
   SAMPLE_MODULE,
   makeSampleProject,
@@ -49,7 +49,7 @@ const DEFAULT_ANSWERS = {
   pruneOp: 'none',
   resumedFromAttribute: 'resumed_from',
   format: 'pickle',
-  categories: ['resume'],
+  categories: [...CATEGORIES],
   outputDir: SUITE,
   missingPath: 'raise',
   missingPathError: 'FileNotFoundError',
@@ -57,6 +57,10 @@ const DEFAULT_ANSWERS = {
   stepZero: 'save',
   resumeNone: 'fresh',
   duplicateStep: 'overwrite',
+  concurrencyMode: 'both',
+  concurrentWriters: '3',
+  atomicWrites: 'yes',
+  lockFile: 'none',
 };
 
 /** The questions a run asks when every answer after `module` is the default, in order. */

@@ -20,5 +20,8 @@ describe('bug zoo, end to end', () => {
     const caught = new Set(rows.filter((row) => row.kind === 'variant').flatMap((row) => row.failingCases));
     const generated = CASES.filter((spec) => spec.family === 'resume' && spec.id !== 'R11').map((spec) => spec.id);
     expect(generated.filter((id) => !caught.has(id))).toEqual([]);
-  }, 300_000);
+    // Every K case catches a bug too (K6 in the torch variant that writes on every rank).
+    const concurrency = CASES.filter((spec) => spec.family === 'concurrency').map((spec) => spec.id);
+    expect(concurrency.filter((id) => !caught.has(id))).toEqual([]);
+  }, 900_000);
 });

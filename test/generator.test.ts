@@ -8,6 +8,7 @@ import helpers, { result } from 'yeoman-test';
 import { describe, expect, it } from 'vitest';
 import { generatorPath } from '../lib/paths.js';
 import { CASES } from '../lib/cases.js';
+import { CATEGORIES } from '../lib/questions.js';
 
 const MODULE = 'sample_trainer.manager';
 const SUITE = 'tests/checkpoint';
@@ -38,7 +39,7 @@ describe('app generator', () => {
     expect(stored).toMatchObject({
       module: MODULE,
       format: 'pickle',
-      categories: ['resume'],
+      categories: [...CATEGORIES],
       generatorVersion: expect.any(String),
     });
     const first = read('test_resume.py');
@@ -54,7 +55,7 @@ describe('app generator', () => {
   it('generates one test function family per generated R case, named by case id', async () => {
     await runApp({ yes: true, module: MODULE });
     const names = testNames(read('test_resume.py'));
-    const expected = CASES.filter((spec) => spec.id !== 'R11').map((spec) => `test_${spec.id.toLowerCase()}_`);
+    const expected = CASES.filter((spec) => spec.family === 'resume' && spec.id !== 'R11').map((spec) => `test_${spec.id.toLowerCase()}_`);
     for (const prefix of expected)
       expect(
         names.some((name) => name.startsWith(prefix)),

@@ -8,7 +8,7 @@ import * as prettier from 'prettier';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkAnswerMapping } from '../lib/answers.js';
 import { UsageError } from '../lib/errors.js';
-import { QUESTIONS, optionName } from '../lib/questions.js';
+import { CATEGORIES, QUESTIONS, optionName } from '../lib/questions.js';
 import { answersSchema, answersTable } from '../lib/schema.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -144,7 +144,7 @@ describe('answersSchema', () => {
       enum: ['pickle', 'json', 'torch'],
       default: 'pickle',
     });
-    expect(schema.properties.categories).toMatchObject({ type: 'array', default: ['resume'], minItems: 1 });
+    expect(schema.properties.categories).toMatchObject({ type: 'array', default: [...CATEGORIES], minItems: 1 });
     expect(schema.properties.constructorExpression!.default).toBe('CheckpointManager(checkpoint_dir)');
     expect(schema.properties.pythonRoot).not.toHaveProperty('pattern');
   });

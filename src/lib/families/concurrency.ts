@@ -168,13 +168,17 @@ function modes(answers: Answers): string[] {
 function concurrencyView(answers: Answers, cases: ReadonlySet<string>) {
   const has = (...ids: string[]) => ids.some((id) => cases.has(id));
   const lockProbe = answers.lockFile !== 'none' && cases.has('K5');
+  // torch 1.13's zip writer cannot unwind from an error raised inside its write():
+  // the half-done writer aborts the interpreter when collected. For torch
+  // checkpoints the mid-write crash is the killed child's alone.
+  const crashMidWrite = cases.has('K4') && answers.format !== 'torch';
   const helpers = [
     ...(has('K3') ? ['WAIT_SECONDS'] : []),
     ...(has('K4') ? ['SimulatedCrash', 'kill_mid_save'] : []),
     ...(has('K1', 'K2', 'K3', 'K5', 'K6') ? ['run_together'] : []),
     ...(has('K1', 'K2', 'K5') ? ['save_step'] : []),
     ...(has('K3') ? ['save_steps'] : []),
-    ...(has('K4') || lockProbe ? ['watched_writes'] : []),
+    ...(crashMidWrite || lockProbe ? ['watched_writes'] : []),
     ...(lockProbe ? ['lock_held'] : []),
     ...(has('K6') ? ['distributed_rank'] : []),
   ];
@@ -198,10 +202,7 @@ function concurrencyView(answers: Answers, cases: ReadonlySet<string>) {
     latestIsLargest: answers.latestBy !== 'mtime',
     lockFile: answers.lockFile,
     lockProbe,
-    // torch 1.13's zip writer cannot unwind from an error raised inside its write():
-    // the half-done writer aborts the interpreter when collected. For torch
-    // checkpoints the mid-write crash is the killed child's alone.
-    crashMidWrite: answers.format !== 'torch',
+    crashMidWrite,
     // Payload bytes: large enough that a write takes a while, small enough to stay fast.
     sizes: {
       writer: '1 << 20',
