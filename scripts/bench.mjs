@@ -106,6 +106,19 @@ try {
     }
   }
 
+  // The concurrency family alone, default answers: it spawns processes, so it has its own figure.
+  {
+    const project = newProject();
+    await generate({ cwd: project, options: { ...sampleAnswers(), skipChecks: true } });
+    const runs = [];
+    for (let index = 0; index < (quick ? 1 : 3); index++) {
+      const run = await runPytest(python, project, ['-m', 'concurrency']);
+      if (run.code !== 0) throw new Error(`the concurrency tests failed on the sample:\n${run.output}`);
+      runs.push(run.seconds);
+    }
+    record('pytest_concurrency_seconds', 'concurrency tests (pickle, default answers): pytest wall time (median)', median(runs), 's');
+  }
+
   if (!quick) {
     const started = performance.now();
     const zoo = await runZoo();
