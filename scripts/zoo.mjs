@@ -258,8 +258,9 @@ export function catchFloor(repeat) {
 
 /**
  * Runs one family's tests (`-m <family>`) `repeat` times on the correct
- * sample (default answers) and on every variant whose BREAKS name a case of
- * the family. A flaky test shows as a sample failure; a racy case that does
+ * sample (default answers) and on every variant written for the family: the
+ * first case its BREAKS names (the one it was written for) is the family's.
+ * Other cases it may break in passing are not held to a catch rate. A flaky test shows as a sample failure; a racy case that does
  * not catch its bug reliably shows as a catch rate under `catchFloor`.
  */
 export async function runRepeat({ family, repeat = 20, parallel = 2 } = {}) {
@@ -272,7 +273,7 @@ export async function runRepeat({ family, repeat = 20, parallel = 2 } = {}) {
   const catalogue = await zooCatalogue(python);
   const targets = [{ name: 'sample', answers: sampleAnswers('pickle') }];
   for (const [variant, entry] of Object.entries(catalogue)) {
-    if (entry.breaks.some((id) => ids.has(id))) {
+    if (ids.has(entry.breaks[0])) {
       targets.push({ name: variant, breaks: entry.breaks, answers: variantAnswers(variant, entry) });
     }
   }

@@ -18,6 +18,7 @@ import {
   storedAnswers,
 } from './helpers/cli-process.js';
 import { findPythonWithPytest } from './helpers/pty.js';
+import { CATEGORIES } from '../src/lib/questions.js';
 
 const SUITE = 'tests/checkpoint';
 const SUITE_FILES = ['conftest.py', 'checkpoint_adapter.py', 'test_resume.py'];
@@ -166,7 +167,7 @@ describe('checkpoint-tests over a suite it wrote before', () => {
   it('writes the suite and .yo-rc.json with --yes', async () => {
     const { root, original } = await projectWithSuite();
     expect(original['test_resume.py']).toMatch(/^def test_/m);
-    expect(storedAnswers(root)).toMatchObject({ module: SAMPLE_MODULE, outputDir: SUITE, categories: ['resume'] });
+    expect(storedAnswers(root)).toMatchObject({ module: SAMPLE_MODULE, outputDir: SUITE, categories: [...CATEGORIES] });
   });
 
   it('refuses to overwrite a hand-edited test_resume.py without --force, naming the file, and changes nothing', async () => {

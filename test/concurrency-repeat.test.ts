@@ -14,7 +14,9 @@ describe('concurrency suite, repeated', () => {
     const rows = await runRepeat({ family: 'concurrency', repeat });
     console.log(`\n${repeatTable(rows, repeat)}\n`);
 
-    expect(repeatProblems(rows, repeat).map((row) => `${row.name}: ${row.failed}/${row.runs} ${row.cases}`)).toEqual([]);
+    expect(repeatProblems(rows, repeat).map((row) => `${row.name}: ${row.failed}/${row.runs} ${row.cases}`)).toEqual(
+      [],
+    );
     expect(rows.filter((row) => row.name !== 'sample').length).toBeGreaterThanOrEqual(5);
   }, 900_000);
 });

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sample_trainer import manager
 
-BREAKS = ("R2", "R7", "K3", "K4")
+BREAKS = ("K3", "K4", "R2", "R7")
 
 
 class CheckpointManager(manager.CheckpointManager):
