@@ -6,6 +6,9 @@
  *
  *   node scripts/zoo.mjs            # the table, exit 1 unless every variant is caught
  *   node scripts/zoo.mjs --s1       # only S1 against every variant: its catch table
+ *   node scripts/zoo.mjs --repeat 20 --family concurrency
+ *                                   # one family's tests 20 times on the sample and on every
+ *                                   # variant that breaks one of its cases: flakes and catch rates
  */
 import { execFile } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, symlinkSync, mkdirSync } from 'node:fs';
@@ -88,6 +91,12 @@ export const POLICY_PROFILES = {
   'no-prune-op': { answers: { pruneOp: 'none' }, kwargs: {} },
   'no-latest-op': { answers: { latestOp: 'none' }, kwargs: {} },
   'no-resume-op': { answers: { resumeOp: 'none' }, kwargs: {} },
+  'concurrency-threads-only': { answers: { concurrencyMode: 'threads' }, kwargs: {} },
+  'concurrency-processes-only': { answers: { concurrencyMode: 'processes', concurrentWriters: '2' }, kwargs: {} },
+  'writes-not-atomic': { answers: { atomicWrites: 'no', lockFile: 'own' }, kwargs: { lock: '"own"' } },
+  'lock-filelock': { answers: { lockFile: 'filelock' }, kwargs: { lock: '"filelock"' } },
+  'lock-own': { answers: { lockFile: 'own' }, kwargs: { lock: '"own"' } },
+  'distributed-rank-zero': { format: 'torch', answers: { distributedSave: 'rank-zero' }, kwargs: {} },
   'module-functions': {
     answers: { module: 'sample_trainer.functional', className: '', constructorExpression: undefined, pruneOp: 'none' },
     kwargs: {},
@@ -185,6 +194,12 @@ export async function zooCatalogue(python) {
   const result = await run(python, ['-m', 'bug_zoo'], { cwd: SAMPLE_ROOT });
   if (result.code !== 0) throw new Error(`python -m bug_zoo failed: ${result.stderr}`);
   return JSON.parse(result.stdout);
+}
+
+/** The answers for a variant: the sample's, plus those the variant declares in `ANSWERS`. */
+export function variantAnswers(variant, entry) {
+  const format = entry.format ?? entry.answers?.format ?? 'pickle';
+  return { ...sampleAnswers(format, `bug_zoo.${variant}`, entry.kwargs ?? {}), ...(entry.answers ?? {}) };
 }
 
 /** Runs `tasks` (functions returning promises) with at most `limit` at once. */
@@ -403,12 +418,122 @@ export function zooProblems(rows) {
   });
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv.includes('--s1')) {
-  // node scripts/zoo.mjs --s1: only the stateful test, against every variant.
-  const rows = await runS1Zoo();
-  console.log(s1Table(rows));
-} else if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const rows = await runZoo();
-  console.log(zooTable(rows));
-  process.exitCode = zooProblems(rows).length ? 1 : 0;
+/** The fewest catches in `repeat` runs that still count as reliable: 19 of 20, every one of 5. */
+export function catchFloor(repeat) {
+  return repeat - Math.floor(repeat / 20);
+}
+
+/**
+ * Runs one family's tests (`-m <family>`) `repeat` times on the correct
+ * sample (default answers) and on every variant written for the family: the
+ * first case its BREAKS names (the one it was written for) is the family's.
+ * Other cases it may break in passing are not held to a catch rate. A flaky test shows as a sample failure; a racy case that does
+ * not catch its bug reliably shows as a catch rate under `catchFloor`.
+ */
+export async function runRepeat({ family, repeat = 20, parallel = 2 } = {}) {
+  const { CASES } = await import('../lib/cases.js');
+  const ids = new Set(CASES.filter((spec) => spec.family === family).map((spec) => spec.id));
+  if (ids.size === 0) throw new Error(`no family named ${family}`);
+  const torchPython = await pythonWith(['torch', 'hypothesis']);
+  const python = torchPython ?? (await pythonWith(['pytest']));
+  if (!python) throw new Error('no Python with pytest was found on PATH');
+  const catalogue = await zooCatalogue(python);
+  const targets = [{ name: 'sample', answers: sampleAnswers('pickle') }];
+  for (const [variant, entry] of Object.entries(catalogue)) {
+    if (ids.has(entry.breaks[0])) {
+      targets.push({ name: variant, breaks: entry.breaks, answers: variantAnswers(variant, entry) });
+    }
+  }
+  const root = mkdtempSync(path.join(tmpdir(), 'checkpoint-repeat-'));
+  try {
+    for (const target of targets) {
+      target.project = scratchProject(root, target.name);
+      target.python = target.answers.format === 'torch' ? torchPython : python;
+      target.runs = [];
+      await generate({ cwd: target.project, options: { ...target.answers, skipChecks: true } });
+    }
+    const jobs = targets.flatMap((target) =>
+      Array.from({ length: repeat }, () => async () => {
+        if (!target.python) return target.runs.push({ skipped: true });
+        const result = await runPytest(target.python, target.project, ['-m', family]);
+        target.runs.push({ ...result, failingCases: [...new Set(result.failing.map(caseOf))] });
+      }),
+    );
+    await pooled(jobs, parallel);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+  return targets.map(({ name, breaks, runs }) => {
+    const ran = runs.filter((run) => !run.skipped);
+    const failed = ran.filter((run) => run.code !== 0);
+    const seconds = ran.map((run) => run.seconds).sort((a, b) => a - b);
+    return {
+      name,
+      breaks: breaks ?? [],
+      runs: ran.length,
+      failed: failed.length,
+      cases: [...new Set(failed.flatMap((run) => run.failingCases))].sort(),
+      medianSeconds: seconds[Math.floor(seconds.length / 2)] ?? 0,
+      errors: failed.filter((run) => run.failing.length === 0).map((run) => run.output.slice(-2000)),
+    };
+  });
+}
+
+export function repeatTable(rows, repeat) {
+  const lines = [['run', 'expected cases', `failed runs of ${repeat}`, 'failing cases seen', 'median s', 'verdict']];
+  for (const row of rows) {
+    const sample = row.name === 'sample';
+    const ok = sample
+      ? row.failed === 0
+      : row.failed >= catchFloor(repeat) && row.cases.every((id) => row.breaks.includes(id));
+    lines.push([
+      row.name,
+      row.breaks.join(' ') || '-',
+      `${row.failed}/${row.runs}`,
+      row.cases.join(' ') || '-',
+      row.medianSeconds.toFixed(2),
+      row.runs === 0 ? 'skipped' : ok ? (sample ? 'green every run' : 'caught') : sample ? 'FLAKY' : 'UNRELIABLE',
+    ]);
+  }
+  const widths = lines[0].map((_, column) => Math.max(...lines.map((line) => line[column].length)));
+  return lines
+    .map((line) =>
+      line
+        .map((cell, column) => cell.padEnd(widths[column]))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+export function repeatProblems(rows, repeat) {
+  return rows.filter((row) =>
+    row.name === 'sample'
+      ? row.failed > 0
+      : row.runs > 0 && (row.failed < catchFloor(repeat) || !row.cases.every((id) => row.breaks.includes(id))),
+  );
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const option = (name) => {
+    const index = process.argv.indexOf(name);
+    return index < 0 ? undefined : process.argv[index + 1];
+  };
+  if (option('--repeat')) {
+    // node scripts/zoo.mjs --repeat 20 --family concurrency: flakes and catch rates.
+    const repeat = Number(option('--repeat'));
+    const family = option('--family') ?? 'concurrency';
+    const rows = await runRepeat({ family, repeat });
+    console.log(`${family} tests, ${repeat} runs each (-m ${family})\n`);
+    console.log(repeatTable(rows, repeat));
+    process.exitCode = repeatProblems(rows, repeat).length ? 1 : 0;
+  } else if (process.argv.includes('--s1')) {
+    // node scripts/zoo.mjs --s1: only the stateful test, against every variant.
+    const rows = await runS1Zoo();
+    console.log(s1Table(rows));
+  } else {
+    const rows = await runZoo();
+    console.log(zooTable(rows));
+    process.exitCode = zooProblems(rows).length ? 1 : 0;
+  }
 }

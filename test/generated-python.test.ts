@@ -25,6 +25,10 @@ for (const format of ['pickle', 'json', 'torch']) {
     stepZero: 'skip',
     resumeNone: 'latest',
     duplicateStep: 'skip',
+    concurrencyMode: format === 'json' ? 'threads' : 'processes',
+    atomicWrites: format === 'json' ? 'no' : 'yes',
+    lockFile: format === 'pickle' ? 'filelock' : 'own',
+    ...(format === 'torch' ? { distributedSave: 'rank-zero' } : {}),
   };
 }
 Object.assign(MATRIX, {

@@ -51,3 +51,17 @@ export function pyDef(name: string, params: readonly string[], indent = ''): str
   if (inner.length <= LINE_LENGTH) return `${indent}def ${name}(\n${inner}\n${indent}):`;
   return `${indent}def ${name}(\n${params.map((param) => `${indent}    ${param},\n`).join('')}${indent}):`;
 }
+
+/**
+ * `return <expression>` at `indent`, laid out as black lays out a simple call
+ * that does not fit: its arguments on one indented line. Longer argument
+ * lists are left to black (run when the user has it).
+ */
+export function pyReturn(expression: string, indent: string): string {
+  const oneLine = `${indent}return ${expression}`;
+  const open = expression.indexOf('(');
+  if (oneLine.length <= LINE_LENGTH || open < 0 || !expression.endsWith(')')) return oneLine;
+  const args = `${indent}    ${expression.slice(open + 1, -1).trim()}`;
+  if (args.length > LINE_LENGTH || args.trimEnd().endsWith(',')) return oneLine;
+  return `${indent}return ${expression.slice(0, open + 1)}\n${args}\n${indent})`;
+}

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { type CaseDecision, decideCases } from './cases.js';
 import { FAMILIES } from './families/index.js';
-import { pyDef, pyString } from './python-literal.js';
+import { pyDef, pyReturn, pyString } from './python-literal.js';
 import { type Answers, hasOp, NONE, type Op, OPS } from './question-kit.js';
 import { STRAY_KINDS } from './stray-kinds.js';
 import type { PreCommitHook } from './ci-recipe.js';
@@ -96,6 +96,7 @@ export interface SuiteView {
   has: (id: string) => boolean;
   py: (value: string) => string;
   pyDef: typeof pyDef;
+  pyReturn: typeof pyReturn;
   target: { module: string; className: string; label: string; constructorExpression: string };
   adapter: { importLine: string; ops: AdapterOpView[]; missingOps: string[] };
   conftest: {
@@ -138,6 +139,7 @@ export const TEMPLATE_VARIABLES: { [K in Exclude<keyof SuiteView, number>]: stri
   has: 'has(id): whether the case with that id is generated',
   py: 'py(text): a Python string literal equal to text (use it for every answer printed into Python)',
   pyDef: 'pyDef(name, params): a `def` line laid out as black lays it out',
+  pyReturn: 'pyReturn(expression, indent): a `return` line laid out as black lays out a long call',
   target: '{module, className, label, constructorExpression}: the code under test',
   adapter: '{importLine, ops: [{name, params, doc, body}], missingOps}: the adapter\'s methods',
   conftest: '{pythonRootFromSuite, markers, strayKinds, partials}: what conftest.py prints',
@@ -160,6 +162,7 @@ export function buildSuiteView(answers: Answers, generatorVersion: string): Suit
     has: (id) => generated.has(id),
     py: pyString,
     pyDef,
+    pyReturn,
     target: {
       module: answers.module,
       className: answers.className,

@@ -1,11 +1,12 @@
 """latest() takes the most recently modified file, not the largest step.
 
-Steps saved out of order, or a file touched by a copy or a sync, win.
+Steps saved out of order, or a file touched by a copy or a sync, win; so does
+whichever of several concurrent writers finished last.
 """
 
 from sample_trainer import manager
 
-BREAKS = ("R5", "R6", "S1")
+BREAKS = ("R5", "R6", "K1", "K2", "S1")
 
 
 class CheckpointManager(manager.CheckpointManager):

@@ -23,6 +23,10 @@ sitting:
   newest valid one, with a warning naming it (``on_corrupt``);
 - ``restore`` loads a checkpoint into a live model and optimizer, all or
   nothing: when either part fails, both are put back as they were.
+- concurrent writers may also share a lock file (``lock="filelock"`` or
+  ``lock="own"``), held from the first byte written to the rename;
+- under ``torch.distributed``, only rank 0 writes; ``save`` on another rank
+  returns the path rank 0 writes.
 """
 
 import copy
@@ -32,8 +36,10 @@ import logging
 import os
 import pickle
 import re
+import sys
 import tempfile
 import time
+from contextlib import nullcontext
 from pathlib import Path
 
 logger = logging.getLogger(__name__)
@@ -81,6 +87,7 @@ class CheckpointManager:
         keep_best=None,
         best_metric="loss",
         on_save_error="raise",
+        lock=None,
     ):
         """Manage the checkpoints in ``directory``.
 
@@ -111,6 +118,9 @@ class CheckpointManager:
         is ``"lowest"`` or ``"highest"``, the one whose ``state[best_metric]``
         is best. ``on_save_error`` says what a failed write does: ``"raise"``
         the ``OSError``, or ``"none"``: log it and return None.
+
+        Concurrent writers may share a lock file (``lock``: ``None``,
+        ``"filelock"`` or ``"own"``), held from the first byte to the rename.
         """
         if fmt not in SUFFIXES:
             raise ValueError(
@@ -145,6 +155,11 @@ class CheckpointManager:
         self.keep_best = keep_best
         self.best_metric = best_metric
         self.on_save_error = on_save_error
+        if lock not in (None, "filelock", "own"):
+            raise ValueError(
+                f"unknown lock {lock!r}; expected None, 'filelock' or 'own'"
+            )
+        self.lock = lock
         self.resumed_from = None
         self._name_pattern = re.compile(
             rf"^{re.escape(prefix)}(\d+){re.escape(self.suffix)}$"
@@ -167,6 +182,8 @@ class CheckpointManager:
         if step == 0 and not self.save_step_zero:
             return None
         final = self.path_for(step)
+        if not self._writes_on_this_rank():
+            return final
         if final.exists() and self.on_duplicate != "overwrite":
             if self.on_duplicate == "raise":
                 raise FileExistsError(f"a checkpoint for step {step} exists: {final}")
@@ -177,13 +194,29 @@ class CheckpointManager:
             self.directory.mkdir(parents=True, exist_ok=True)
             if self.version_key is not None:
                 state = {**state, self.version_key: self.current_version}
-            self._write_atomically(final, state)
+            with self._locked():
+                self._write_atomically(final, state)
         except OSError as error:
             if self.on_save_error != "none":
                 raise
             logger.error("could not save step %s to %s: %s", step, final, error)
             return None
         return final
+
+    def _writes_on_this_rank(self):
+        """Only rank 0 writes under ``torch.distributed``; every process otherwise."""
+        return _rank() == 0
+
+    def _locked(self):
+        """The lock writers share, held while a checkpoint is written and renamed."""
+        path = self.directory / ".checkpoints.lock"
+        if self.lock == "filelock":
+            import filelock
+
+            return filelock.FileLock(str(path), timeout=60)
+        if self.lock == "own":
+            return _OwnLock(path)
+        return nullcontext()
 
     def _is_readable(self, path):
         try:
@@ -504,3 +537,33 @@ def _same_file(path, other):
         return path.resolve() == other.resolve()
     except OSError:
         return False
+
+
+def _rank():
+    """This process's rank under ``torch.distributed``, or 0 when it is not in use."""
+    distributed = sys.modules.get("torch.distributed")
+    if distributed is None or not distributed.is_available():
+        return 0
+    return distributed.get_rank() if distributed.is_initialized() else 0
+
+
+class _OwnLock:
+    """A lock file that exists only while held: created exclusively, removed on release."""
+
+    def __init__(self, path, timeout=60.0):
+        self.path = path
+        self.timeout = timeout
+
+    def __enter__(self):
+        deadline = time.monotonic() + self.timeout
+        while True:
+            try:
+                os.close(os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+                return self
+            except FileExistsError:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"{self.path} is still locked") from None
+                time.sleep(0.001)  # another writer holds it: poll again
+
+    def __exit__(self, *exc_info):
+        os.unlink(self.path)

@@ -4,6 +4,7 @@
  */
 import type { Family } from '../question-kit.js';
 import { artifactFamily } from './artifact.js';
+import { concurrencyFamily } from './concurrency.js';
 import { corruptionFamily } from './corruption.js';
 import { faultsFamily } from './faults.js';
 import { pathsFamily } from './paths.js';
@@ -16,6 +17,7 @@ export const FAMILIES: readonly Family[] = [
   resumeFamily,
   corruptionFamily,
   artifactFamily,
+  concurrencyFamily,
   retentionFamily,
   faultsFamily,
   pathsFamily,
