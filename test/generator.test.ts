@@ -9,7 +9,6 @@ import helpers, { result } from 'yeoman-test';
 import { describe, expect, it } from 'vitest';
 import { generatorPath } from '../lib/paths.js';
 import { CASES } from '../lib/cases.js';
-import { CATEGORIES } from '../lib/questions.js';
 
 const MODULE = 'sample_trainer.manager';
 const SUITE = 'tests/checkpoint';

@@ -6,7 +6,7 @@ the checkpoint was written.
 
 from sample_trainer import manager
 
-BREAKS = ("X1",)
+BREAKS = ("X1", "S1")
 
 
 class CheckpointManager(manager.CheckpointManager):

@@ -6,7 +6,7 @@ checkpoint silently throws away the run.
 
 from sample_trainer import manager
 
-BREAKS = ("C1", "C2", "C3", "C4", "C8")
+BREAKS = ("C1", "C2", "C3", "C4", "C8", "S1")
 
 
 class CheckpointManager(manager.CheckpointManager):

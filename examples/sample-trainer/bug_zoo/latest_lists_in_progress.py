@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sample_trainer import manager
 
-BREAKS = ("K3", "K4", "R2", "R7")
+BREAKS = ("K3", "K4", "R2", "R7", "T3", "S1")
 
 
 class CheckpointManager(manager.CheckpointManager):

@@ -9,7 +9,7 @@ from contextlib import nullcontext
 
 from sample_trainer import manager
 
-BREAKS = ("K5",)
+BREAKS = ("K5", "F1", "S1")
 # Answers the generated suite needs for this variant (the zoo adds them).
 ANSWERS = {"lockFile": "filelock"}
 

@@ -6,7 +6,7 @@ and latest() hands it to the next run.
 
 from sample_trainer import manager
 
-BREAKS = ("K3", "K4", "K5")
+BREAKS = ("K3", "K4", "K5", "F1", "S1")
 
 
 class CheckpointManager(manager.CheckpointManager):

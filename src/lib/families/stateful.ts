@@ -132,6 +132,7 @@ function statefulView(answers: Answers, cases: ReadonlySet<string>) {
     hasResumedFrom: Boolean(answers.className) && Boolean(answers.resumedFromAttribute) && answers.resumedFromAttribute !== NONE,
     unknown,
     generated: cases.has('S1'),
+    ignoresLockFiles: chosen('concurrency') && Boolean(answers.lockFile) && answers.lockFile !== 'none',
   };
 }
 
@@ -168,5 +169,6 @@ export const statefulFamily: Family = {
     hasResumedFrom: 'whether the manager records resumed_from',
     unknown: 'the behaviours left out because their policy was not asked, for the module docstring',
     generated: 'whether S1 is generated',
+    ignoresLockFiles: 'whether the folder check ignores *.lock files (a lock file is in use)',
   } satisfies { [K in keyof ReturnType<typeof statefulView>]: string },
 };
