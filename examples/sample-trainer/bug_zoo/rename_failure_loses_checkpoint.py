@@ -10,7 +10,7 @@ import tempfile
 
 from sample_trainer import manager
 
-BREAKS = ("F1", "S1")
+BREAKS = ("F1", "K5", "S1")
 
 
 class CheckpointManager(manager.CheckpointManager):
