@@ -59,15 +59,16 @@ export const POLICY_PROFILES = {
     answers: { versionKey: 'format_version', currentVersion: '3' },
     kwargs: { version_key: '"format_version"', current_version: '3' },
   },
-  // R8's round-trip states lack required keys, so a manager that requires them runs the corruption family only.
+  // R8's round-trip states lack required keys, so a manager that requires them runs the corruption
+  // family and S1 (whose states hold every key) only.
   'corrupt-required-keys': {
-    answers: { categories: ['corruption'], requiredKeys: ['step', 'model', 'optimizer', 'metadata'] },
+    answers: { categories: ['corruption', 'stateful'], requiredKeys: ['step', 'model', 'optimizer', 'metadata'] },
     kwargs: { required_keys: '("step", "model", "optimizer", "metadata")' },
   },
   'corrupt-torch-fallback-strict': {
     format: 'torch',
     answers: {
-      categories: ['corruption'],
+      categories: ['corruption', 'stateful'],
       corruptPolicy: 'fallback',
       requiredKeys: ['step', 'model', 'optimizer', 'metadata'],
       versionKey: 'format_version',
@@ -333,7 +334,12 @@ export async function runS1Zoo({ variants, parallel = 2 } = {}) {
   try {
     const jobs = chosen.map((variant) => async () => {
       const project = scratchProject(root, variant);
-      await generate({ cwd: project, options: { ...sampleAnswers('pickle', `bug_zoo.${variant}`), skipChecks: true } });
+      // The variant as the main zoo answers it: its format, answers and keyword arguments.
+      const { format, answers, kwargs } = catalogue[variant];
+      await generate({
+        cwd: project,
+        options: { ...sampleAnswers(format, `bug_zoo.${variant}`, kwargs), ...answers, skipChecks: true },
+      });
       const result = await runPytest(python, project, ['-k', 'test_s1_']);
       return {
         name: variant,

@@ -65,3 +65,18 @@ export function pyReturn(expression: string, indent: string): string {
   if (args.length > LINE_LENGTH || args.trimEnd().endsWith(',')) return oneLine;
   return `${indent}return ${expression.slice(0, open + 1)}\n${args}\n${indent})`;
 }
+
+/** `text` broken into lines of at most `width` characters, at spaces. */
+export function wrap(text: string, width = 76): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  return line ? [...lines, line] : lines;
+}

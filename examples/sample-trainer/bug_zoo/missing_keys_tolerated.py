@@ -7,7 +7,7 @@ from sample_trainer import manager
 
 BREAKS = ("C5", "C8")
 ANSWERS = {
-    "categories": ["corruption"],
+    "categories": ["corruption", "stateful"],
     "requiredKeys": ["step", "model", "optimizer", "metadata"],
 }
 KWARGS = {"required_keys": '("step", "model", "optimizer", "metadata")'}

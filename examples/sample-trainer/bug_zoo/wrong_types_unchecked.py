@@ -4,7 +4,7 @@ from sample_trainer import manager
 
 BREAKS = ("C6", "C8")
 ANSWERS = {
-    "categories": ["corruption"],
+    "categories": ["corruption", "stateful"],
     "requiredKeys": ["step", "model", "optimizer", "metadata"],
 }
 KWARGS = {"required_keys": '("step", "model", "optimizer", "metadata")'}

@@ -241,7 +241,7 @@ export function defaultAliasList(answer: string | undefined): string[] {
   return answer.split(',').map((alias) => alias.trim());
 }
 
-function artifactView(answers: Answers, cases: ReadonlySet<string>) {
+export function artifactView(answers: Answers, cases: ReadonlySet<string>) {
   const tracker = answers.tracker === 'mlflow' ? 'mlflow' : 'wandb';
   const active = answers.tracker !== 'none' && cases.has('A1');
   const retryCount = cases.has('A6') ? retries(answers) : 0;

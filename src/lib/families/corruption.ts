@@ -16,7 +16,7 @@ import {
   lacking,
   NONE,
 } from '../question-kit.js';
-import { pyString } from '../python-literal.js';
+import { pyString, wrap } from '../python-literal.js';
 import { exceptionView } from './resume.js';
 
 /** The kinds of corruption a user can choose, one case each. */
@@ -245,7 +245,7 @@ function wrongContents(format: Answers['format']): Param[] {
   ];
 }
 
-const WRONG_VALUES: Record<string, Param[]> = {
+export const WRONG_VALUES: Record<string, Param[]> = {
   int: [
     { id: 'str', value: '"2"' },
     { id: 'float', value: '2.5' },
@@ -258,20 +258,6 @@ const WRONG_VALUES: Record<string, Param[]> = {
   ],
 };
 
-/** `text` broken into lines of at most `width` characters, at spaces. */
-function wrap(text: string, width = 76): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(' ')) {
-    if (line && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else {
-      line = line ? `${line} ${word}` : word;
-    }
-  }
-  return line ? [...lines, line] : lines;
-}
 
 const OUTCOMES: Record<Answers['corruptPolicy'], (exception: string) => string> = {
   raise: (exception) => `\`\`load(path)\`\` raises \`\`${exception}\`\` naming the file`,

@@ -32,7 +32,7 @@ const QUESTIONS: readonly Question[] = [
 ];
 
 /** Folder names that break naive path handling, by test id. */
-const AWKWARD_NAMES = [
+export const AWKWARD_NAMES = [
   { id: 'spaces', name: 'run with spaces' },
   { id: 'non-ascii', name: 'entraînement-ü' },
   { id: 'cjk', name: '训练运行' },

@@ -20,9 +20,12 @@ import {
   lacking,
   NONE,
 } from '../question-kit.js';
-import { pyString, pyStringList } from '../python-literal.js';
+import { pyString, pyStringList, wrap } from '../python-literal.js';
 import { STRAY_KINDS } from '../stray-kinds.js';
+import { artifactView } from './artifact.js';
+import { REQUIRED_KEY_TYPES, WRONG_VALUES } from './corruption.js';
 import { DIRECTORY_FAULTS, saveFaults } from './faults.js';
+import { AWKWARD_NAMES } from './paths.js';
 import { exceptionView } from './resume.js';
 
 declare module '../question-kit.js' {
@@ -96,6 +99,23 @@ function statefulView(answers: Answers, cases: ReadonlySet<string>) {
     duplicate === 'raise' ? duplicateError.importLine : undefined,
     missingPath === 'raise' && has('resume') ? missingError.importLine : undefined,
   ].filter((line): line is string => Boolean(line));
+  const damage = damageView(answers, chosen('corruption'));
+  const awkwardFolders = chosen('paths') ? AWKWARD_NAMES.map((awkward) => awkward.name) : [];
+  const publish = publishView(answers, cases, chosen('artifact'));
+  const fixtures = [
+    'make_state',
+    'assert_same_state',
+    'storage_fault',
+    'stray_maker',
+    ...(damage.policy === 'fallback' ? ['caplog'] : []),
+    ...(publish?.fixtures ?? []),
+  ];
+  const initialize: [string, string][] = [
+    ['steps', 'EARLIER_STEPS'],
+    ['variant', 'st.integers(0, 3)'],
+    ...(hasOp(answers, 'resume') ? [['start', 'STARTS'] as [string, string]] : []),
+    ...(awkwardFolders.length > 0 ? [['folder', 'st.sampled_from(FOLDERS)'] as [string, string], ['as_text', 'st.booleans()'] as [string, string]] : []),
+  ];
   const faults = [...DIRECTORY_FAULTS.map((fault) => ({ ...fault })), ...saveFaults(answers.format)];
   const unknown: string[] = [];
   if (stepZero === undefined) unknown.push('step 0 is never saved (the step-zero policy was not asked)');
@@ -105,10 +125,50 @@ function statefulView(answers: Answers, cases: ReadonlySet<string>) {
   if (latestBy === undefined) unknown.push('files are saved with modification times in step order (the latestBy policy was not asked)');
   if (!prune) unknown.push('prune() is not called (no prune op, or the retention family and its N were not chosen)');
   if (saveFault === undefined) unknown.push('a failed save may raise the OSError or return None (the faults policy was not asked)');
+  if (damage.policy === undefined) {
+    unknown.push('a damaged file may raise any error or load as None, and resuming past it may raise or fall back (the corruption policy was not asked)');
+  }
+  if (awkwardFolders.length === 0) unknown.push('the checkpoint folder has a plain name, given as a Path (the paths family was not chosen)');
+  const operations = [
+    'save',
+    'a save hit by a storage fault',
+    ...(['load', 'latest', 'resume'] as const).filter(has),
+    ...(prune ? ['prune'] : []),
+    ...(publish ? ['publish'] : []),
+    'a restart',
+    'a damaged file',
+    'a stray file',
+  ];
+  const where = awkwardFolders.length > 0 ? ', in a folder whose name may have spaces, accents or glob characters,' : '';
+  const intro = wrap(
+    `Hypothesis runs random sequences of checkpoint operations (${operations.join(', ')})${where} against your manager and against a plain dictionary model of what must be on disk, and checks after every operation that the two agree. A failure is shrunk to the shortest sequence that shows it, and the report prints that sequence step by step. \`\`-k s1\`\` runs it.`,
+  );
   return {
+    intro,
     imports: {
-      exceptions: [...new Set(exceptionImports)].sort(),
+      exceptions: [...new Set([...exceptionImports, ...(damage.errorImport ? [damage.errorImport] : [])])].sort(),
+      stdlib: [
+        ...(damage.writesFiles && answers.format !== 'torch' ? [answers.format] : []),
+        ...(damage.policy === 'fallback' ? ['logging'] : []),
+        ...(publish ? ['copy'] : []),
+        ...['os', 'random', 'shutil', 'tempfile'],
+      ]
+        .sort()
+        .map((name) => `import ${name}`),
+      torch: damage.writesFiles && answers.format === 'torch',
     },
+    damage,
+    publish,
+    // The fixtures the machine keeps beyond the four every machine takes.
+    kept: fixtures.slice(4),
+    machineCall: pyCallLines('return CheckpointMachine', fixtures, '        '),
+    machineParams: ['self', ...fixtures.map((name) => (name === 'assert_same_state' ? 'same_state' : name))],
+    fixtures,
+    initialize: {
+      decorator: pyCallLines('@initialize', initialize.map(([name, strategy]) => `${name}=${strategy}`), '    '),
+      params: initialize.map(([name]) => name),
+    },
+    folders: awkwardFolders.length > 0 ? pyStringList(['checkpoints', ...awkwardFolders]) : undefined,
     examples: answers.statefulExamples || '30',
     steps: answers.statefulSteps || '25',
     stepChoices: `[${[...(stepZero === 'save' || stepZero === 'skip' ? [0] : []), ...STEPS].join(', ')}]`,
@@ -136,6 +196,81 @@ function statefulView(answers: Answers, cases: ReadonlySet<string>) {
   };
 }
 
+/**
+ * What S1's publish rules need from the artifact family's answers: the
+ * tracker's call sites and failures, the retry budget and the failure
+ * policy. Left out when the artifact family is not chosen or fakes nothing.
+ */
+function publishView(answers: Answers, cases: ReadonlySet<string>, artifactChosen: boolean) {
+  if (!artifactChosen || !hasOp(answers, 'publish')) return undefined;
+  const artifact = artifactView(answers, cases);
+  if (!artifact.active) return undefined;
+  const retrying = artifact.retries > 0;
+  return {
+    constants: [
+      artifact.constants.callSites,
+      artifact.constants.errorKinds,
+      artifact.constants.transientKinds,
+      artifact.constants.defaultAliases,
+    ],
+    attempts: String(artifact.attempts),
+    returnsFalse: artifact.returnsFalse,
+    artifactType: artifact.artifactType,
+    /** The fake clock replaces each new manager's sleep; for module functions, the `publisher` fixture did it. */
+    wiresSleep: retrying && Boolean(answers.className),
+    retrySleep: artifact.retrySleep,
+    fixtures: ['tracker', 'tracker_error', ...(retrying && answers.className ? ['fake_clock'] : [])],
+    usesPublisher: retrying && !answers.className,
+  };
+}
+
+/** `head(arguments)` at `indent`, one argument a line when it does not fit, as black lays it out. */
+function pyCallLines(head: string, args: readonly string[], indent: string): string {
+  const oneLine = `${indent}${head}(${args.join(', ')})`;
+  if (oneLine.length <= 88) return oneLine;
+  const inner = `${indent}    ${args.join(', ')}`;
+  if (inner.length <= 88) return `${indent}${head}(\n${inner}\n${indent})`;
+  return `${indent}${head}(\n${args.map((arg) => `${indent}    ${arg},\n`).join('')}${indent})`;
+}
+
+/**
+ * How S1 damages files, and what the corruption policy says loading one
+ * does. Byte-level damage (cut short, emptied, garbage) is always drawn; the
+ * kinds that write a well-formed file with wrong content need the corruption
+ * family's answers (required keys, version key) to say what is wrong.
+ */
+function damageView(answers: Answers, corruptionChosen: boolean) {
+  const kinds = corruptionChosen ? (answers.corruptionKinds ?? []) : [];
+  const requiredKeys = corruptionChosen ? (answers.requiredKeys ?? []) : [];
+  const versioned = corruptionChosen && Boolean(answers.versionKey) && answers.versionKey !== NONE;
+  const semantic = [
+    ...(kinds.includes('wrong-type') ? ['not-a-dict'] : []),
+    ...(requiredKeys.length > 0 && kinds.includes('missing-keys') ? ['missing-key'] : []),
+    ...(requiredKeys.length > 0 && kinds.includes('wrong-value-types') ? ['wrong-value-type'] : []),
+    ...(versioned && kinds.includes('future-version') ? ['future-version'] : []),
+  ];
+  const policy = corruptionChosen ? answers.corruptPolicy : undefined;
+  const error = exceptionView(answers.corruptError || 'ValueError');
+  return {
+    kinds: pyStringList(['truncated', 'empty', 'garbage', ...semantic]),
+    /** The corruption policy, when the corruption family asked it. */
+    policy,
+    error: error.name,
+    errorImport: policy === 'raise' ? error.importLine : undefined,
+    writesFiles: semantic.length > 0,
+    /** The damage kinds that write a well-formed file with the wrong content. */
+    semantic,
+    // A flipped byte may leave a well-formed file: only a policy can say what else is allowed.
+    flipProbe: (policy === 'raise' || policy === 'none') && kinds.includes('property-based'),
+    versionKey: versioned ? pyString(answers.versionKey) : undefined,
+    currentVersion: answers.currentVersion || '1',
+    requiredKeys: requiredKeys.length > 0 ? pyStringList(requiredKeys) : undefined,
+    // The first wrong value C6 tries for each key's type.
+    wrongValues: requiredKeys.map((key) => ({ key: pyString(key), value: WRONG_VALUES[REQUIRED_KEY_TYPES[key]]![0]!.value })),
+    requiredTypes: requiredKeys.map((key) => ({ key: pyString(key), type: REQUIRED_KEY_TYPES[key] })),
+  };
+}
+
 export const statefulFamily: Family = {
   name: 'stateful',
   help: 'S: random operation sequences checked against a model of the disk (Hypothesis state machine)',
@@ -145,7 +280,18 @@ export const statefulFamily: Family = {
   view: statefulView,
   conftestPartials: ['partials/storage-faults.ejs', 'partials/stray-maker.ejs'],
   variables: {
-    imports: '{exceptions}: the exception import lines of test_stateful.py',
+    imports: '{exceptions, stdlib, torch}: the exception and standard-library import lines of test_stateful.py, and whether it imports torch',
+    damage:
+      '{kinds, policy, error, writesFiles, flipProbe, versionKey, currentVersion, requiredKeys, wrongValues}: how the damage rules break files and what the corruption policy expects',
+    intro: 'the first paragraph of the module docstring, wrapped',
+    publish:
+      '{constants, attempts, returnsFalse, artifactType, wiresSleep, retrySleep, fixtures, usesPublisher} when S1 publishes (the artifact family chosen, A1 generated), else undefined',
+    machineCall: 'the line(s) of `return CheckpointMachine(...)` in the S1 test, laid out as black does',
+    kept: 'the fixtures the machine keeps as attributes of the same name (caplog, tracker, ...)',
+    machineParams: "the parameters of the state machine's __init__",
+    fixtures: 'the fixtures the S1 test takes, passed on to the machine',
+    initialize: '{decorator, params}: the initialize rule\'s decorator line(s) and parameter names',
+    folders: 'the folder names the run may use (the paths family chosen), as a Python list literal, else undefined',
     examples: 'the Hypothesis examples (statefulExamples)',
     steps: 'the steps of each example (statefulSteps)',
     stepChoices: 'the steps a save rule draws from, as a Python list literal',
