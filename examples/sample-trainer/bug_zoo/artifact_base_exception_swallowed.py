@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sample_trainer import manager
 
-BREAKS = ("A5",)
+BREAKS = ("A5", "S1")
 
 logger = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sample_trainer import manager
 
-BREAKS = ("A4", "A6")
+BREAKS = ("A4", "A6", "S1")
 
 logger = logging.getLogger(__name__)
 

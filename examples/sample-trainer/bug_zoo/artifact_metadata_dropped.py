@@ -6,7 +6,7 @@ the config the training loop passed.
 
 from sample_trainer import manager
 
-BREAKS = ("A1", "A7")
+BREAKS = ("A1", "A7", "S1")
 
 
 class CheckpointManager(manager.CheckpointManager):

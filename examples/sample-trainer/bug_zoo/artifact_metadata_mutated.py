@@ -6,7 +6,7 @@ grows a "format" key with every checkpoint it publishes.
 
 from sample_trainer import manager
 
-BREAKS = ("A7",)
+BREAKS = ("A7", "S1")
 
 
 class CheckpointManager(manager.CheckpointManager):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sample_trainer import manager
 
-BREAKS = ("A3",)
+BREAKS = ("A3", "S1")
 
 logger = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ transient as a dropped connection, fail the publish at the first attempt.
 
 from sample_trainer import manager
 
-BREAKS = ("A6",)
+BREAKS = ("A6", "S1")
 
 
 class CheckpointManager(manager.CheckpointManager):

@@ -8,7 +8,7 @@ import logging
 
 from sample_trainer import manager
 
-BREAKS = ("A4", "A6")
+BREAKS = ("A4", "A6", "S1")
 
 logger = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ import pickle
 
 from sample_trainer import manager
 
-BREAKS = ("P1", "P2", "C4")
+BREAKS = ("P1", "P2", "C4", "S1")
 
 
 class CheckpointManager(manager.CheckpointManager):

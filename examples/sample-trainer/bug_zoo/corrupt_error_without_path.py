@@ -2,7 +2,7 @@
 
 from sample_trainer import manager
 
-BREAKS = ("C1", "C2", "C3", "C4", "C8")
+BREAKS = ("C1", "C2", "C3", "C4", "C8", "S1")
 
 
 class CheckpointManager(manager.CheckpointManager):

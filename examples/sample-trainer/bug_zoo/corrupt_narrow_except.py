@@ -9,7 +9,7 @@ import pickle
 
 from sample_trainer import manager
 
-BREAKS = ("C8",)
+BREAKS = ("C8", "S1")
 
 
 class CheckpointManager(manager.CheckpointManager):

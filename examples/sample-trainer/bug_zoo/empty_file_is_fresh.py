@@ -4,7 +4,7 @@ from pathlib import Path
 
 from sample_trainer import manager
 
-BREAKS = ("C2", "C8")
+BREAKS = ("C2", "C8", "S1")
 
 
 class CheckpointManager(manager.CheckpointManager):

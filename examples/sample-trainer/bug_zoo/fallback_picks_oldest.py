@@ -6,7 +6,7 @@ thrown away for one bad file.
 
 from sample_trainer import manager
 
-BREAKS = ("C1", "C2", "C3", "C4", "C8")
+BREAKS = ("C1", "C2", "C3", "C4", "C8", "S1")
 ANSWERS = {"corruptPolicy": "fallback"}
 KWARGS = {"on_corrupt": '"fallback"'}
 

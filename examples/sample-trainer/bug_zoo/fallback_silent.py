@@ -5,7 +5,7 @@ Nobody learns that a checkpoint is broken until every one of them is.
 
 from sample_trainer import manager
 
-BREAKS = ("C1", "C2", "C3", "C4", "C8")
+BREAKS = ("C1", "C2", "C3", "C4", "C8", "S1")
 ANSWERS = {"corruptPolicy": "fallback"}
 KWARGS = {"on_corrupt": '"fallback"'}
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sample_trainer import manager
 
-BREAKS = ("X1",)
+BREAKS = ("X1", "S1")
 
 
 class CheckpointManager(manager.CheckpointManager):

@@ -2,7 +2,7 @@
 
 from sample_trainer import manager
 
-BREAKS = ("C4", "C8")
+BREAKS = ("C4", "C8", "S1")
 FORMAT = "json"
 
 

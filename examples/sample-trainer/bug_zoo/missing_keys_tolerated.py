@@ -5,7 +5,7 @@ A checkpoint without its optimizer state resumes with a fresh optimizer.
 
 from sample_trainer import manager
 
-BREAKS = ("C5", "C8")
+BREAKS = ("C5", "C8", "S1")
 ANSWERS = {
     "categories": ["corruption", "stateful"],
     "requiredKeys": ["step", "model", "optimizer", "metadata"],

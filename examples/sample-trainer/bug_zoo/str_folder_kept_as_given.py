@@ -2,7 +2,7 @@
 
 from sample_trainer import manager
 
-BREAKS = ("X2",)
+BREAKS = ("X2", "S1")
 
 
 class CheckpointManager(manager.CheckpointManager):

@@ -2,7 +2,7 @@
 
 from sample_trainer import manager
 
-BREAKS = ("C6", "C8")
+BREAKS = ("C6", "C8", "S1")
 ANSWERS = {
     "categories": ["corruption", "stateful"],
     "requiredKeys": ["step", "model", "optimizer", "metadata"],
