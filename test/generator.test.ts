@@ -227,7 +227,7 @@ describe('which files are written', () => {
     expect(readme).not.toContain('`test_artifact.py`');
     expect(readme).toContain('`concurrency_workers.py`');
     // The coverage matrix still says why each left-out case is left out.
-    expect(readme).toMatch(/\| T1 \| no \| no prune\(\) op/);
+    expect(readme).toMatch(/\| T1 +\| no +\| no prune\(\) op/);
   });
 
   it('writes the torch P2 helper only for torch checkpoints', async () => {
