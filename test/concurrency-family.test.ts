@@ -9,9 +9,23 @@ import path from 'node:path';
 import helpers, { result } from 'yeoman-test';
 import { describe, expect, it } from 'vitest';
 import { generatorPath } from '../lib/paths.js';
+import { decideCases } from '../lib/cases.js';
+import { coverageTable } from '../lib/report.js';
+import { type Answers, QUESTIONS, isAsked } from '../lib/questions.js';
 
 const MODULE = 'sample_trainer.manager';
 const SUITE = 'tests/checkpoint';
+
+/** Every answer at its default (asked or not), with `given` on top, as --yes would resolve them. */
+function answersWith(given: Partial<Answers>): Answers {
+  const answers: Record<string, unknown> = { module: MODULE, ...given };
+  for (const question of QUESTIONS) {
+    if (answers[question.name] === undefined && isAsked(question, answers as Partial<Answers>)) {
+      answers[question.name] = question.default(answers as Partial<Answers>);
+    }
+  }
+  return answers as unknown as Answers;
+}
 
 const read = (file: string) => readFileSync(path.join(result.cwd, SUITE, file), 'utf8');
 const kTests = () => [...read('test_concurrency.py').matchAll(/^def (test_k\d_\w+)/gm)].map((match) => match[1]!);
@@ -49,6 +63,18 @@ describe('concurrency sub-generator', () => {
     });
     expect(kTests()).toContain('test_k6_only_rank_zero_writes_and_every_rank_loads_it');
     expect(kTests()).not.toContain('test_k4_crash_mid_write_keeps_the_previous_checkpoint');
+  });
+
+  it('says in the coverage table and the suite README why half of K4 is left out for torch', async () => {
+    await run({ format: 'torch', constructorExpression: 'CheckpointManager(checkpoint_dir, fmt="torch")' });
+    expect(kTests()).toContain('test_k4_killed_mid_save_keeps_the_previous_checkpoint');
+    expect(read('README.md')).toMatch(/\| K4 +\| in part +\| the crash raised half-way through a write \(torch's zip writer aborts/);
+    const torch = decideCases(answersWith({ format: 'torch' }));
+    expect(coverageTable(torch)).toMatch(
+      /^K4 +in part +a save that crashes .*; left out: the crash raised half-way through a write .*killed mid-save are checked$/m,
+    );
+    const pickle = decideCases(answersWith({}));
+    expect(coverageTable(pickle)).toMatch(/^K4 +generated +a save that crashes or is killed half-way/m);
   });
 
   it('refuses a writer count out of range, naming the value and the range', async () => {

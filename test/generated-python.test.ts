@@ -61,6 +61,8 @@ Object.assign(MATRIX, {
   'no-latest-op': { ...sampleAnswers(), latestOp: 'none' },
   'no-resume-op': { ...sampleAnswers(), resumeOp: 'none' },
   'no-load-op': { ...sampleAnswers(), loadOp: 'none', resumedFromAttribute: 'none' },
+  // P2 for torch without P1: the child-process probe alone (no large_state fixture, its own imports).
+  'torch-no-load-op': { ...sampleAnswers('torch'), loadOp: 'none', resumedFromAttribute: 'none' },
   'module-functions': { module: 'sample_trainer.functional', className: '', pruneOp: 'none', publishOp: 'none' },
   'src-layout-deep-output': { ...sampleAnswers(), outputDir: 'tests/integration/checkpoints' },
   // The artifact family: every tracker, binding and policy branch, each with the sample configured

@@ -3,7 +3,7 @@
  * involved here (skipChecks); the e2e and generated-python tests run pytest.
  */
 import { CATEGORIES } from '../lib/questions.js';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import helpers, { result } from 'yeoman-test';
 import { describe, expect, it } from 'vitest';
@@ -195,11 +195,11 @@ describe('artifact generator', () => {
     expect(read('conftest.py')).not.toContain('fake_clock');
   });
 
-  it('generates no artifact case, and no fake, for tracker "none"', async () => {
+  it('generates no artifact case, and writes neither its test file nor the fake, for tracker "none"', async () => {
     await runApp({ yes: true, module: MODULE, tracker: 'none' });
-    expect(testNames(read('test_artifact.py'))).toEqual([]);
-    expect(read('tracker_fakes.py')).not.toMatch(/^class /m);
+    result.assertNoFile([`${SUITE}/test_artifact.py`, `${SUITE}/tracker_fakes.py`]);
     expect(read('conftest.py')).not.toContain('def tracker(');
+    expect(read('README.md')).not.toContain('tracker_fakes.py');
   });
 
   it('leaves A2 out when publish does not check for a run', async () => {
@@ -216,10 +216,40 @@ describe('artifact generator', () => {
   });
 });
 
+describe('which files are written', () => {
+  it('writes no test file of a family whose cases are all left out, and lists only the files written', async () => {
+    // pruneOp "none" leaves T1–T4 out; tracker "none" every A case.
+    await runApp({ yes: true, module: MODULE, pruneOp: 'none', tracker: 'none' });
+    result.assertNoFile([`${SUITE}/test_retention.py`, `${SUITE}/test_artifact.py`, `${SUITE}/tracker_fakes.py`]);
+    result.assertFile([`${SUITE}/test_resume.py`, `${SUITE}/test_concurrency.py`, `${SUITE}/concurrency_workers.py`]);
+    const readme = read('README.md');
+    expect(readme).not.toContain('`test_retention.py`');
+    expect(readme).not.toContain('`test_artifact.py`');
+    expect(readme).toContain('`concurrency_workers.py`');
+    // The coverage matrix still says why each left-out case is left out.
+    expect(readme).toMatch(/\| T1 +\| no +\| no prune\(\) op/);
+  });
+
+  it('writes the torch P2 helper only for torch checkpoints', async () => {
+    await runApp({ yes: true, module: MODULE });
+    result.assertFile(`${SUITE}/test_performance.py`);
+    result.assertNoFile(`${SUITE}/performance_memory.py`);
+    await runApp({
+      yes: true,
+      module: MODULE,
+      format: 'torch',
+      constructorExpression: 'CheckpointManager(checkpoint_dir, fmt="torch")',
+    });
+    result.assertFile([`${SUITE}/test_performance.py`, `${SUITE}/performance_memory.py`]);
+    expect(read('README.md')).toContain('`performance_memory.py`');
+  });
+});
+
 describe('retention, faults and stateful families', () => {
   it('generates T1–T4 only when a prune op is bound, and F1, F2 and S1 by default', async () => {
     await runApp({ yes: true, module: MODULE });
-    expect(testNames(read('test_retention.py'))).toEqual([]);
+    // pruneOp "none" leaves every T case out, so test_retention.py is not written at all.
+    expect(existsSync(path.join(result.cwd, SUITE, 'test_retention.py'))).toBe(false);
     expect(testNames(read('test_faults.py')).map((name) => name.slice(0, 8))).toEqual(
       expect.arrayContaining(['test_f1_', 'test_f2_']),
     );

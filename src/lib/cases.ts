@@ -14,7 +14,10 @@ export interface CaseDecision {
   family: Category;
   title: string;
   generated: boolean;
+  /** Why the case is left out (when it is not generated). */
   reason?: string;
+  /** What part of a generated case is left out, and why. */
+  partlyLeftOut?: string;
 }
 
 export const CASES: readonly CaseSpec[] = FAMILIES.flatMap((family) => family.cases);
@@ -27,6 +30,23 @@ export function decideCases(answers: Answers): CaseDecision[] {
       : answers.coveredCases?.includes(spec.id)
         ? 'your existing tests cover it (checkpoint-tests audit)'
         : spec.leftOutBecause(answers);
-    return { id: spec.id, family: spec.family, title: spec.title, generated: !reason, ...(reason ? { reason } : {}) };
+    const partlyLeftOut = reason ? undefined : spec.partlyLeftOutBecause?.(answers);
+    return {
+      id: spec.id,
+      family: spec.family,
+      title: spec.title,
+      generated: !reason,
+      ...(reason ? { reason } : {}),
+      ...(partlyLeftOut ? { partlyLeftOut } : {}),
+    };
   });
+}
+
+/** The ids of the cases generated for these answers. */
+export function generatedCases(answers: Answers): Set<string> {
+  return new Set(
+    decideCases(answers)
+      .filter((decision) => decision.generated)
+      .map((decision) => decision.id),
+  );
 }

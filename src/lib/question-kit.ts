@@ -160,6 +160,26 @@ export interface CaseSpec {
   title: string;
   /** Why the case cannot be generated for these answers, or undefined when it can. */
   leftOutBecause: (answers: Answers) => string | undefined;
+  /**
+   * For a generated case: what part of it is left out for these answers, and
+   * why (the coverage table and the suite README say it), or undefined when
+   * all of it is generated.
+   */
+  partlyLeftOutBecause?: (answers: Answers) => string | undefined;
+}
+
+/** A file a family writes into the suite folder. */
+export interface TestFile {
+  /** The template, under templates/. */
+  template: string;
+  /** The file name, in the suite folder. */
+  file: string;
+  /**
+   * Whether the file is written for these answers (`generated` holds the case
+   * ids generated). By default, when any of the family's cases is generated:
+   * a file whose cases are all left out is not written.
+   */
+  needed?: (answers: Answers, generated: ReadonlySet<string>) => boolean;
 }
 
 /** A family of the catalogue: its questions, its cases and the files it writes. */
@@ -169,8 +189,8 @@ export interface Family {
   help: string;
   questions: readonly Question[];
   cases: readonly CaseSpec[];
-  /** Test files, by template (under templates/) and file name (in the suite folder). */
-  testFiles: readonly { template: string; file: string }[];
+  /** Test files and the helper modules they import, by template and file name; see `TestFile.needed`. */
+  testFiles: readonly TestFile[];
   /** What the family's templates print, decided in code; `generated` holds the case ids generated. */
   view: (answers: Answers, generated: ReadonlySet<string>) => Record<string, unknown>;
   /** Partials (under templates/) appended to conftest.py when the family is chosen. */
@@ -179,6 +199,12 @@ export interface Family {
   pythonPackages?: readonly string[];
   /** One line for each key of what `view` returns: the template variables documentation. */
   variables: Readonly<Record<string, string>>;
+}
+
+/** The files of `family` written for these answers: those `needed`, by default those of a family with a case generated. */
+export function testFilesWritten(family: Family, answers: Answers, generated: ReadonlySet<string>): TestFile[] {
+  const anyGenerated = family.cases.some((spec) => generated.has(spec.id));
+  return family.testFiles.filter((test) => (test.needed ? test.needed(answers, generated) : anyGenerated));
 }
 
 /** Reason helpers for `leftOutBecause`. */

@@ -17,7 +17,7 @@ import {
   loadPreset,
   resolveAnswers,
 } from './answers.js';
-import { decideCases } from './cases.js';
+import { decideCases, generatedCases } from './cases.js';
 import { formatWithPrettier, prettierTransform } from './format.js';
 import { UsageError, joinProblems } from './errors.js';
 import { type Introspection, type IntrospectRequest, type PythonInfo, checkSuite, findPythons, formatWithBlack, introspect } from './python.js';
@@ -33,6 +33,7 @@ import {
   optionName,
 } from './questions.js';
 import { FAMILIES } from './families/index.js';
+import { type TestFile, testFilesWritten } from './question-kit.js';
 import { renderTemplate, type TemplateRoots } from './render.js';
 import { TEMPLATES_ROOT } from './paths.js';
 import { GITHUB_WORKFLOW, PRE_COMMIT_CONFIG, withPreCommitHook } from './ci-recipe.js';
@@ -372,12 +373,13 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
 
   // -- writing -----------------------------------------------------------------
 
-  /** The test files of the families this generator writes. */
-  private filesToWrite(): { template: string; file: string }[] {
+  /** The test files of the families this generator writes (none whose cases are all left out). */
+  private filesToWrite(): TestFile[] {
     if (this.ownFamilies === 'chosen') return [];
-    return FAMILIES.filter((family) => this.ownFamilies.includes(family.name)).flatMap((family) => [
-      ...family.testFiles,
-    ]);
+    const generated = generatedCases(this.answers);
+    return FAMILIES.filter((family) => this.ownFamilies.includes(family.name)).flatMap((family) =>
+      testFilesWritten(family, this.answers, generated),
+    );
   }
 
   /** The files this run writes, rendered: the shared ones (unless composed) and the families' tests. */

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { type CaseDecision, decideCases } from './cases.js';
 import { FAMILIES } from './families/index.js';
 import { pyDef, pyReturn, pyString } from './python-literal.js';
-import { type Answers, hasOp, NONE, type Op, OPS } from './question-kit.js';
+import { type Answers, hasOp, NONE, type Op, OPS, testFilesWritten } from './question-kit.js';
 import { STRAY_KINDS } from './stray-kinds.js';
 import type { PreCommitHook } from './ci-recipe.js';
 import { QUESTIONS } from './questions.js';
@@ -135,7 +135,7 @@ export const TEMPLATE_VARIABLES: { [K in Exclude<keyof SuiteView, number>]: stri
   generatorVersion: 'the version of checkpoint-tests that renders the template',
   format: 'the checkpoint format: "pickle", "json" or "torch"',
   answers: 'every answer, by name (see the README\'s answers table)',
-  cases: 'every case of the catalogue: {id, family, title, generated, reason}',
+  cases: 'every case of the catalogue: {id, family, title, generated, reason, partlyLeftOut}',
   has: 'has(id): whether the case with that id is generated',
   py: 'py(text): a Python string literal equal to text (use it for every answer printed into Python)',
   pyDef: 'pyDef(name, params): a `def` line laid out as black lays it out',
@@ -188,7 +188,7 @@ export function buildSuiteView(answers: Answers, generatorVersion: string): Suit
       // Families may share a partial (storage faults): each is included once.
       partials: [...new Set(chosen.flatMap((family) => family.conftestPartials ?? []))],
     },
-    readme: readmeView(answers, cases),
+    readme: readmeView(answers, cases, generated),
     ci: ciView(answers),
     ...Object.fromEntries(chosen.map((family) => [family.name, family.view(answers, generated)])),
   };
@@ -198,14 +198,16 @@ function runCommand(answers: Answers): string {
   return `python -m pytest ${answers.outputDir}`;
 }
 
-function readmeView(answers: Answers, cases: CaseDecision[]): ReadmeView {
+function readmeView(answers: Answers, cases: CaseDecision[], generated: ReadonlySet<string>): ReadmeView {
   const chosen = FAMILIES.filter((family) => answers.categories.includes(family.name));
   const policyGroups = new Set<string>(['target', 'binding', ...chosen.map((family) => family.name)]);
   return {
     files: [
       { file: 'checkpoint_adapter.py', what: 'the binding to your code; yours to edit, never overwritten without --force' },
       { file: 'conftest.py', what: 'the fixtures every test uses: adapters, states, checkpoint folders' },
-      ...chosen.flatMap((family) => family.testFiles.map((test) => ({ file: test.file, what: family.help }))),
+      ...chosen.flatMap((family) =>
+        testFilesWritten(family, answers, generated).map((test) => ({ file: test.file, what: family.help })),
+      ),
     ],
     families: FAMILIES.map((family) => ({
       name: family.name,

@@ -103,6 +103,18 @@ const needsProcesses = (answers: Answers) =>
 const needsAtomic = (answers: Answers) =>
   answers.atomicWrites === 'no' ? 'atomicWrites is "no": a partial checkpoint is not promised away' : undefined;
 
+/**
+ * Why K4's in-process crash (an error raised inside a write, half-way) is left
+ * out: torch 1.13's zip writer cannot unwind from an error raised inside its
+ * write(), and the half-done writer aborts the interpreter when collected. For
+ * torch checkpoints the mid-write crash is the killed child's alone.
+ */
+function inProcessCrashLeftOut(answers: Answers): string | undefined {
+  return answers.format === 'torch'
+    ? "the crash raised half-way through a write (torch's zip writer aborts the interpreter when an error unwinds through it, as torch 1.13's does); the crash at the rename and the process killed mid-save are checked"
+    : undefined;
+}
+
 const CASES: readonly CaseSpec[] = [
   {
     id: 'K1',
@@ -127,6 +139,7 @@ const CASES: readonly CaseSpec[] = [
     family: 'concurrency',
     title: 'a save that crashes or is killed half-way leaves the previous checkpoint the newest',
     leftOutBecause: firstReason(lacking('save', 'load', 'latest'), needsAtomic),
+    partlyLeftOutBecause: (answers) => inProcessCrashLeftOut(answers),
   },
   {
     id: 'K5',
@@ -168,10 +181,8 @@ function modes(answers: Answers): string[] {
 function concurrencyView(answers: Answers, cases: ReadonlySet<string>) {
   const has = (...ids: string[]) => ids.some((id) => cases.has(id));
   const lockProbe = answers.lockFile !== 'none' && cases.has('K5');
-  // torch 1.13's zip writer cannot unwind from an error raised inside its write():
-  // the half-done writer aborts the interpreter when collected. For torch
-  // checkpoints the mid-write crash is the killed child's alone.
-  const crashMidWrite = cases.has('K4') && answers.format !== 'torch';
+  // See inProcessCrashLeftOut: the coverage table says why this half of K4 is left out.
+  const crashMidWrite = cases.has('K4') && !inProcessCrashLeftOut(answers);
   const helpers = [
     ...(has('K3') ? ['WAIT_SECONDS'] : []),
     ...(has('K4') ? ['SimulatedCrash', 'kill_mid_save'] : []),

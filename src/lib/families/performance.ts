@@ -2,7 +2,9 @@
  * The performance family (P1, P2), marked slow: a large save and load keep a
  * fair share of the disk's own speed, measured against a raw write of the
  * same bytes in the same test (never an absolute time), and the extra memory
- * a save takes stays under a multiple of the state's size.
+ * a save takes stays under a multiple of the state's size (tracemalloc for
+ * pickle and json; for torch, whose tensors live outside the Python heap, the
+ * peak resident memory of a child Python that does the save).
  */
 import { type Answers, type CaseSpec, type Family, type Question, hasCategory, lacking } from '../question-kit.js';
 
@@ -66,21 +68,51 @@ const CASES: readonly CaseSpec[] = [
     id: 'P2',
     family: 'performance',
     title: 'the extra memory a save takes stays under a multiple of the state size',
-    leftOutBecause: (answers: Answers) =>
-      lacking('save')(answers) ??
-      (answers.format === 'torch'
-        ? 'torch tensors live outside the Python heap that tracemalloc sees; this version measures pickle and json saves only'
-        : undefined),
+    leftOutBecause: lacking('save'),
   },
 ];
 
+/**
+ * How P2 measures a save's memory. `tracemalloc`: in the test's own process,
+ * every Python allocation (pickle and json states live on the Python heap).
+ * `child`: torch tensors live outside the heap tracemalloc sees, so a child
+ * Python (performance_memory.py) saves the state and reports its peak
+ * resident memory before and after the save.
+ */
+export type MemoryProbe = 'tracemalloc' | 'child';
+
+export function memoryProbe(answers: Answers): MemoryProbe {
+  return answers.format === 'torch' ? 'child' : 'tracemalloc';
+}
+
+/** The helper module the torch P2 test runs in a child Python. */
+export const MEMORY_HELPER = 'performance_memory.py';
+
+/** isort's layout of standard-library imports: plain `import x` lines first, then `from x import y`, each sorted. */
+function stdlibImports(lines: readonly string[]): string[] {
+  const plain = lines.filter((line) => line.startsWith('import ')).sort();
+  const from = lines.filter((line) => line.startsWith('from ')).sort();
+  return [...new Set([...plain, ...from])];
+}
+
 function performanceView(answers: Answers, generated: ReadonlySet<string>) {
+  const probe = generated.has('P2') ? memoryProbe(answers) : undefined;
   return {
     stateBytes: `${Math.round(Number(answers.stateMiB) * 2 ** 20)}`,
     stateMiB: answers.stateMiB,
     throughputFloor: String(Number(answers.throughputFloor)),
     memoryMultiple: String(Number(answers.memoryMultiple)),
-    imports: [...(generated.has('P1') ? ['import os', 'import time'] : []), ...(generated.has('P2') ? ['import tracemalloc'] : [])],
+    memoryProbe: probe ?? 'none',
+    memoryHelper: MEMORY_HELPER,
+    // The child builds its own state: the large_state fixture serves P1 and an in-process P2.
+    largeState: generated.has('P1') || probe === 'tracemalloc',
+    // The longest the P2 child may take to import, build the state and save it.
+    childSeconds: 600,
+    imports: stdlibImports([
+      ...(generated.has('P1') ? ['import os', 'import time'] : []),
+      ...(probe === 'tracemalloc' ? ['import tracemalloc'] : []),
+      ...(probe === 'child' ? ['import json', 'import subprocess', 'import sys', 'from pathlib import Path'] : []),
+    ]),
   };
 }
 
@@ -89,13 +121,24 @@ export const performanceFamily: Family = {
   help: 'P: large saves keep up with the disk, and memory stays bounded (slow)',
   questions: QUESTIONS,
   cases: CASES,
-  testFiles: [{ template: 'performance/test_performance.py.ejs', file: 'test_performance.py' }],
+  testFiles: [
+    { template: 'performance/test_performance.py.ejs', file: 'test_performance.py' },
+    {
+      template: 'performance/performance_memory.py.ejs',
+      file: MEMORY_HELPER,
+      needed: (answers, generated) => generated.has('P2') && memoryProbe(answers) === 'child',
+    },
+  ],
   view: performanceView,
   variables: {
     stateBytes: 'the large state size in bytes, as a Python int literal',
     stateMiB: 'the large state size in MiB, as answered',
     throughputFloor: 'the P1 ratio floor, as a Python float literal',
     memoryMultiple: 'the P2 multiple, as a Python number literal',
+    memoryProbe: 'how P2 measures: "tracemalloc" (in the test process), "child" (a child Python\'s peak resident memory; torch) or "none" (P2 left out)',
+    memoryHelper: 'the file name of the helper module the "child" probe runs',
+    largeState: 'whether the module-scoped large_state fixture is written (P1, or P2 with tracemalloc)',
+    childSeconds: 'the longest the P2 child may run, in seconds',
     imports: 'the standard-library import lines of test_performance.py',
   } satisfies { [K in keyof ReturnType<typeof performanceView>]: string },
 };
