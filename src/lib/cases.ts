@@ -15,6 +15,8 @@ export interface CaseDecision {
   title: string;
   generated: boolean;
   reason?: string;
+  /** A generated case some of whose checks are left out: which, and why. */
+  partly?: string;
 }
 
 export const CASES: readonly CaseSpec[] = FAMILIES.flatMap((family) => family.cases);
@@ -27,6 +29,14 @@ export function decideCases(answers: Answers): CaseDecision[] {
       : answers.coveredCases?.includes(spec.id)
         ? 'your existing tests cover it (checkpoint-tests audit)'
         : spec.leftOutBecause(answers);
-    return { id: spec.id, family: spec.family, title: spec.title, generated: !reason, ...(reason ? { reason } : {}) };
+    const partly = reason ? undefined : spec.partlyLeftOutBecause?.(answers);
+    return {
+      id: spec.id,
+      family: spec.family,
+      title: spec.title,
+      generated: !reason,
+      ...(reason ? { reason } : {}),
+      ...(partly ? { partly } : {}),
+    };
   });
 }

@@ -160,6 +160,8 @@ export interface CaseSpec {
   title: string;
   /** Why the case cannot be generated for these answers, or undefined when it can. */
   leftOutBecause: (answers: Answers) => string | undefined;
+  /** When the case is generated but some of its checks are not (R8's torch-only ones): why. */
+  partlyLeftOutBecause?: (answers: Answers) => string | undefined;
 }
 
 /** A family of the catalogue: its questions, its cases and the files it writes. */

@@ -4,8 +4,12 @@ import type { CaseDecision } from './cases.js';
 export function coverageTable(cases: readonly CaseDecision[]): string {
   const rows = cases.map((decision) => [
     decision.id,
-    decision.generated ? 'generated' : 'left out',
-    decision.generated ? decision.title : (decision.reason ?? ''),
+    decision.generated ? (decision.partly ? 'partly' : 'generated') : 'left out',
+    decision.generated
+      ? decision.partly
+        ? `${decision.title}; left out: ${decision.partly}`
+        : decision.title
+      : (decision.reason ?? ''),
   ]);
   const header = ['case', 'status', 'what it checks / why it was left out'];
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
