@@ -333,7 +333,7 @@ function trainingAdapterMethods(answers: Answers): { name: string; lines: string
       '        R8 and R11 train these on CPU. The default is a tiny torch.nn model with',
       '        dropout (so the RNG matters), Adam (so its moments matter) and a step LR',
       '        schedule: change it to build your own model and optimizer, kept small.',
-      '        ``scaler`` is your AMP GradScaler, or None.',
+      '        ``scaler`` stays None here: with gradScaler "yes" the tests attach one.',
       '        """',
       '        torch.manual_seed(seed)',
       '        model = torch.nn.Sequential(',
