@@ -32,6 +32,8 @@ export function sampleAnswers(format = 'pickle', module = 'sample_trainer.manage
     constructorExpression: `CheckpointManager(${args.join(', ')})`,
     pruneOp: 'prune',
     keepLast: '3',
+    // R8/R11 (torch): the sample captures and restores a whole training run itself.
+    ...(format === 'torch' ? { trainingStateOp: 'training_state', restoreTrainingOp: 'restore_training' } : {}),
   };
 }
 
@@ -97,6 +99,13 @@ export const POLICY_PROFILES = {
   'writes-not-atomic': { answers: { atomicWrites: 'no', lockFile: 'own' }, kwargs: { lock: '"own"' } },
   'lock-filelock': { answers: { lockFile: 'filelock' }, kwargs: { lock: '"filelock"' } },
   'lock-own': { answers: { lockFile: 'own' }, kwargs: { lock: '"own"' } },
+  // R8/R11 with a grad scaler in the training state, and with the adapter's own default methods.
+  'torch-grad-scaler': { format: 'torch', answers: { categories: ['resume'], gradScaler: 'yes' }, kwargs: {} },
+  'torch-adapter-training-defaults': {
+    format: 'torch',
+    answers: { categories: ['resume'], trainingStateOp: 'none', restoreTrainingOp: 'none' },
+    kwargs: {},
+  },
   'distributed-rank-zero': { format: 'torch', answers: { distributedSave: 'rank-zero' }, kwargs: {} },
   'module-functions': {
     answers: { module: 'sample_trainer.functional', className: '', constructorExpression: undefined, pruneOp: 'none' },

@@ -140,6 +140,8 @@ describe.concurrent('audit findings', () => {
       test_explicit_path_loads_that_file: ['R3'],
       test_missing_path_raises: ['R4'],
       test_round_trip: ['R8'],
+      // Trains after the load and compares: R11 (and it saves and loads, compared: R8).
+      test_training_goes_on_after_a_resume: ['R8', 'R11'],
       test_step_zero_is_saved: ['R9'],
       test_resume_none_starts_fresh: ['R12'],
       test_publish_logs_one_artifact: ['A1'],

@@ -98,6 +98,25 @@ Object.assign(MATRIX, {
   'tracker-none': { ...sampleAnswers(), tracker: 'none' },
   'module-functions-publish': { module: 'sample_trainer.functional', className: '', pruneOp: 'none' },
   'no-save-op': { ...sampleAnswers(), saveOp: 'none' },
+  // R8/R11 (torch): the adapter's own training methods, a grad scaler, and module functions.
+  'torch-adapter-training-defaults-grad-scaler': {
+    ...sampleAnswers('torch'),
+    trainingStateOp: 'none',
+    restoreTrainingOp: 'none',
+    gradScaler: 'yes',
+  },
+  'torch-grad-scaler-bound': { ...sampleAnswers('torch'), categories: ['resume'], gradScaler: 'yes' },
+  'torch-module-functions': {
+    module: 'sample_trainer.functional',
+    className: '',
+    format: 'torch',
+    categories: ['resume', 'corruption'],
+    pruneOp: 'none',
+    publishOp: 'none',
+    trainingStateOp: 'none',
+    restoreTrainingOp: 'none',
+  },
+  'torch-no-load-op': { ...sampleAnswers('torch'), categories: ['resume'], loadOp: 'none', resumedFromAttribute: 'none' },
 });
 
 let root: string;

@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { type CaseDecision, decideCases } from './cases.js';
 import { FAMILIES } from './families/index.js';
+import { trainsThroughAdapter } from './families/resume.js';
 import { pyDef, pyReturn, pyString } from './python-literal.js';
 import { type Answers, hasOp, NONE, type Op, OPS, testFilesWritten } from './question-kit.js';
 import { STRAY_KINDS } from './stray-kinds.js';
@@ -88,6 +89,32 @@ function adapterOps(answers: Answers): AdapterOpView[] {
   return ops;
 }
 
+/** A method a family adds to the adapter, as one-line pieces or as source lines at class indentation. */
+type FamilyAdapterMethod = AdapterOpView | { name: string; lines: string[] };
+
+function methodLines(method: FamilyAdapterMethod): string[] {
+  if ('lines' in method) return method.lines;
+  return [`    def ${method.name}(self${method.params}):`, `        """${method.doc}"""`, `        ${method.body}`];
+}
+
+/** The adapter's imports: its own, those the chosen families' methods need, then the code under test. */
+function adapterImports(answers: Answers, familyImports: string[][]): string[] {
+  const stdlib = new Set(['from pathlib import Path']);
+  const thirdParty = new Set<string>();
+  for (const lines of familyImports) {
+    let group = stdlib;
+    for (const line of lines) {
+      if (line === '') group = thirdParty;
+      else group.add(line);
+    }
+  }
+  // isort's order within a group: plain imports, then from-imports, each by module.
+  const sorted = (lines: Set<string>) =>
+    [...lines].sort((a, b) => Number(a.startsWith('from ')) - Number(b.startsWith('from ')) || a.localeCompare(b));
+  const project = answers.className ? `from ${answers.module} import ${answers.className}` : `import ${answers.module} as target`;
+  return [...sorted(stdlib), '', ...(thirdParty.size ? [...sorted(thirdParty), ''] : []), project];
+}
+
 export interface SuiteView {
   generatorVersion: string;
   format: Answers['format'];
@@ -98,9 +125,16 @@ export interface SuiteView {
   pyDef: typeof pyDef;
   pyReturn: typeof pyReturn;
   target: { module: string; className: string; label: string; constructorExpression: string };
-  adapter: { importLine: string; ops: AdapterOpView[]; missingOps: string[] };
+  adapter: {
+    importLine: string;
+    imports: string[];
+    ops: AdapterOpView[];
+    familyMethods: { name: string; lines: string[] }[];
+    missingOps: string[];
+  };
   conftest: {
     pythonRootFromSuite: string;
+    numpyArrays: boolean;
     markers: { name: string; help: string }[];
     strayKinds: typeof STRAY_KINDS;
     partials: string[];
@@ -141,8 +175,10 @@ export const TEMPLATE_VARIABLES: { [K in Exclude<keyof SuiteView, number>]: stri
   pyDef: 'pyDef(name, params): a `def` line laid out as black lays it out',
   pyReturn: 'pyReturn(expression, indent): a `return` line laid out as black lays out a long call',
   target: '{module, className, label, constructorExpression}: the code under test',
-  adapter: '{importLine, ops: [{name, params, doc, body}], missingOps}: the adapter\'s methods',
-  conftest: '{pythonRootFromSuite, markers, strayKinds, partials}: what conftest.py prints',
+  adapter:
+    "{importLine, imports, ops: [{name, params, doc, body}], familyMethods: [{name, lines}], missingOps}: the adapter's imports (\"\" for a blank line) and methods; familyMethods are those the chosen families add, as source lines",
+  conftest:
+    '{pythonRootFromSuite, numpyArrays, markers, strayKinds, partials}: what conftest.py prints; numpyArrays: states hold NumPy arrays (RNG states) to compare',
   readme: '{files, families, policies, runCommand}: what the suite README prints',
   ci: '{preCommitHook, pythonPackages, fastCommand}: what the CI recipe prints',
 };
@@ -154,6 +190,8 @@ export function buildSuiteView(answers: Answers, generatorVersion: string): Suit
   const generated = new Set(cases.filter((decision) => decision.generated).map((decision) => decision.id));
   const label = answers.className ? `${answers.module}.${answers.className}` : answers.module;
   const chosen = FAMILIES.filter((family) => answers.categories.includes(family.name));
+  const familyViews = Object.fromEntries(chosen.map((family) => [family.name, family.view(answers, generated)]));
+  const familyAdapter = Object.values(familyViews) as { adapterImports?: string[]; adapterMethods?: FamilyAdapterMethod[] }[];
   return {
     generatorVersion,
     format: answers.format,
@@ -173,13 +211,18 @@ export function buildSuiteView(answers: Answers, generatorVersion: string): Suit
       importLine: answers.className
         ? `from ${answers.module} import ${answers.className}`
         : `import ${answers.module} as target`,
+      imports: adapterImports(answers, familyAdapter.map((view) => view.adapterImports ?? [])),
       ops: adapterOps(answers),
+      familyMethods: familyAdapter
+        .flatMap((view) => view.adapterMethods ?? [])
+        .map((method) => ({ name: method.name, lines: methodLines(method) })),
       missingOps: OPS
         .filter((op) => !hasOp(answers, op))
         .map((op) => `${op}()`),
     },
     conftest: {
       pythonRootFromSuite: pythonRootFromSuite(answers),
+      numpyArrays: trainsThroughAdapter(answers, generated),
       markers: [
         ...chosen.map((family) => ({ name: family.name, help: `${family.help} (checkpoint-tests)` })),
         { name: 'slow', help: 'long-running cases; deselect with -m "not slow"' },
@@ -190,7 +233,7 @@ export function buildSuiteView(answers: Answers, generatorVersion: string): Suit
     },
     readme: readmeView(answers, cases, generated),
     ci: ciView(answers),
-    ...Object.fromEntries(chosen.map((family) => [family.name, family.view(answers, generated)])),
+    ...familyViews,
   };
 }
 

@@ -23,6 +23,10 @@ sitting:
   newest valid one, with a warning naming it (``on_corrupt``);
 - ``restore`` loads a checkpoint into a live model and optimizer, all or
   nothing: when either part fails, both are put back as they were.
+- ``training_state`` captures a whole torch training run (weights, optimizer,
+  LR scheduler, grad scaler and the Python, NumPy and torch RNG states) as
+  copies, and ``restore_training`` puts all of it back, so a resumed run
+  continues exactly as an uninterrupted one would;
 - concurrent writers may also share a lock file (``lock="filelock"`` or
   ``lock="own"``), held from the first byte written to the rename;
 - under ``torch.distributed``, only rank 0 writes; ``save`` on another rank
@@ -35,6 +39,7 @@ import json
 import logging
 import os
 import pickle
+import random
 import re
 import sys
 import tempfile
@@ -393,6 +398,47 @@ class CheckpointManager:
             optimizer.load_state_dict(optimizer_before)
             raise CheckpointError(f"cannot restore from {path}: {error}") from error
         return state
+
+    # -- training state (torch) ---------------------------------------------
+
+    @staticmethod
+    def training_state(model, optimizer, scheduler=None, scaler=None):
+        """Everything a resumed torch run needs, as a dict ``save`` can write.
+
+        Copies, not references: the live tensors change at the next step. The
+        RNG states are the global ones a training step draws from (Python's
+        ``random``, NumPy's and torch's CPU generator).
+        """
+        import numpy as np
+        import torch
+
+        return {
+            "model": copy.deepcopy(model.state_dict()),
+            "optimizer": copy.deepcopy(optimizer.state_dict()),
+            "scheduler": None if scheduler is None else scheduler.state_dict(),
+            "scaler": None if scaler is None else scaler.state_dict(),
+            "rng": {
+                "python": random.getstate(),
+                "numpy": np.random.get_state(),
+                "torch": torch.get_rng_state(),
+            },
+        }
+
+    @staticmethod
+    def restore_training(state, model, optimizer, scheduler=None, scaler=None):
+        """Put a ``training_state`` back into live objects and the global RNGs."""
+        import numpy as np
+        import torch
+
+        model.load_state_dict(state["model"])
+        optimizer.load_state_dict(state["optimizer"])
+        if scheduler is not None:
+            scheduler.load_state_dict(state["scheduler"])
+        if scaler is not None:
+            scaler.load_state_dict(state["scaler"])
+        random.setstate(state["rng"]["python"])
+        np.random.set_state(state["rng"]["numpy"])
+        torch.set_rng_state(state["rng"]["torch"])
 
     # -- retention ---------------------------------------------------------
 

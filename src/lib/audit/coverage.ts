@@ -35,8 +35,13 @@ const OP_PATTERNS: readonly [Op, RegExp][] = [
 export function opOfCall(call: CallFact): Op | undefined {
   if (call.base === 'mock' || call.base === 'io' || call.base === 'local') return undefined;
   if (NOT_UNDER_TEST.has(call.dotted.split('.')[0]!.replace(/\(\)$/, ''))) return undefined;
+  // torch's own (model.load_state_dict) is not the manager's load.
+  if (/^(load_)?state_dict$/.test(call.name)) return undefined;
   return OP_PATTERNS.find(([, pattern]) => pattern.test(call.name))?.[0];
 }
+
+/** A call that trains: a backward pass, an optimizer step, or a training helper (not `training_state`). */
+const TRAINING_CALL = /^(backward|step|fit|train|train_steps?|train_epoch|training_step)$/;
 
 const PATHISH = /path|file|chosen|ckpt|checkpoint|target|missing|older|first/i;
 const NETWORK_ERRORS = /ConnectionError|TimeoutError|Timeout|CommError|HTTPError|OSError|MlflowException|RequestException|socket/;
@@ -143,7 +148,19 @@ const RULES: Record<string, Rule> = {
       return (step ?? call.args[1] ?? call.args[0])?.kind === 'int' && (step ?? call.args[1] ?? call.args[0])?.value === 0;
     }),
   R10: (v) => v.has('save') && v.test.assert_texts.some((text) => DIRECTORY_ASSERT.test(text)),
-  R11: (v) => v.has('resume', 'load') && ['backward', 'step'].every((name) => v.ids.has(name)) && v.ids.has('optimizer') && v.ids.has('equal'),
+  R11: (v) => {
+    // Training goes on after the resume (a backward pass, an optimizer step or a training
+    // helper called after the first load), and the outcome is compared with another run.
+    const restored = v.calls('resume', 'load').map((call) => call.line);
+    if (restored.length === 0) return false;
+    const firstRestore = Math.min(...restored);
+    const trainsAfter = v.test.calls.some(
+      (call) => call.line > firstRestore && TRAINING_CALL.test(call.name) && opOfCall(call) === undefined,
+    );
+    const compares =
+      v.ids.has('equal') || v.test.calls.some((call) => /equal|same/i.test(call.name)) || v.test.assert_texts.some((text) => /==/.test(text));
+    return trainsAfter && compares;
+  },
   R12: (v) => v.calls('resume').some((call) => allArgs(call).some((arg) => arg.kind === 'none')),
   R13: (v) => {
     const steps = v.calls('save').flatMap((call) => allArgs(call).filter((arg) => arg.kind === 'int').map((arg) => arg.value));
