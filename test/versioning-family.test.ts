@@ -29,7 +29,10 @@ import {
 } from '../scripts/zoo.mjs';
 
 /** The sample's versions and migration, as the zoo's versioning profile answers them. */
-const VERSIONED = POLICY_PROFILES['versioning-migration'] as { answers: Partial<Answers>; kwargs: Record<string, string> };
+const VERSIONED = POLICY_PROFILES['versioning-migration'] as {
+  answers: Partial<Answers>;
+  kwargs: Record<string, string>;
+};
 
 /** Every answer at its default (asked or not), with `given` on top, as --yes would resolve them. */
 function answersWith(given: Partial<Answers>): Answers {
@@ -125,10 +128,7 @@ describe('answers shared with the corruption family', () => {
     await helpers
       .run(generatorPath('versioning'))
       .withOptions({ skipChecks: true, module: 'sample_trainer.manager' } as never)
-      .withAnswers(
-        { ...VERSIONED.answers, corruptPolicy: 'none' },
-        { throwOnMissingAnswer: true },
-      );
+      .withAnswers({ ...VERSIONED.answers, corruptPolicy: 'none' }, { throwOnMissingAnswer: true });
     const asked = result.askedQuestions.map((question) => question.name);
     expect(asked).toEqual(expect.arrayContaining(['versionKey', 'currentVersion', 'previousVersion', 'corruptPolicy']));
     expect(asked).not.toContain('corruptionKinds');
@@ -188,7 +188,7 @@ describe('test_versioning.py', () => {
     expect(torch).toContain('return torch.load(path, map_location="cpu")');
     expect(torch).toContain('torch.save(content, path)');
     // V1 alone reads and never writes.
-    const v1 = render({ versionKey: 'format_version' , saveOp: 'save', corruptPolicy: 'fallback', resumeOp: 'none' });
+    const v1 = render({ versionKey: 'format_version', saveOp: 'save', corruptPolicy: 'fallback', resumeOp: 'none' });
     expect(v1).toMatch(/^def test_v1_/m);
     expect(v1).not.toContain('def write_checkpoint(');
   });
