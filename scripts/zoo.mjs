@@ -37,6 +37,20 @@ export function sampleAnswers(format = 'pickle', module = 'sample_trainer.manage
   };
 }
 
+/** The sample's format versions and its built-in migration from version 1 ("weights" renamed "model", "metadata" added). */
+const VERSIONED = {
+  answers: {
+    versionKey: 'format_version',
+    currentVersion: '2',
+    previousVersion: '1',
+    renamedKeys: 'weights->model',
+    addedKeys: 'metadata',
+  },
+  kwargs: { version_key: '"format_version"', current_version: '2' },
+};
+// The families a version touches, for the formats the whole suite already runs in above.
+const VERSIONED_FAMILIES = ['resume', 'corruption', 'versioning'];
+
 /**
  * The sample configured for each alternative policy, answered the same way:
  * every one must run green, so every policy branch of the templates is run.
@@ -80,6 +94,26 @@ export const POLICY_PROFILES = {
       required_keys: '("step", "model", "optimizer", "metadata")',
       version_key: '"format_version"',
     },
+  },
+  'versioning-migration': VERSIONED,
+  'versioning-migration-json': {
+    format: 'json',
+    answers: { ...VERSIONED.answers, categories: VERSIONED_FAMILIES },
+    kwargs: VERSIONED.kwargs,
+  },
+  'versioning-migration-torch': {
+    format: 'torch',
+    answers: { ...VERSIONED.answers, categories: VERSIONED_FAMILIES },
+    kwargs: VERSIONED.kwargs,
+  },
+  'versioning-corrupt-none': {
+    answers: { ...VERSIONED.answers, categories: ['versioning'], corruptPolicy: 'none' },
+    kwargs: { ...VERSIONED.kwargs, on_corrupt: '"none"' },
+  },
+  'versioning-corrupt-fallback': {
+    format: 'json',
+    answers: { ...VERSIONED.answers, categories: ['versioning'], corruptPolicy: 'fallback' },
+    kwargs: { ...VERSIONED.kwargs, on_corrupt: '"fallback"' },
   },
   'keep-last-one': { answers: { keepLast: '1' }, kwargs: { keep_last: '1' } },
   'keep-best-lowest': {
@@ -265,7 +299,11 @@ export async function runZoo({
         return { kind: 'sample', name: `sample (${format})`, format, ...(await runPytest(interpreter, project)) };
       });
     }
-    for (const [name, profile] of Object.entries(policies ? POLICY_PROFILES : {})) {
+    // `policies`: true (every profile), false (none), or the names of the profiles to run.
+    const profiles = Object.entries(POLICY_PROFILES).filter(
+      ([name]) => policies === true || (Array.isArray(policies) && policies.includes(name)),
+    );
+    for (const [name, profile] of profiles) {
       const format = profile.format ?? 'pickle';
       const interpreter = format === 'torch' ? torchPython : python;
       if (!interpreter) continue;

@@ -145,6 +145,9 @@ describe.concurrent('audit findings', () => {
       test_step_zero_is_saved: ['R9'],
       test_resume_none_starts_fresh: ['R12'],
       test_publish_logs_one_artifact: ['A1'],
+      test_saves_record_their_format_version: ['V1'],
+      test_version_one_checkpoint_loads_in_the_new_shape: ['V2'],
+      test_newer_version_is_refused: ['C7', 'V3'],
       // Named like R1, but it checks a sum: it covers nothing.
       test_resume_latest_named_but_checks_a_sum: [],
     });

@@ -45,6 +45,10 @@ describe('bug zoo, end to end', () => {
       ).toEqual([]);
     }
 
+    // Every V case catches a bug (V1 version_not_written, V2 migration_missing_key, V3 version_unchecked).
+    const versioning = CASES.filter((spec) => spec.family === 'versioning').map((spec) => spec.id);
+    expect(versioning.filter((id) => !caught.has(id))).toEqual([]);
+
     // Every K case catches a bug too (K6 in the torch variant that writes on every rank).
     const concurrency = CASES.filter((spec) => spec.family === 'concurrency').map((spec) => spec.id);
     expect(concurrency.filter((id) => !caught.has(id))).toEqual([]);

@@ -58,6 +58,43 @@ Object.assign(MATRIX, {
     corruptionKinds: ['empty', 'property-based'],
     hypothesisExamples: '5',
   },
+  // The versioning family: the sample's migration, every corruption policy V3 follows, keys the
+  // suite's states lack (example values), no resume op (V2 opens with load alone), V1 alone. The
+  // sample records the same versions (--setup-only runs V2's fixture); its corrupt-file policy is
+  // left at the default to keep the raw adapter's constructor line short.
+  'versioning-migration': {
+    ...sampleAnswers('pickle', 'sample_trainer.manager', { version_key: '"fv"', current_version: '2' }),
+    versionKey: 'fv',
+    currentVersion: '2',
+    previousVersion: '1',
+    renamedKeys: 'weights->model',
+    addedKeys: 'metadata',
+  },
+  'versioning-json-fallback-extra-keys': {
+    ...sampleAnswers('json', 'sample_trainer.manager', { version_key: '"fv"', current_version: '7' }),
+    corruptPolicy: 'fallback',
+    versionKey: 'fv',
+    currentVersion: '7',
+    previousVersion: '4',
+    renamedKeys: 'weights->model_state, opt->optimizer',
+    addedKeys: 'metadata, grad_scaler',
+  },
+  'versioning-torch-none-no-resume': {
+    ...sampleAnswers('torch', 'sample_trainer.manager', { version_key: '"v"', current_version: '2' }),
+    categories: ['versioning'],
+    corruptPolicy: 'none',
+    resumeOp: 'none',
+    versionKey: 'v',
+    currentVersion: '2',
+    addedKeys: 'metadata',
+  },
+  'versioning-v1-only': {
+    ...sampleAnswers('pickle', 'sample_trainer.manager', { version_key: '"fv"' }),
+    categories: ['versioning'],
+    versionKey: 'fv',
+    corruptPolicy: 'fallback',
+    resumeOp: 'none',
+  },
   'no-latest-op': { ...sampleAnswers(), latestOp: 'none' },
   'no-resume-op': { ...sampleAnswers(), resumeOp: 'none' },
   'no-load-op': { ...sampleAnswers(), loadOp: 'none', resumedFromAttribute: 'none' },

@@ -276,3 +276,40 @@ describe('retention, faults and stateful families', () => {
     expect(read('test_stateful.py')).toMatch(/def prune\(self\)/);
   });
 });
+
+describe('versioning family', () => {
+  it('writes test_versioning.py without tests, and says why, when checkpoints record no version', async () => {
+    await runApp({ yes: true, module: MODULE });
+    expect(testNames(read('test_versioning.py'))).toEqual([]);
+    expect(read('test_versioning.py')).not.toMatch(/^import (pickle|re)$/m);
+    expect(read('README.md')).toContain('no version key (versionKey answered "none")');
+  });
+
+  it('generates V1–V3 from the version answers, and C7 under the same version key', async () => {
+    await runApp({
+      yes: true,
+      module: MODULE,
+      versionKey: 'format_version',
+      currentVersion: '2',
+      renamedKeys: 'weights->model',
+      addedKeys: 'metadata',
+    });
+    const names = testNames(read('test_versioning.py'));
+    for (const id of ['v1', 'v2', 'v3'])
+      expect(
+        names.some((name) => name.startsWith(`test_${id}_`)),
+        id,
+      ).toBe(true);
+    // previousVersion defaults to the version before the current one.
+    expect(read('test_versioning.py')).toContain('PREVIOUS_VERSION = 1');
+    expect(testNames(read('test_corruption.py'))).toContain('test_c7_unknown_future_version_is_rejected');
+    const stored = JSON.parse(readFileSync(path.join(result.cwd, '.yo-rc.json'), 'utf8'))['generator-checkpoint-tests'];
+    expect(stored).toMatchObject({ versionKey: 'format_version', previousVersion: '1', renamedKeys: 'weights->model' });
+  });
+
+  it('refuses a previous version that is not older than the current one, before writing anything', async () => {
+    await expect(
+      runApp({ yes: true, module: MODULE, versionKey: 'v', currentVersion: '2', previousVersion: '3' }),
+    ).rejects.toThrow(/`previousVersion` is "3", but it must be older than currentVersion \(2\)/);
+  });
+});

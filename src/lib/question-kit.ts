@@ -68,6 +68,11 @@ interface QuestionBase<K extends AnswerName> {
   /** One or two sentences: CLI help, schema description, README table. */
   help: string;
   group: QuestionGroup;
+  /**
+   * Other families whose cases use this answer (versioning's version key, for
+   * C7): a generator of any of them asks it, and its suite README lists it.
+   */
+  sharedWith?: readonly Category[];
   /** Asked only when this holds for the answers so far (default: always). */
   when?: (answers: Partial<Answers>) => boolean;
   /** Returns an error sentence, or undefined when the value is fine. */
@@ -122,6 +127,17 @@ export const IDENTIFIER = `^${PYTHON_NAME}$`;
 /** Asked only when the family is chosen (all are, until `categories` says otherwise). */
 export const hasCategory = (category: Category) => (answers: Partial<Answers>) =>
   answers.categories === undefined || answers.categories.includes(category);
+
+/** Asked when any of the families is chosen (all are, until `categories` says otherwise). */
+export const hasAnyCategory =
+  (...categories: Category[]) =>
+  (answers: Partial<Answers>) =>
+    categories.some((category) => hasCategory(category)(answers));
+
+/** The families a question belongs to: its group's, and those it is shared with. */
+export function questionFamilies(question: { group: QuestionGroup; sharedWith?: readonly Category[] }): string[] {
+  return [question.group, ...(question.sharedWith ?? [])];
+}
 
 /** Whether an op has a method bound (not answered "none"). */
 export function hasOp(answers: Partial<Answers>, op: Op): boolean {

@@ -31,6 +31,7 @@ import {
   QUESTIONS,
   isAsked,
   optionName,
+  questionFamilies,
 } from './questions.js';
 import { FAMILIES } from './families/index.js';
 import { type TestFile, testFilesWritten } from './question-kit.js';
@@ -137,7 +138,7 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
     if (this.ownFamilies === 'chosen') return true;
     // A family run alone writes a whole suite: every suite question but the choice of families.
     if (question.group === 'suite') return question.name !== 'categories';
-    return (this.ownFamilies as readonly string[]).includes(question.group);
+    return questionFamilies(question).some((family) => (this.ownFamilies as readonly string[]).includes(family));
   }
 
   private get projectRoot(): string {

@@ -8,7 +8,7 @@ import { type CaseDecision, decideCases } from './cases.js';
 import { FAMILIES } from './families/index.js';
 import { trainsThroughAdapter } from './families/resume.js';
 import { pyDef, pyReturn, pyString } from './python-literal.js';
-import { type Answers, hasOp, NONE, type Op, OPS, testFilesWritten } from './question-kit.js';
+import { type Answers, hasOp, NONE, type Op, OPS, questionFamilies, testFilesWritten } from './question-kit.js';
 import { STRAY_KINDS } from './stray-kinds.js';
 import type { PreCommitHook } from './ci-recipe.js';
 import { QUESTIONS } from './questions.js';
@@ -259,7 +259,9 @@ function readmeView(answers: Answers, cases: CaseDecision[], generated: Readonly
       cases: cases.filter((decision) => decision.family === family.name),
     })),
     policies: QUESTIONS.filter(
-      (question) => policyGroups.has(question.group) && !['module', 'pythonRoot'].includes(question.name),
+      (question) =>
+        questionFamilies(question).some((family) => policyGroups.has(family)) &&
+        !['module', 'pythonRoot'].includes(question.name),
     )
       .filter((question) => answers[question.name] !== undefined)
       .map((question) => ({ name: question.name, value: JSON.stringify(answers[question.name]), help: question.help })),

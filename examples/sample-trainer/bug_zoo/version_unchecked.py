@@ -2,7 +2,7 @@
 
 from sample_trainer import manager
 
-BREAKS = ("C7", "S1")
+BREAKS = ("C7", "V3", "S1")
 ANSWERS = {"versionKey": "format_version", "currentVersion": "3"}
 KWARGS = {"version_key": '"format_version"', "current_version": "3"}
 

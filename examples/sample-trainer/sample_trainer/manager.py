@@ -21,6 +21,9 @@ sitting:
   the wrong type, a newer format version) raises ``CheckpointError`` naming
   the path, or gives None, or is skipped by ``resume("latest")`` for the
   newest valid one, with a warning naming it (``on_corrupt``);
+- with a ``version_key``, every save records the format version, and a load
+  upgrades an older checkpoint through ``migrations`` (by default, version 1
+  kept the model's weights under ``"weights"`` and had no ``"metadata"``);
 - ``restore`` loads a checkpoint into a live model and optimizer, all or
   nothing: when either part fails, both are put back as they were.
 - ``training_state`` captures a whole torch training run (weights, optimizer,
@@ -55,6 +58,24 @@ SUFFIXES = {"pickle": ".pkl", "json": ".json", "torch": ".pt"}
 REQUIRED_TYPES = {"step": int, "model": dict, "optimizer": dict, "metadata": dict}
 
 
+def upgrade_from_version_1(state):
+    """A version-1 state in the version-2 layout.
+
+    Version 1 kept the model's weights under ``"weights"`` and had no
+    ``"metadata"``; version 2 calls them ``"model"`` and always has metadata.
+    """
+    state = dict(state)
+    if "weights" in state:
+        state["model"] = state.pop("weights")
+    state.setdefault("metadata", {})
+    return state
+
+
+# Format version -> the function that upgrades a state of it to the next version.
+# A version without one changed nothing a loader must undo.
+MIGRATIONS = {1: upgrade_from_version_1}
+
+
 class CheckpointError(ValueError):
     """A checkpoint file exists but cannot be read as a checkpoint.
 
@@ -80,6 +101,7 @@ class CheckpointManager:
         required_keys=(),
         version_key=None,
         current_version=1,
+        migrations=None,
         tracker="wandb",
         artifact_type="model",
         default_aliases=("latest",),
@@ -109,6 +131,9 @@ class CheckpointManager:
         ``REQUIRED_TYPES`` every checkpoint must hold; with a ``version_key``,
         each save records ``current_version`` under it and a load refuses a
         missing or newer version (and removes the key from the state it gives).
+        A load upgrades an older version through ``migrations``: a mapping of
+        each format version to a function that upgrades a state of that
+        version to the next (``MIGRATIONS`` by default).
 
         Publishing: the tracker (``"wandb"`` or ``"mlflow"``), the artifact
         type, the aliases used when none are given, what a tracker failure
@@ -144,6 +169,7 @@ class CheckpointManager:
         self.required_keys = tuple(required_keys)
         self.version_key = version_key
         self.current_version = current_version
+        self.migrations = dict(MIGRATIONS if migrations is None else migrations)
         self.tracker = tracker
         self.artifact_type = artifact_type
         self.default_aliases = tuple(default_aliases)
@@ -197,8 +223,7 @@ class CheckpointManager:
             logger.warning("replacing unreadable checkpoint %s", final)
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
-            if self.version_key is not None:
-                state = {**state, self.version_key: self.current_version}
+            state = self._stamped(state)
             with self._locked():
                 self._write_atomically(final, state)
         except OSError as error:
@@ -207,6 +232,12 @@ class CheckpointManager:
             logger.error("could not save step %s to %s: %s", step, final, error)
             return None
         return final
+
+    def _stamped(self, state):
+        """``state`` as written: with the format version, when there is a version key."""
+        if self.version_key is None:
+            return state
+        return {**state, self.version_key: self.current_version}
 
     def _writes_on_this_rank(self):
         """Only rank 0 writes under ``torch.distributed``; every process otherwise."""
@@ -282,6 +313,8 @@ class CheckpointManager:
             raise CheckpointError(
                 f"checkpoint {path} holds a {type(state).__name__}, not a dict"
             )
+        if self.version_key is not None:
+            state = self._migrated(path, state)
         for key in self.required_keys:
             if key not in state:
                 raise CheckpointError(f"checkpoint {path} has no {key!r}")
@@ -290,13 +323,31 @@ class CheckpointManager:
                     f"checkpoint {path}: {key!r} is a {type(state[key]).__name__},"
                     f" not a {REQUIRED_TYPES[key].__name__}"
                 )
-        if self.version_key is not None:
-            version = state.pop(self.version_key, None)
-            if not isinstance(version, int) or version > self.current_version:
+        return state
+
+    def _migrated(self, path, state):
+        """``state`` without its version key, upgraded to ``current_version``.
+
+        A missing or newer version raises ``CheckpointError`` naming the path
+        and the version; so does a migration that fails.
+        """
+        version = state.pop(self.version_key, None)
+        if not isinstance(version, int) or version > self.current_version:
+            raise CheckpointError(
+                f"checkpoint {path} has format version {version!r};"
+                f" this code reads versions up to {self.current_version}"
+            )
+        for older in range(version, self.current_version):
+            upgrade = self.migrations.get(older)
+            if upgrade is None:
+                continue
+            try:
+                state = upgrade(state)
+            except Exception as error:
                 raise CheckpointError(
-                    f"checkpoint {path} has format version {version!r};"
-                    f" this code reads versions up to {self.current_version}"
-                )
+                    f"cannot migrate checkpoint {path} from format version {older}:"
+                    f" {error}"
+                ) from error
         return state
 
     def _read(self, path):

@@ -45,6 +45,7 @@ const TRAINING_CALL = /^(backward|step|fit|train|train_steps?|train_epoch|traini
 
 const PATHISH = /path|file|chosen|ckpt|checkpoint|target|missing|older|first/i;
 const NETWORK_ERRORS = /ConnectionError|TimeoutError|Timeout|CommError|HTTPError|OSError|MlflowException|RequestException|socket/;
+const MIGRATES = /migrat|upgrade/i;
 const DIRECTORY_ASSERT = /is_dir\(\)|isdir\(|\.exists\(\) and .*is_dir/;
 
 function allArgs(call: CallFact): Arg[] {
@@ -228,8 +229,20 @@ const RULES: Record<string, Rule> = {
   P1: (v) => (v.has('save') || v.has('load')) && ['perf_counter', 'monotonic', 'benchmark', 'throughput'].some((name) => v.ids.has(name)),
   P2: (v) => (v.has('save') || v.has('load')) && ['tracemalloc', 'getrusage', 'memory_usage', 'max_rss', 'ru_maxrss'].some((name) => v.ids.has(name)),
 
-  V1: (v) => v.has('save') && v.test.assert_texts.some((text) => /version/i.test(text)),
-  V2: (v) => v.has('load', 'resume') && ['migrate', 'migration', 'upgrade'].some((name) => v.ids.has(name) || v.test.calls.some((call) => call.name.includes(name))),
+  // A save, then an assertion about the version it recorded (not a refusal: that is C7/V3).
+  V1: (v) => v.has('save') && v.test.assert_texts.some((text) => /version/i.test(text)) && !v.failsLoudly,
+  // An old checkpoint that loads: through a migration the test calls or a fixture it takes is named
+  // for (the fixture opens the file), or a raw dict of another version loaded and asserted on.
+  V2: (v) => {
+    if (v.failsLoudly) return false;
+    const migrates =
+      v.test.identifiers.some((name) => MIGRATES.test(name)) || v.test.calls.some((call) => MIGRATES.test(call.name));
+    if (migrates && (v.has('load', 'resume') || v.test.fixtures.some((fixture) => MIGRATES.test(fixture.name)))) {
+      return true;
+    }
+    return v.has('load', 'resume') && v.rawDumps('dict') && v.test.strings.some((text) => /version/i.test(text)) && v.assertsValue;
+  },
+  // A newer version refused: C7's rule (V3 shares C7's policy).
   V3: (v) => RULES.C7!(v) === true,
 
   X1: (v) => (v.has('save') || v.has('load')) && v.test.strings.some((text) => /[^\x00-\x7f]/.test(text) || (/ /.test(text) && !/\s{2}|^\s|\s$/.test(text) && text.length < 40)),

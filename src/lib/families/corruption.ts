@@ -11,6 +11,7 @@ import {
   type Question,
   exceptionQuestion,
   firstReason,
+  hasAnyCategory,
   hasCategory,
   IDENTIFIER,
   lacking,
@@ -45,8 +46,6 @@ declare module '../question-kit.js' {
     corruptPolicy: 'raise' | 'none' | 'fallback';
     corruptError: string;
     requiredKeys: RequiredKey[];
-    versionKey: string;
-    currentVersion: string;
     corruptionKinds: CorruptionKind[];
     hypothesisExamples: string;
     restoreOp: string;
@@ -54,6 +53,8 @@ declare module '../question-kit.js' {
 }
 
 const inCorruption = hasCategory('corruption');
+/** The policy on a corrupt file is also V3's (a newer unknown version), so versioning asks it too. */
+const inCorruptionOrVersioning = hasAnyCategory('corruption', 'versioning');
 const kindChosen = (answers: Partial<Answers>, kind: CorruptionKind) =>
   answers.corruptionKinds === undefined || answers.corruptionKinds.includes(kind);
 
@@ -62,24 +63,28 @@ const QUESTIONS: readonly Question[] = [
     name: 'corruptPolicy',
     kind: 'enum',
     group: 'corruption',
-    message: 'Loading a corrupt checkpoint (truncated, garbage, wrong content) should…',
-    help: 'C1–C8: what loading a corrupt checkpoint does.',
+    message: 'Loading a corrupt checkpoint (truncated, garbage, wrong content, a newer format version) should…',
+    help: 'C1–C8 and V3: what loading a corrupt checkpoint, or one of a newer format version, does.',
     choices: [
       { value: 'raise', help: 'raise an exception naming the path' },
       { value: 'none', help: '`load(path)` returns None' },
       { value: 'fallback', help: '`resume("latest")` skips it, with a warning naming it, for the newest valid one' },
     ],
     default: () => 'raise',
-    when: inCorruption,
+    sharedWith: ['versioning'],
+    when: inCorruptionOrVersioning,
   },
-  exceptionQuestion(
-    'corruptError',
-    'corruption',
-    'Which exception does loading a corrupt checkpoint raise?',
-    'C1–C8: the exception `load(path)` raises for a corrupt file (a subclass passes too).',
-    'ValueError',
-    (answers) => inCorruption(answers) && (answers.corruptPolicy ?? 'raise') === 'raise',
-  ),
+  {
+    ...exceptionQuestion(
+      'corruptError',
+      'corruption',
+      'Which exception does loading a corrupt checkpoint raise?',
+      'C1–C8 and V3: the exception `load(path)` raises for a corrupt file or a newer format version (a subclass passes too).',
+      'ValueError',
+      (answers) => inCorruptionOrVersioning(answers) && (answers.corruptPolicy ?? 'raise') === 'raise',
+    ),
+    sharedWith: ['versioning'],
+  },
   {
     name: 'requiredKeys',
     kind: 'list',
@@ -92,26 +97,6 @@ const QUESTIONS: readonly Question[] = [
     })),
     default: () => [],
     when: inCorruption,
-  },
-  {
-    name: 'versionKey',
-    kind: 'string',
-    group: 'corruption',
-    message: `Under which top-level key does your manager record the checkpoint format version? (${NONE} if it does not)`,
-    help: `C7: the key each save writes the format version under, and each load checks; \`${NONE}\` leaves C7 out.`,
-    default: () => NONE,
-    pattern: { source: IDENTIFIER, allowed: `a Python identifier, or "${NONE}"` },
-    when: inCorruption,
-  },
-  {
-    name: 'currentVersion',
-    kind: 'string',
-    group: 'corruption',
-    message: 'Which format version does your code write now? (a whole number)',
-    help: 'C7: the version your saves record; the suite writes larger ones and expects them refused.',
-    default: () => '1',
-    pattern: { source: '^(0|[1-9][0-9]{0,8})$', allowed: 'a whole number such as 1' },
-    when: (answers) => inCorruption(answers) && Boolean(answers.versionKey) && answers.versionKey !== NONE,
   },
   {
     name: 'corruptionKinds',
@@ -153,8 +138,8 @@ function notChosen(kind: CorruptionKind) {
     answers.corruptionKinds.includes(kind) ? undefined : `"${kind}" is not among corruptionKinds`;
 }
 
-/** raise and none check `load(path)`; fallback checks `resume("latest")`. */
-function lackingPolicyOps(answers: Answers): string | undefined {
+/** raise and none check `load(path)`; fallback checks `resume("latest")` (C1–C8 and V3). */
+export function lackingPolicyOps(answers: Answers): string | undefined {
   return answers.corruptPolicy === 'fallback' ? lacking('save', 'resume')(answers) : lacking('save', 'load')(answers);
 }
 
@@ -214,7 +199,15 @@ const CASES: readonly CaseSpec[] = [
   },
 ];
 
-interface Param {
+/** Format versions newer than the current one, by test id: C7's and V3's parametrization. */
+export function futureVersions(answers: Answers): Param[] {
+  return [
+    { id: 'version-next', value: String(Number(answers.currentVersion) + 1) },
+    { id: 'version-far-future', value: String(Number(answers.currentVersion) + 1000) },
+  ];
+}
+
+export interface Param {
   id: string;
   /** Python source of the parameter value(s). */
   value: string;
@@ -259,7 +252,7 @@ export const WRONG_VALUES: Record<string, Param[]> = {
 };
 
 
-const OUTCOMES: Record<Answers['corruptPolicy'], (exception: string) => string> = {
+export const OUTCOMES: Record<Answers['corruptPolicy'], (exception: string) => string> = {
   raise: (exception) => `\`\`load(path)\`\` raises \`\`${exception}\`\` naming the file`,
   none: () => '``load(path)`` returns None',
   fallback: () => '``resume("latest")`` loads the newest valid checkpoint and logs a warning naming the broken one',
@@ -307,12 +300,7 @@ function corruptionView(answers: Answers, cases: ReadonlySet<string>) {
     versioned,
     versionKey: versioned ? pyString(answers.versionKey) : undefined,
     currentVersion: versioned ? Number(answers.currentVersion) : undefined,
-    futureVersions: versioned
-      ? [
-          { id: 'version-next', value: String(Number(answers.currentVersion) + 1) },
-          { id: 'version-far-future', value: String(Number(answers.currentVersion) + 1000) },
-        ]
-      : [],
+    futureVersions: versioned ? futureVersions(answers) : [],
     requiredTypes: keys.map((key) => ({ key: pyString(key), type: REQUIRED_KEY_TYPES[key] })),
     hasRequiredKeys: keys.length > 0,
     missingKeys: keys.map((key) => ({ id: `missing-key-${key}`, value: pyString(key) })),

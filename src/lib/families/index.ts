@@ -12,10 +12,12 @@ import { performanceFamily } from './performance.js';
 import { resumeFamily } from './resume.js';
 import { retentionFamily } from './retention.js';
 import { statefulFamily } from './stateful.js';
+import { versioningFamily } from './versioning.js';
 
 export const FAMILIES: readonly Family[] = [
   resumeFamily,
   corruptionFamily,
+  versioningFamily,
   artifactFamily,
   concurrencyFamily,
   retentionFamily,
