@@ -49,7 +49,7 @@ const VERSIONED = {
   kwargs: { version_key: '"format_version"', current_version: '2' },
 };
 // The families a version touches, for the formats the whole suite already runs in above.
-const VERSIONED_FAMILIES = ['resume', 'corruption', 'versioning'];
+const VERSIONED_FAMILIES = ['resume', 'corruption', 'versioning', 'stateful'];
 
 /**
  * The sample configured for each alternative policy, answered the same way:
@@ -107,12 +107,12 @@ export const POLICY_PROFILES = {
     kwargs: VERSIONED.kwargs,
   },
   'versioning-corrupt-none': {
-    answers: { ...VERSIONED.answers, categories: ['versioning'], corruptPolicy: 'none' },
+    answers: { ...VERSIONED.answers, categories: ['versioning', 'stateful'], corruptPolicy: 'none' },
     kwargs: { ...VERSIONED.kwargs, on_corrupt: '"none"' },
   },
   'versioning-corrupt-fallback': {
     format: 'json',
-    answers: { ...VERSIONED.answers, categories: ['versioning'], corruptPolicy: 'fallback' },
+    answers: { ...VERSIONED.answers, categories: ['versioning', 'stateful'], corruptPolicy: 'fallback' },
     kwargs: { ...VERSIONED.kwargs, on_corrupt: '"fallback"' },
   },
   'keep-last-one': { answers: { keepLast: '1' }, kwargs: { keep_last: '1' } },

@@ -100,6 +100,10 @@ function statefulView(answers: Answers, cases: ReadonlySet<string>) {
     missingPath === 'raise' && has('resume') ? missingError.importLine : undefined,
   ].filter((line): line is string => Boolean(line));
   const damage = damageView(answers, chosen('corruption'));
+  // V1 within S1: every file a save writes records the current version.
+  const checksVersion = chosen('versioning') && isVersioned(answers);
+  // S1 reads or writes checkpoint files itself, in the answered format.
+  const touchesFiles = damage.writesFiles || checksVersion;
   const awkwardFolders = chosen('paths') ? AWKWARD_NAMES.map((awkward) => awkward.name) : [];
   const publish = publishView(answers, cases, chosen('artifact'));
   const fixtures = [
@@ -148,16 +152,22 @@ function statefulView(answers: Answers, cases: ReadonlySet<string>) {
     imports: {
       exceptions: [...new Set([...exceptionImports, ...(damage.errorImport ? [damage.errorImport] : [])])].sort(),
       stdlib: [
-        ...(damage.writesFiles && answers.format !== 'torch' ? [answers.format] : []),
+        ...(touchesFiles && answers.format !== 'torch' ? [answers.format] : []),
         ...(damage.policy === 'fallback' ? ['logging'] : []),
         ...(publish ? ['copy'] : []),
         ...['os', 'random', 'shutil', 'tempfile'],
       ]
         .sort()
         .map((name) => `import ${name}`),
-      torch: damage.writesFiles && answers.format === 'torch',
+      torch: touchesFiles && answers.format === 'torch',
     },
     damage,
+    // Asked by the corruption or the versioning family: where the version is recorded.
+    version:
+      (chosen('corruption') || chosen('versioning')) && isVersioned(answers)
+        ? { key: pyString(answers.versionKey), current: answers.currentVersion || '1' }
+        : undefined,
+    checksVersion,
     publish,
     // The fixtures the machine keeps beyond the four every machine takes.
     kept: fixtures.slice(4),
@@ -224,6 +234,9 @@ function publishView(answers: Answers, cases: ReadonlySet<string>, artifactChose
   };
 }
 
+/** Whether checkpoints carry a format version (the versionKey answer is not "none"). */
+const isVersioned = (answers: Answers) => Boolean(answers.versionKey) && answers.versionKey !== NONE;
+
 /** `head(arguments)` at `indent`, one argument a line when it does not fit, as black lays it out. */
 function pyCallLines(head: string, args: readonly string[], indent: string): string {
   const oneLine = `${indent}${head}(${args.join(', ')})`;
@@ -242,7 +255,7 @@ function pyCallLines(head: string, args: readonly string[], indent: string): str
 function damageView(answers: Answers, corruptionChosen: boolean) {
   const kinds = corruptionChosen ? (answers.corruptionKinds ?? []) : [];
   const requiredKeys = corruptionChosen ? (answers.requiredKeys ?? []) : [];
-  const versioned = corruptionChosen && Boolean(answers.versionKey) && answers.versionKey !== NONE;
+  const versioned = corruptionChosen && isVersioned(answers);
   const semantic = [
     ...(kinds.includes('wrong-type') ? ['not-a-dict'] : []),
     ...(requiredKeys.length > 0 && kinds.includes('missing-keys') ? ['missing-key'] : []),
@@ -262,8 +275,6 @@ function damageView(answers: Answers, corruptionChosen: boolean) {
     semantic,
     // A flipped byte may leave a well-formed file: only a policy can say what else is allowed.
     flipProbe: (policy === 'raise' || policy === 'none') && kinds.includes('property-based'),
-    versionKey: versioned ? pyString(answers.versionKey) : undefined,
-    currentVersion: answers.currentVersion || '1',
     requiredKeys: requiredKeys.length > 0 ? pyStringList(requiredKeys) : undefined,
     // The first wrong value C6 tries for each key's type.
     wrongValues: requiredKeys.map((key) => ({ key: pyString(key), value: WRONG_VALUES[REQUIRED_KEY_TYPES[key]]![0]!.value })),
@@ -282,8 +293,10 @@ export const statefulFamily: Family = {
   variables: {
     imports: '{exceptions, stdlib, torch}: the exception and standard-library import lines of test_stateful.py, and whether it imports torch',
     damage:
-      '{kinds, policy, error, writesFiles, flipProbe, versionKey, currentVersion, requiredKeys, wrongValues}: how the damage rules break files and what the corruption policy expects',
+      '{kinds, semantic, policy, error, errorImport, writesFiles, flipProbe, requiredKeys, wrongValues, requiredTypes}: how the damage rules break files and what the corruption policy expects',
     intro: 'the first paragraph of the module docstring, wrapped',
+    version: '{key, current}: the version key (a Python literal) and the current version, when checkpoints carry one',
+    checksVersion: 'whether each save is checked to record the current version (the versioning family chosen)',
     publish:
       '{constants, attempts, returnsFalse, artifactType, wiresSleep, retrySleep, fixtures, usesPublisher} when S1 publishes (the artifact family chosen, A1 generated), else undefined',
     machineCall: 'the line(s) of `return CheckpointMachine(...)` in the S1 test, laid out as black does',
