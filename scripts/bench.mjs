@@ -23,7 +23,7 @@ import { CASES } from '../lib/cases.js';
 import { generate } from '../lib/programmatic.js';
 import { CATEGORIES } from '../lib/questions.js';
 import { runPeers } from './peers.mjs';
-import { pythonWith, runPytest, runZoo, sampleAnswers, scratchProject, zooProblems } from './zoo.mjs';
+import { pythonWith, runPytest, runS1Zoo, runZoo, sampleAnswers, scratchProject, zooProblems } from './zoo.mjs';
 
 const quick = process.argv.includes('--quick');
 const repo = fileURLToPath(new URL('..', import.meta.url));
@@ -87,6 +87,22 @@ try {
     'ours: false failures on the correct sample (formats and policy profiles)',
     zooProblems(zoo.filter((row) => row.kind !== 'variant')).length,
   );
+  // The stateful test alone, against the same variants: the evidence that it finds bugs no one listed.
+  const s1 = await runS1Zoo();
+  const s1ByFamily = new Map();
+  for (const row of s1) {
+    const entry = s1ByFamily.get(row.family) ?? { total: 0, caught: 0 };
+    entry.total += 1;
+    entry.caught += row.caught ? 1 : 0;
+    s1ByFamily.set(row.family, entry);
+  }
+  const s1Families = [...s1ByFamily].sort(([a], [b]) => a.localeCompare(b));
+  record(
+    's1ByFamily',
+    'S1 alone: variants caught, by the family of their cases',
+    s1Families.map(([family, { total, caught }]) => `${family} ${caught}/${total}`).join(', '),
+  );
+  record('s1Overall', 'S1 alone: all variants caught', `${s1.filter((row) => row.caught).length}/${s1.length}`);
   if (!quick) {
     const peers = await runPeers({ python, root, variants: variants.map((row) => row.name) });
     for (const peer of peers) {

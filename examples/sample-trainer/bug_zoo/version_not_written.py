@@ -6,7 +6,7 @@ until then is read as the new format instead of being migrated.
 
 from sample_trainer import manager
 
-BREAKS = ("V1",)
+BREAKS = ("V1", "S1")
 ANSWERS = {
     "versionKey": "format_version",
     "currentVersion": "2",
