@@ -120,6 +120,11 @@ export const POLICY_PROFILES = {
     answers: { keepBest: 'lowest', bestMetric: 'val_loss' },
     kwargs: { keep_best: '"lowest"', best_metric: '"val_loss"' },
   },
+  // A corrupt checkpoint loads as None: the best one is picked among the others.
+  'keep-best-corrupt-none': {
+    answers: { keepBest: 'lowest', bestMetric: 'val_loss', corruptPolicy: 'none' },
+    kwargs: { keep_best: '"lowest"', best_metric: '"val_loss"', on_corrupt: '"none"' },
+  },
   'keep-best-highest': {
     answers: { keepBest: 'highest', bestMetric: 'accuracy' },
     kwargs: { keep_best: '"highest"', best_metric: '"accuracy"' },

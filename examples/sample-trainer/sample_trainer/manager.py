@@ -523,9 +523,12 @@ class CheckpointManager:
         scored = []
         for step, path in found.items():
             try:
-                value = self.load(path).get(self.best_metric)
+                state = self.load(path)
             except (CheckpointError, OSError):
                 continue
+            if state is None:  # corrupt, under on_corrupt="none"
+                continue
+            value = state.get(self.best_metric)
             if isinstance(value, (int, float)):
                 scored.append((value, step))
         if not scored:
