@@ -4,34 +4,12 @@
  * prints for them (parametrize ids, the policy's check, the adapter's restore).
  */
 import { describe, expect, it } from 'vitest';
-import { decideCases } from '../lib/cases.js';
-import { TEMPLATES_ROOT } from '../lib/paths.js';
-import { type Answers, QUESTIONS, isAsked } from '../lib/questions.js';
-import { renderTemplate } from '../lib/render.js';
-import { buildSuiteView } from '../lib/view-model.js';
+import type { Answers } from '../lib/questions.js';
+import { familyDecisions, renderFor } from './helpers/family-views.js';
 
-/** Every answer at its default (asked or not), with `given` on top, as --yes would resolve them. */
-function answersWith(given: Partial<Answers>): Answers {
-  const answers: Record<string, unknown> = { module: 'sample_trainer.manager', ...given };
-  for (const question of QUESTIONS) {
-    if (answers[question.name] === undefined && isAsked(question, answers as Partial<Answers>)) {
-      answers[question.name] = question.default(answers as Partial<Answers>);
-    }
-  }
-  return answers as unknown as Answers;
-}
+const decisions = (given: Partial<Answers>) => familyDecisions('corruption', given);
 
-function decisions(given: Partial<Answers>): Record<string, string | true> {
-  return Object.fromEntries(
-    decideCases(answersWith(given))
-      .filter((decision) => decision.family === 'corruption')
-      .map((decision) => [decision.id, decision.generated ? true : decision.reason!]),
-  );
-}
-
-function render(template: string, given: Partial<Answers>): string {
-  return renderTemplate(template, buildSuiteView(answersWith(given), '0.0.0'), { builtIn: TEMPLATES_ROOT });
-}
+const render = renderFor;
 
 describe('corruption cases', () => {
   it('generates C1–C4 and C8 by default, and says why C5–C7 and C9 are left out', () => {

@@ -11,12 +11,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkValue } from '../lib/answers.js';
 import { decideCases } from '../lib/cases.js';
-import { TEMPLATES_ROOT } from '../lib/paths.js';
 import { generate } from '../lib/programmatic.js';
 import { type Answers, QUESTIONS, isAsked } from '../lib/questions.js';
-import { renderTemplate } from '../lib/render.js';
 import { coverageTable } from '../lib/report.js';
-import { buildSuiteView } from '../lib/view-model.js';
 import {
   SUITE_DIR,
   caseOf,
@@ -27,24 +24,12 @@ import {
   variantAnswers,
   zooCatalogue,
 } from '../scripts/zoo.mjs';
-
-/** Every answer at its default (asked or not), with `given` on top, as --yes would resolve them. */
-function answersWith(given: Partial<Answers>): Answers {
-  const answers: Record<string, unknown> = { module: 'sample_trainer.manager', ...given };
-  for (const question of QUESTIONS) {
-    if (answers[question.name] === undefined && isAsked(question, answers as Partial<Answers>)) {
-      answers[question.name] = question.default(answers as Partial<Answers>);
-    }
-  }
-  return answers as unknown as Answers;
-}
+import { answersWith, renderFor } from './helpers/family-views.js';
 
 const decision = (given: Partial<Answers>, id: string) =>
   decideCases(answersWith(given)).find((entry) => entry.id === id)!;
 
-function render(template: string, given: Partial<Answers>): string {
-  return renderTemplate(template, buildSuiteView(answersWith(given), '0.0.0'), { builtIn: TEMPLATES_ROOT });
-}
+const render = renderFor;
 
 const question = (name: string) => QUESTIONS.find((entry) => entry.name === name)!;
 
@@ -62,7 +47,9 @@ describe('R8 and R11 decisions', () => {
     const r8 = decision({ format: 'json' }, 'R8');
     expect(r8.generated).toBe(true);
     expect(r8.partlyLeftOut).toMatch(/training-state checks .* need torch checkpoints; checkpoints are json files/);
-    expect(coverageTable(decideCases(answersWith({ format: 'json' })))).toMatch(/^R8 +in part +every key .*; left out: /m);
+    expect(coverageTable(decideCases(answersWith({ format: 'json' })))).toMatch(
+      /^R8 +in part +every key .*; left out: /m,
+    );
   });
 
   it('leaves R11 out without save() or load()', () => {
@@ -79,7 +66,9 @@ describe('R8 and R11 decisions', () => {
   it('refuses one training-state method bound and the other left to the default', () => {
     const checked = checkValue(question('restoreTrainingOp'), 'none', { trainingStateOp: 'training_state' });
     expect(checked.problem).toMatch(/`trainingStateOp` is "training_state": bind both training-state methods/);
-    expect(checkValue(question('restoreTrainingOp'), 'restore_training', { trainingStateOp: 'training_state' })).toEqual({
+    expect(
+      checkValue(question('restoreTrainingOp'), 'restore_training', { trainingStateOp: 'training_state' }),
+    ).toEqual({
       value: 'restore_training',
     });
     expect(checkValue(question('restoreTrainingOp'), 'none', { trainingStateOp: 'none' })).toEqual({ value: 'none' });
@@ -111,7 +100,9 @@ describe('what the templates print', () => {
     const adapter = render('common/checkpoint_adapter.py.ejs', { format: 'torch' });
     expect(adapter).toContain('"numpy": np.random.get_state(),');
     expect(adapter).toContain('np.random.set_state(state["rng"]["numpy"])');
-    expect(adapter).toMatch(/^import copy\nimport random\nfrom pathlib import Path\nfrom types import SimpleNamespace\n\nimport numpy as np\nimport torch\n\nfrom sample_trainer\.manager import CheckpointManager$/m);
+    expect(adapter).toMatch(
+      /^import copy\nimport random\nfrom pathlib import Path\nfrom types import SimpleNamespace\n\nimport numpy as np\nimport torch\n\nfrom sample_trainer\.manager import CheckpointManager$/m,
+    );
   });
 
   it('prints nothing of it for other formats: no training methods, no NumPy, no torch', () => {
@@ -158,13 +149,17 @@ describe('R8 and R11 run on the sample and the zoo', () => {
   it.each([
     ['methods bound', {}],
     ['adapter defaults, grad scaler', { trainingStateOp: 'none', restoreTrainingOp: 'none', gradScaler: 'yes' }],
-  ])('the correct sample passes every R8 and R11 test (%s)', async (label, extra) => {
-    const result = await runCases(`sample-${label.replace(/\W+/g, '-')}`, { ...sampleAnswers('torch'), ...extra });
-    expect(result.code, result.output).toBe(0);
-    const names = readFileSync(path.join(result.project, SUITE_DIR, 'test_resume.py'), 'utf8');
-    expect(names).toContain('def test_r11_resumed_training_matches_uninterrupted(');
-    expect(result.passed).toBeGreaterThanOrEqual(13);
-  }, 60_000);
+  ])(
+    'the correct sample passes every R8 and R11 test (%s)',
+    async (label, extra) => {
+      const result = await runCases(`sample-${label.replace(/\W+/g, '-')}`, { ...sampleAnswers('torch'), ...extra });
+      expect(result.code, result.output).toBe(0);
+      const names = readFileSync(path.join(result.project, SUITE_DIR, 'test_resume.py'), 'utf8');
+      expect(names).toContain('def test_r11_resumed_training_matches_uninterrupted(');
+      expect(result.passed).toBeGreaterThanOrEqual(13);
+    },
+    60_000,
+  );
 
   it.each([
     ['optimizer_state_not_saved', ['test_r8_restore_puts_each_part_back[optimizer-moments-and-step]']],
@@ -177,15 +172,19 @@ describe('R8 and R11 run on the sample and the zoo', () => {
         'test_r8_restore_puts_each_part_back[torch-rng]',
       ],
     ],
-  ])('%s fails exactly its R8 parts and R11', async (variant, r8Failures) => {
-    const entry = catalogue[variant]!;
-    expect(entry).toMatchObject({ breaks: ['R8', 'R11'], format: 'torch' });
-    const result = await runCases(variant, variantAnswers(variant, entry));
-    expect([...result.failing].sort(), result.output).toEqual(
-      [...r8Failures, 'test_r11_resumed_training_matches_uninterrupted'].sort(),
-    );
-    expect(new Set(result.failing.map(caseOf))).toEqual(new Set(entry.breaks));
-  }, 60_000);
+  ])(
+    '%s fails exactly its R8 parts and R11',
+    async (variant, r8Failures) => {
+      const entry = catalogue[variant]!;
+      expect(entry).toMatchObject({ breaks: ['R8', 'R11'], format: 'torch' });
+      const result = await runCases(variant, variantAnswers(variant, entry));
+      expect([...result.failing].sort(), result.output).toEqual(
+        [...r8Failures, 'test_r11_resumed_training_matches_uninterrupted'].sort(),
+      );
+      expect(new Set(result.failing.map(caseOf))).toEqual(new Set(entry.breaks));
+    },
+    60_000,
+  );
 
   it('the GPU-written checkpoint really needs map_location: a loader without it fails', async () => {
     const result = await runCases('load-without-map-location', sampleAnswers('torch'));
@@ -197,7 +196,12 @@ describe('R8 and R11 run on the sample and the zoo', () => {
     );
     expect(source).toContain('return torch.load(path)');
     writeFileSync(adapter, source);
-    const broken = await runPytest(python!, result.project, ['-k', 'test_r8_gpu_'], path.join(SUITE_DIR, 'test_resume.py'));
+    const broken = await runPytest(
+      python!,
+      result.project,
+      ['-k', 'test_r8_gpu_'],
+      path.join(SUITE_DIR, 'test_resume.py'),
+    );
     expect(broken.failing, broken.output).toEqual(['test_r8_gpu_checkpoint_loads_on_cpu']);
     expect(broken.output).toContain('Attempting to deserialize object on a CUDA device');
   }, 60_000);

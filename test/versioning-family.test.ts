@@ -11,12 +11,9 @@ import path from 'node:path';
 import helpers, { result } from 'yeoman-test';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkValue } from '../lib/answers.js';
-import { decideCases } from '../lib/cases.js';
-import { generatorPath, TEMPLATES_ROOT } from '../lib/paths.js';
+import { generatorPath } from '../lib/paths.js';
 import { generate } from '../lib/programmatic.js';
 import { type Answers, QUESTIONS, isAsked, questionNamed } from '../lib/questions.js';
-import { renderTemplate } from '../lib/render.js';
-import { buildSuiteView } from '../lib/view-model.js';
 import {
   POLICY_PROFILES,
   caseOf,
@@ -27,6 +24,7 @@ import {
   variantAnswers,
   zooCatalogue,
 } from '../scripts/zoo.mjs';
+import { answersWith, familyDecisions, renderFor } from './helpers/family-views.js';
 
 /** The sample's versions and migration, as the zoo's versioning profile answers them. */
 const VERSIONED = POLICY_PROFILES['versioning-migration'] as {
@@ -34,28 +32,9 @@ const VERSIONED = POLICY_PROFILES['versioning-migration'] as {
   kwargs: Record<string, string>;
 };
 
-/** Every answer at its default (asked or not), with `given` on top, as --yes would resolve them. */
-function answersWith(given: Partial<Answers>): Answers {
-  const answers: Record<string, unknown> = { module: 'sample_trainer.manager', ...given };
-  for (const question of QUESTIONS) {
-    if (answers[question.name] === undefined && isAsked(question, answers as Partial<Answers>)) {
-      answers[question.name] = question.default(answers as Partial<Answers>);
-    }
-  }
-  return answers as unknown as Answers;
-}
+const decisions = (given: Partial<Answers>) => familyDecisions('versioning', given);
 
-function decisions(given: Partial<Answers>): Record<string, string | true> {
-  return Object.fromEntries(
-    decideCases(answersWith(given))
-      .filter((decision) => decision.family === 'versioning')
-      .map((decision) => [decision.id, decision.generated ? true : decision.reason!]),
-  );
-}
-
-function render(given: Partial<Answers>, template = 'versioning/test_versioning.py.ejs'): string {
-  return renderTemplate(template, buildSuiteView(answersWith(given), '0.0.0'), { builtIn: TEMPLATES_ROOT });
-}
+const render = (given: Partial<Answers>, template = 'versioning/test_versioning.py.ejs') => renderFor(template, given);
 
 const problem = (name: string, value: string, answers: Partial<Answers> = {}) => {
   const checked = checkValue(questionNamed(name)!, value, answers);

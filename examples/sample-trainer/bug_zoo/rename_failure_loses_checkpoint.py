@@ -6,7 +6,6 @@ the step's only checkpoint is gone and nothing loadable is left.
 """
 
 import os
-import tempfile
 
 from sample_trainer import manager
 
@@ -14,19 +13,7 @@ BREAKS = ("F1", "K5", "S1")
 
 
 class CheckpointManager(manager.CheckpointManager):
-    def _write_atomically(self, final, state):
-        handle, temp_name = tempfile.mkstemp(
-            prefix=f".{final.name}.", suffix=".tmp", dir=self.directory
-        )
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                self._dump(state, stream)
-                stream.flush()
-                os.fsync(stream.fileno())
-            if final.exists():
-                os.unlink(final)
-            os.rename(temp_name, final)
-        except BaseException:
-            if os.path.exists(temp_name):
-                os.unlink(temp_name)
-            raise
+    def _move_into_place(self, temp_name, final):
+        if final.exists():
+            os.unlink(final)
+        os.rename(temp_name, final)

@@ -270,13 +270,17 @@ class CheckpointManager:
                 self._dump(state, stream)
                 stream.flush()
                 os.fsync(stream.fileno())
-            os.replace(temp_name, final)
+            self._move_into_place(temp_name, final)
         except BaseException:
             try:
                 os.unlink(temp_name)
             except FileNotFoundError:
                 pass
             raise
+
+    def _move_into_place(self, temp_name, final):
+        """Rename the finished temp file over ``final``, in one atomic step."""
+        os.replace(temp_name, final)
 
     def _dump(self, state, stream):
         if self.fmt == "pickle":
