@@ -68,7 +68,9 @@ describe('concurrency sub-generator', () => {
   it('says in the coverage table and the suite README why half of K4 is left out for torch', async () => {
     await run({ format: 'torch', constructorExpression: 'CheckpointManager(checkpoint_dir, fmt="torch")' });
     expect(kTests()).toContain('test_k4_killed_mid_save_keeps_the_previous_checkpoint');
-    expect(read('README.md')).toMatch(/\| K4 +\| in part +\| the crash raised half-way through a write \(torch's zip writer aborts/);
+    expect(read('README.md')).toMatch(
+      /\| K4 +\| in part +\| the crash raised half-way through a write \(torch's zip writer aborts/,
+    );
     const torch = decideCases(answersWith({ format: 'torch' }));
     expect(coverageTable(torch)).toMatch(
       /^K4 +in part +a save that crashes .*; left out: the crash raised half-way through a write .*killed mid-save are checked$/m,

@@ -153,7 +153,12 @@ Object.assign(MATRIX, {
     trainingStateOp: 'none',
     restoreTrainingOp: 'none',
   },
-  'torch-no-load-op': { ...sampleAnswers('torch'), categories: ['resume'], loadOp: 'none', resumedFromAttribute: 'none' },
+  'torch-no-load-op': {
+    ...sampleAnswers('torch'),
+    categories: ['resume'],
+    loadOp: 'none',
+    resumedFromAttribute: 'none',
+  },
 });
 
 let root: string;

@@ -1,7 +1,7 @@
 /** Python literals made from answers must mean exactly the answer, and be black-stable. */
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { pyString, pyStringList } from '../lib/python-literal.js';
+import { pyCall, pyString, pyStringList } from '../lib/python-literal.js';
 import { pythonWith } from '../scripts/zoo.mjs';
 
 const TRICKY = [
@@ -36,5 +36,28 @@ describe('pyString', () => {
     expect(pyString('a')).toBe('"a"');
     expect(pyString('say "hi"')).toBe(`'say "hi"'`);
     expect(pyString('\\')).toBe('"\\\\"');
+  });
+});
+
+describe('pyCall', () => {
+  it('lays a call out on one line, its arguments on one line, or one a line, as black does', async () => {
+    const python = await pythonWith(['black']);
+    const calls = [
+      pyCall('return make', ['a', 'b'], '    '),
+      pyCall(
+        'return make',
+        ['first_argument_name', 'second_argument_name', 'third_argument_name', 'fourth_arg'],
+        '    ',
+      ),
+      pyCall(
+        'return make',
+        Array.from({ length: 9 }, (_, index) => `argument_number_${index}`),
+        '    ',
+      ),
+    ];
+    expect(calls.map((call) => call.split('\n').length)).toEqual([1, 3, 11]);
+    const source = `def f():\n${calls.join('\n')}\n`;
+    const formatted = execFileSync(python!, ['-m', 'black', '-q', '-'], { input: source, encoding: 'utf8' });
+    expect(formatted).toBe(source);
   });
 });

@@ -66,6 +66,15 @@ export function pyReturn(expression: string, indent: string): string {
   return `${indent}return ${expression.slice(0, open + 1)}\n${args}\n${indent})`;
 }
 
+/** `head(arguments)` at `indent`, one argument a line when it does not fit, as black lays it out. */
+export function pyCall(head: string, args: readonly string[], indent: string): string {
+  const oneLine = `${indent}${head}(${args.join(', ')})`;
+  if (oneLine.length <= LINE_LENGTH) return oneLine;
+  const inner = `${indent}    ${args.join(', ')}`;
+  if (inner.length <= LINE_LENGTH) return `${indent}${head}(\n${inner}\n${indent})`;
+  return `${indent}${head}(\n${args.map((arg) => `${indent}    ${arg},\n`).join('')}${indent})`;
+}
+
 /** `text` broken into lines of at most `width` characters, at spaces. */
 export function wrap(text: string, width = 76): string[] {
   const lines: string[] = [];

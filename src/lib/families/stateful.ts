@@ -20,7 +20,7 @@ import {
   lacking,
   NONE,
 } from '../question-kit.js';
-import { pyString, pyStringList, wrap } from '../python-literal.js';
+import { pyCall, pyString, pyStringList, wrap } from '../python-literal.js';
 import { STRAY_KINDS } from '../stray-kinds.js';
 import { artifactView } from './artifact.js';
 import { REQUIRED_KEY_TYPES, WRONG_VALUES } from './corruption.js';
@@ -171,11 +171,11 @@ function statefulView(answers: Answers, cases: ReadonlySet<string>) {
     publish,
     // The fixtures the machine keeps beyond the four every machine takes.
     kept: fixtures.slice(4),
-    machineCall: pyCallLines('return CheckpointMachine', fixtures, '        '),
+    machineCall: pyCall('return CheckpointMachine', fixtures, '        '),
     machineParams: ['self', ...fixtures.map((name) => (name === 'assert_same_state' ? 'same_state' : name))],
     fixtures,
     initialize: {
-      decorator: pyCallLines('@initialize', initialize.map(([name, strategy]) => `${name}=${strategy}`), '    '),
+      decorator: pyCall('@initialize', initialize.map(([name, strategy]) => `${name}=${strategy}`), '    '),
       params: initialize.map(([name]) => name),
     },
     folders: awkwardFolders.length > 0 ? pyStringList(['checkpoints', ...awkwardFolders]) : undefined,
@@ -236,15 +236,6 @@ function publishView(answers: Answers, cases: ReadonlySet<string>, artifactChose
 
 /** Whether checkpoints carry a format version (the versionKey answer is not "none"). */
 const isVersioned = (answers: Answers) => Boolean(answers.versionKey) && answers.versionKey !== NONE;
-
-/** `head(arguments)` at `indent`, one argument a line when it does not fit, as black lays it out. */
-function pyCallLines(head: string, args: readonly string[], indent: string): string {
-  const oneLine = `${indent}${head}(${args.join(', ')})`;
-  if (oneLine.length <= 88) return oneLine;
-  const inner = `${indent}    ${args.join(', ')}`;
-  if (inner.length <= 88) return `${indent}${head}(\n${inner}\n${indent})`;
-  return `${indent}${head}(\n${args.map((arg) => `${indent}    ${arg},\n`).join('')}${indent})`;
-}
 
 /**
  * How S1 damages files, and what the corruption policy says loading one
