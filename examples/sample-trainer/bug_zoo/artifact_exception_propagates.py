@@ -6,7 +6,6 @@ derive from ``Exception`` only: a tracker outage crashes the training run
 """
 
 import logging
-from pathlib import Path
 
 from sample_trainer import manager
 
@@ -16,21 +15,9 @@ logger = logging.getLogger(__name__)
 
 
 class CheckpointManager(manager.CheckpointManager):
-    def publish(self, path, name, metadata=None, aliases=None):
-        tracker = self._tracker_module()
-        if tracker is None or not self._tracker_active(tracker):
-            return False
-        path = Path(path)
-        if not path.is_file():
-            logger.warning("not publishing %s: no checkpoint at %s", name, path)
-            return False
-        aliases = list(self.default_aliases if aliases is None else aliases)
-        metadata = dict(metadata or {})
+    def _log_or_report(self, tracker, name, log_once):
         try:
-            self._with_retries(
-                tracker,
-                lambda: self._log_artifact(tracker, path, name, metadata, aliases),
-            )
+            self._with_retries(tracker, log_once)
         except (OSError, RuntimeError) as error:
             logger.warning("publishing %s failed: %s", name, error)
             return False

@@ -568,11 +568,16 @@ class CheckpointManager:
             return False
         aliases = list(self.default_aliases if aliases is None else aliases)
         metadata = dict(metadata or {})
+        return self._log_or_report(
+            tracker,
+            name,
+            lambda: self._log_artifact(tracker, path, name, metadata, aliases),
+        )
+
+    def _log_or_report(self, tracker, name, log_once):
+        """Call ``log_once`` with retries; True, or a failure per ``on_publish_error``."""
         try:
-            self._with_retries(
-                tracker,
-                lambda: self._log_artifact(tracker, path, name, metadata, aliases),
-            )
+            self._with_retries(tracker, log_once)
         except Exception as error:  # noqa: BLE001 - never BaseException
             if self.on_publish_error == "raise":
                 raise
