@@ -407,19 +407,24 @@ export async function runS1Zoo({ variants, parallel = 2 } = {}) {
   }
 }
 
+/** Rows of cells as lines of text, each column as wide as its widest cell. */
+function columns(lines) {
+  const widths = lines[0].map((_, column) => Math.max(...lines.map((line) => line[column].length)));
+  return lines.map((line) =>
+    line
+      .map((cell, column) => cell.padEnd(widths[column]))
+      .join('  ')
+      .trimEnd(),
+  );
+}
+
 /** The S1 catch table: one row a variant, then the rate by family of the variant's other cases. */
 export function s1Table(rows) {
   const lines = [['variant', 'declared cases', 'S1', 'seconds']];
   for (const row of rows) {
     lines.push([row.name, row.breaks.join(' '), row.caught ? 'caught' : 'missed', row.seconds.toFixed(1)]);
   }
-  const widths = lines[0].map((_, column) => Math.max(...lines.map((line) => line[column].length)));
-  const table = lines.map((line) =>
-    line
-      .map((cell, column) => cell.padEnd(widths[column]))
-      .join('  ')
-      .trimEnd(),
-  );
+  const table = columns(lines);
   const families = [...new Set(rows.map((row) => row.family))].sort();
   for (const family of families) {
     const mine = rows.filter((row) => row.family === family);
@@ -456,15 +461,7 @@ export function zooTable(rows) {
       ]);
     }
   }
-  const widths = lines[0].map((_, column) => Math.max(...lines.map((line) => line[column].length)));
-  return lines
-    .map((line) =>
-      line
-        .map((cell, column) => cell.padEnd(widths[column]))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
+  return columns(lines).join('\n');
 }
 
 /** Rows that break the bar: a false failure, a policy run that is wrong, a variant missed or caught imprecisely. */
@@ -553,15 +550,7 @@ export function repeatTable(rows, repeat) {
       row.runs === 0 ? 'skipped' : ok ? (sample ? 'green every run' : 'caught') : sample ? 'FLAKY' : 'UNRELIABLE',
     ]);
   }
-  const widths = lines[0].map((_, column) => Math.max(...lines.map((line) => line[column].length)));
-  return lines
-    .map((line) =>
-      line
-        .map((cell, column) => cell.padEnd(widths[column]))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
+  return columns(lines).join('\n');
 }
 
 export function repeatProblems(rows, repeat) {
