@@ -97,6 +97,11 @@ function methodLines(method: FamilyAdapterMethod): string[] {
   return [`    def ${method.name}(self${method.params}):`, `        """${method.doc}"""`, `        ${method.body}`];
 }
 
+/** The line that imports the code under test into the adapter. */
+function projectImport(answers: Answers): string {
+  return answers.className ? `from ${answers.module} import ${answers.className}` : `import ${answers.module} as target`;
+}
+
 /** The adapter's imports: its own, those the chosen families' methods need, then the code under test. */
 function adapterImports(answers: Answers, familyImports: string[][]): string[] {
   const stdlib = new Set(['from pathlib import Path']);
@@ -111,8 +116,7 @@ function adapterImports(answers: Answers, familyImports: string[][]): string[] {
   // isort's order within a group: plain imports, then from-imports, each by module.
   const sorted = (lines: Set<string>) =>
     [...lines].sort((a, b) => Number(a.startsWith('from ')) - Number(b.startsWith('from ')) || a.localeCompare(b));
-  const project = answers.className ? `from ${answers.module} import ${answers.className}` : `import ${answers.module} as target`;
-  return [...sorted(stdlib), '', ...(thirdParty.size ? [...sorted(thirdParty), ''] : []), project];
+  return [...sorted(stdlib), '', ...(thirdParty.size ? [...sorted(thirdParty), ''] : []), projectImport(answers)];
 }
 
 export interface SuiteView {
@@ -208,9 +212,7 @@ export function buildSuiteView(answers: Answers, generatorVersion: string): Suit
       constructorExpression: answers.constructorExpression,
     },
     adapter: {
-      importLine: answers.className
-        ? `from ${answers.module} import ${answers.className}`
-        : `import ${answers.module} as target`,
+      importLine: projectImport(answers),
       imports: adapterImports(answers, familyAdapter.map((view) => view.adapterImports ?? [])),
       ops: adapterOps(answers),
       familyMethods: familyAdapter
