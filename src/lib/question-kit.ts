@@ -83,6 +83,24 @@ interface QuestionBase<K extends AnswerName> {
   dynamicChoices?: DynamicChoices;
   /** An import path that must resolve to an exception class in the user's Python. */
   importsException?: boolean;
+  /** Set when the answer is an expectation beyond the catalogue's core contract (a policy). */
+  policy?: PolicySpec;
+}
+
+/**
+ * What a policy question enforces (DESIGN-NOTES 1): the recommended strict
+ * answer and why, and what a lenient answer still checks, so no answer ever
+ * drops a check silently. Generated tests that follow the answer carry
+ * `@pytest.mark.policy("<answer name>")`, which the suite's failure summary
+ * groups by.
+ */
+export interface PolicySpec {
+  /** The recommended answer: the strictest expectation. */
+  strict: string;
+  /** Why the strict answer is recommended, in a sentence. */
+  why: string;
+  /** The weaker property the tests still check under a lenient answer. */
+  lenient: string;
 }
 
 /**

@@ -228,6 +228,7 @@ export function buildSuiteView(answers: Answers, generatorVersion: string): Suit
       markers: [
         ...chosen.map((family) => ({ name: family.name, help: `${family.help} (checkpoint-tests)` })),
         { name: 'slow', help: 'long-running cases; deselect with -m "not slow"' },
+        { name: 'policy', help: 'policy(answer, ...): the answers that decide what this test expects' },
       ],
       strayKinds: STRAY_KINDS,
       // Families may share a partial (storage faults): each is included once.
