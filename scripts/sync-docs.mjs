@@ -2,9 +2,9 @@
 /**
  * Writes the docs derived from QUESTIONS (run after a build: `npm run docs`):
  *   - schema/answers.schema.json, the JSON Schema of an answers file;
- *   - the answers table in README.md, between the answers-table markers.
+ *   - the answers table in docs/answers.md, between the answers-table markers.
  * Both are formatted with Prettier and the repository's configuration.
- * README.md without the markers gets an "## Answers" section at its end;
+ * docs/answers.md without the markers gets an "## Answers" section at its end;
  * everything outside the markers is left as it is.
  *
  * With --check nothing is written: exits 1 naming each file that is stale.
@@ -16,7 +16,7 @@ import * as prettier from 'prettier';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SCHEMA_FILE = 'schema/answers.schema.json';
-const README_FILE = 'README.md';
+const ANSWERS_FILE = 'docs/answers.md';
 const START = '<!-- answers-table:start -->';
 const END = '<!-- answers-table:end -->';
 
@@ -48,7 +48,7 @@ function readOrNull(file) {
   return existsSync(full) ? readFileSync(full, 'utf8') : null;
 }
 
-/** The README text with the table between the markers (added at the end when absent). */
+/** The answers page with the table between the markers (added at the end when absent). */
 function withTable(readme, table) {
   const block = `${START}\n\n${table.trim()}\n\n${END}`;
   if (readme === null) return `## Answers\n\n${block}\n`;
@@ -62,18 +62,18 @@ function withTable(readme, table) {
   }
   if (starts !== 1 || ends !== 1 || end < start) {
     fail(
-      `${README_FILE} must hold ${START} once, followed by ${END} once (it has ${starts} and ${ends}); fix the markers and run npm run docs again.`,
+      `${ANSWERS_FILE} must hold ${START} once, followed by ${END} once (it has ${starts} and ${ends}); fix the markers and run npm run docs again.`,
     );
   }
   return readme.slice(0, start) + block + readme.slice(end + END.length);
 }
 
 const schemaText = await formatted(JSON.stringify(answersSchema(), null, 2), SCHEMA_FILE);
-const table = await formatted(answersTable(), README_FILE);
+const table = await formatted(answersTable(), ANSWERS_FILE);
 
 const wanted = new Map([
   [SCHEMA_FILE, schemaText],
-  [README_FILE, withTable(readOrNull(README_FILE), table)],
+  [ANSWERS_FILE, withTable(readOrNull(ANSWERS_FILE), table)],
 ]);
 
 const stale = [...wanted].filter(([file, text]) => readOrNull(file) !== text).map(([file]) => file);

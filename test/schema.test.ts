@@ -50,7 +50,7 @@ function cells(row: string): string[] {
     .map((cell) => cell.trim());
 }
 
-/** The text between the README markers (each must appear exactly once). */
+/** The text between the answers-table markers (each must appear exactly once). */
 function readmeTable(readme: string): string {
   expect(readme.split(START)).toHaveLength(2);
   expect(readme.split(END)).toHaveLength(2);
@@ -199,8 +199,8 @@ describe('committed docs', () => {
     expect(committed).toEqual(answersSchema());
   });
 
-  it('the README table between the markers is answersTable() after Prettier', async () => {
-    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  it('the table between the markers of docs/answers.md is answersTable() after Prettier', async () => {
+    const readme = readFileSync(path.join(ROOT, 'docs/answers.md'), 'utf8');
     expect(readmeTable(readme)).toBe((await formatMarkdown(answersTable())).trim());
   });
 });
@@ -264,41 +264,42 @@ describe('scripts/sync-docs.mjs', () => {
     expect(result.status).toBe(0);
   });
 
-  it('creates the README section and schema, then --check passes', async () => {
+  it('creates docs/answers.md and the schema, then --check passes', async () => {
     const dir = scratch();
     const before = run(dir, '--check');
     expect(before.status).toBe(1);
-    expect(before.stderr.trim()).toBe('schema/answers.schema.json and README.md are out of date: run npm run docs');
+    expect(before.stderr.trim()).toBe('schema/answers.schema.json and docs/answers.md are out of date: run npm run docs');
     expect(run(dir).status).toBe(0);
-    const readme = readFileSync(path.join(dir, 'README.md'), 'utf8');
+    const readme = readFileSync(path.join(dir, 'docs/answers.md'), 'utf8');
     expect(readme.startsWith(`## Answers\n\n${START}\n`)).toBe(true);
     expect(readmeTable(readme)).toBe((await formatMarkdown(answersTable())).trim());
     expect(JSON.parse(readFileSync(path.join(dir, 'schema/answers.schema.json'), 'utf8'))).toEqual(answersSchema());
     expect(run(dir, '--check').status).toBe(0);
   });
 
-  it('replaces only the text between the markers, and --check names a stale README alone', async () => {
+  it('replaces only the text between the markers, and --check names a stale answers page alone', async () => {
     const dir = scratch();
     expect(run(dir).status).toBe(0);
     const readme = `# Title\n\nIntro.\n\n${START}\n| old | table |\n${END}\n\nMore text.\n`;
-    writeFileSync(path.join(dir, 'README.md'), readme);
+    writeFileSync(path.join(dir, 'docs/answers.md'), readme);
     const stale = run(dir, '--check');
     expect(stale.status).toBe(1);
-    expect(stale.stderr.trim()).toBe('README.md is out of date: run npm run docs');
-    expect(readFileSync(path.join(dir, 'README.md'), 'utf8')).toBe(readme);
+    expect(stale.stderr.trim()).toBe('docs/answers.md is out of date: run npm run docs');
+    expect(readFileSync(path.join(dir, 'docs/answers.md'), 'utf8')).toBe(readme);
     expect(run(dir).status).toBe(0);
-    const updated = readFileSync(path.join(dir, 'README.md'), 'utf8');
+    const updated = readFileSync(path.join(dir, 'docs/answers.md'), 'utf8');
     expect(updated.startsWith(`# Title\n\nIntro.\n\n${START}\n\n`)).toBe(true);
     expect(updated.endsWith(`\n\n${END}\n\nMore text.\n`)).toBe(true);
     expect(readmeTable(updated)).toBe((await formatMarkdown(answersTable())).trim());
     expect(await formatMarkdown(updated)).toBe(updated);
   });
 
-  it('appends the section to a README without markers, keeping the rest', () => {
+  it('appends the section to docs/answers.md without markers, keeping the rest', () => {
     const dir = scratch();
-    writeFileSync(path.join(dir, 'README.md'), '# Title\n\nIntro.\n');
+    mkdirSync(path.join(dir, 'docs'));
+    writeFileSync(path.join(dir, 'docs/answers.md'), '# Title\n\nIntro.\n');
     expect(run(dir).status).toBe(0);
-    const updated = readFileSync(path.join(dir, 'README.md'), 'utf8');
+    const updated = readFileSync(path.join(dir, 'docs/answers.md'), 'utf8');
     expect(updated.startsWith(`# Title\n\nIntro.\n\n## Answers\n\n${START}\n\n`)).toBe(true);
     expect(updated.endsWith(`${END}\n`)).toBe(true);
   });

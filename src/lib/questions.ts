@@ -1,7 +1,7 @@
 /**
  * Every question checkpoint-tests asks, declared once: the target and its
  * binding here, each family's policies in src/lib/families/. The prompts, the
- * CLI options, the answers-file JSON Schema and the README's answers table
+ * CLI options, the answers-file JSON Schema and the answers table in docs/answers.md
  * are all derived from `QUESTIONS`; nothing else lists questions.
  */
 import { FAMILIES } from './families/index.js';

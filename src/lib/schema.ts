@@ -1,7 +1,7 @@
 /**
- * The answers-file JSON Schema and the README's answers table, both derived
+ * The answers-file JSON Schema and the answers table in docs/answers.md, both derived
  * from `QUESTIONS` alone. `npm run docs` (scripts/sync-docs.mjs) writes them to
- * schema/answers.schema.json and README.md; test/schema.test.ts keeps them in
+ * schema/answers.schema.json and docs/answers.md; test/schema.test.ts keeps them in
  * step with the questions and with `checkAnswerMapping`.
  */
 import { type Question, QUESTIONS, optionName } from './questions.js';
@@ -74,7 +74,7 @@ function defaultValue(question: Question): string {
 }
 
 /**
- * The README's answers table, one row per question, in question order.
+ * The answers table of docs/answers.md, one row per question, in question order.
  * Not yet Prettier-formatted: scripts/sync-docs.mjs formats it.
  */
 export function answersTable(questions: readonly Question[] = QUESTIONS): string {

@@ -172,7 +172,7 @@ interface CiView {
 export const TEMPLATE_VARIABLES: { [K in Exclude<keyof SuiteView, number>]: string } & Record<string, string> = {
   generatorVersion: 'the version of checkpoint-tests that renders the template',
   format: 'the checkpoint format: "pickle", "json" or "torch"',
-  answers: 'every answer, by name (see the README\'s answers table)',
+  answers: 'every answer, by name (see docs/answers.md)',
   cases: 'every case of the catalogue: {id, family, title, generated, reason, partlyLeftOut}',
   has: 'has(id): whether the case with that id is generated',
   py: 'py(text): a Python string literal equal to text (use it for every answer printed into Python)',
