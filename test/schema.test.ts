@@ -268,7 +268,9 @@ describe('scripts/sync-docs.mjs', () => {
     const dir = scratch();
     const before = run(dir, '--check');
     expect(before.status).toBe(1);
-    expect(before.stderr.trim()).toBe('schema/answers.schema.json and docs/answers.md are out of date: run npm run docs');
+    expect(before.stderr.trim()).toBe(
+      'schema/answers.schema.json and docs/answers.md are out of date: run npm run docs',
+    );
     expect(run(dir).status).toBe(0);
     const readme = readFileSync(path.join(dir, 'docs/answers.md'), 'utf8');
     expect(readme.startsWith(`## Answers\n\n${START}\n`)).toBe(true);
