@@ -468,7 +468,8 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
 
   protected async report(): Promise<void> {
     if (this.composed) return;
-    this.log(coverageTable(decideCases(this.answers)));
+    // Piped output keeps one line a case (for grep); a terminal gets a table that fits it.
+    this.log(coverageTable(decideCases(this.answers), process.stdout.isTTY ? process.stdout.columns : undefined));
     if (!this.python || this.options.skipChecks || this.options.dryRun) return;
     const suite = this.destinationPath(this.answers.outputDir);
     const check = await checkSuite(this.python, suite, this.projectRoot);
