@@ -207,7 +207,10 @@ export function loadPreset(file: string, cwd: string): Preset {
 export function answersFromOptions(options: Record<string, unknown>): Partial<Answers> {
   const given: Record<string, unknown> = {};
   for (const question of QUESTIONS) {
-    const value = options[question.name] ?? options[optionName(question.name)];
+    // Yeoman hands an option over camel-cased from its flag: `--state-mib` arrives as `stateMib`.
+    const flag = optionName(question.name);
+    const camel = flag.replace(/-([a-z])/g, (_dash, letter: string) => letter.toUpperCase());
+    const value = options[question.name] ?? options[flag] ?? options[camel];
     if (value !== undefined) given[question.name] = value;
   }
   return checkAnswerMapping(

@@ -219,7 +219,8 @@ export function questionNamed(name: string): Question | undefined {
 
 /** `className` → `class-name`: the CLI spelling of an answer. */
 export function optionName(name: AnswerName): string {
-  return name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+  // A run of capitals is one word: `stateMiB` reads `--state-mib`, not `--state-mi-b`.
+  return name.replace(/[A-Z][A-Za-z]*?(?=[A-Z][a-z]|$)|[A-Z][a-z]*/g, (word) => `-${word.toLowerCase()}`);
 }
 
 export function isAsked(question: Question, answers: Partial<Answers>): boolean {
