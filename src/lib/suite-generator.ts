@@ -107,7 +107,9 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
   private composed = false;
 
   constructor(args: string[], options: RunOptions) {
-    super(args, options);
+    // A Python project's package.json is none of our business: no install step, and no word of one.
+    // Declared once a run (by the generator not composed by another), as Yeoman wants it unique.
+    super(args, options, options.resolvedAnswers ? {} : { customInstallTask: true });
     for (const question of QUESTIONS) {
       this.option(optionName(question.name), { type: String, description: question.help });
     }

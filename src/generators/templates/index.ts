@@ -27,7 +27,7 @@ export default class TemplatesGenerator extends Generator {
   private folder!: string;
 
   constructor(args: string[], options: ConstructorParameters<typeof Generator>[1]) {
-    super(args, options);
+    super(args, options, { customInstallTask: true });
     this.option(optionName(QUESTION.name), { type: String, description: QUESTION.help });
   }
 
