@@ -349,10 +349,14 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
       (question) => question.importsException && isAsked(question, answers) && answers[question.name],
     );
     const exceptions = [...new Set(exceptionQuestions.map((question) => String(answers[question.name])))];
-    const found = await this.introspectModule(answers, {
-      exceptions,
-      expression: answers.className ? answers.constructorExpression : undefined,
-    });
+    // A module that did not import (it timed out, say) is not imported again to ask about exceptions.
+    const failed = this.introspection?.module_error && this.introspectedFor === `${answers.module}\0${answers.pythonRoot ?? '.'}`;
+    const found = failed
+      ? this.introspection!
+      : await this.introspectModule(answers, {
+          exceptions,
+          expression: answers.className ? answers.constructorExpression : undefined,
+        });
     const problems: string[] = [];
     if (found.module_error) {
       throw new UsageError(
