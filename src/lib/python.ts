@@ -365,7 +365,7 @@ export async function introspect(python: PythonInfo, request: IntrospectRequest,
   } catch (error) {
     const why =
       error instanceof DriverFailure
-        ? `Python ${error.ended} while importing it${error.detail ? ` (${error.detail})` : ''}`
+        ? `Python ${error.ended} while importing it${error.detail ? ` (${error.detail})` : ''}${error.ended.startsWith('timed out') ? ' (does it wait at import, for a server, a lock or input? CHECKPOINT_TESTS_IMPORT_TIMEOUT sets the limit in seconds)' : ''}`
         : `the import check itself failed: ${(error as Error).message}`;
     return {
       module_error: why,

@@ -513,7 +513,7 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
       );
     }
     this.log.ok(
-      `pytest (${this.python.executable}) collected ${check.collected} tests in ${this.answers.outputDir} and set up every fixture. Run them with: ${runIt}`,
+      `pytest collected ${check.collected} tests in ${this.answers.outputDir} and set up every fixture, with ${this.python.executable}. Run them with: ${runIt}`,
     );
   }
 }
