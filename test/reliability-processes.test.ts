@@ -10,6 +10,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runBounded } from '../lib/child-process.js';
 import { CLI, type CliResult, cliEnv, makeSampleProject, removeProjects, runCli } from './helpers/cli-process.js';
 import { findPythonWithPytest } from './helpers/pty.js';
 
@@ -273,4 +274,37 @@ describe('the pytest --setup-only check', () => {
     },
     120_000,
   );
+});
+
+describe('the bounded runner itself', () => {
+  it('says a timeout in seconds and kills what the child started', async () => {
+    const result = await runBounded('sh', ['-c', 'sleep 600 & echo $!; wait'], { timeoutMs: 500 });
+    expect(result.ended).toBe('timed out after 0.5 s');
+    const background = Number(result.stdout.trim());
+    expect(background).toBeGreaterThan(0);
+    expect(await waitFor(() => !alive(background), 2_000)).toBe(true);
+  });
+
+  it('names the signal a child died of', async () => {
+    const result = await runBounded('sh', ['-c', 'kill -SEGV $$'], { timeoutMs: 10_000 });
+    expect(result.signal).toBe('SIGSEGV');
+    expect(result.ended).toBe('was killed by SIGSEGV');
+  });
+
+  it('caps the output it keeps and says how much was cut', async () => {
+    const result = await runBounded('sh', ['-c', 'head -c 100000 /dev/zero | tr "\\0" x'], {
+      timeoutMs: 10_000,
+      outputCap: 1000,
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`${'x'.repeat(1000)}\n[output cut: 99000 more bytes were not kept]`);
+  });
+
+  it('does not wait for a background process that holds the pipes after the child exited', async () => {
+    const started = Date.now();
+    const result = await runBounded('sh', ['-c', 'sleep 600 & echo started'], { timeoutMs: 30_000 });
+    expect(result.ended).toBe('exited with code 0');
+    expect(result.stdout).toContain('started');
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
 });
