@@ -1,6 +1,8 @@
 """Looks at the user's checkpoint module for checkpoint-tests.
 
-Reads one JSON request on stdin and prints one JSON answer on stdout:
+``answer(request)`` takes one request and returns one answer (the driver,
+``driver.py``, calls it in the run's one Python process); run as a script it
+reads the request as JSON on stdin and prints the answer as JSON on stdout:
 
 request:  {"paths": [...], "module": "pkg.mod", "exceptions": ["pkg.Err"],
            "expression": "Manager(checkpoint_dir)", "needs": ["torch"]}
@@ -101,18 +103,18 @@ def resolve_exception(dotted):
             value = getattr(importlib.import_module(module_name), attribute)
         except AttributeError:
             return f"module {module_name} has no attribute {attribute}"
-        except Exception as error:  # noqa: BLE001 - any import failure is the answer
+        except BaseException as error:  # noqa: BLE001 - SystemExit at import too
             return last_line(error)
     if not (inspect.isclass(value) and issubclass(value, BaseException)):
         return f"{dotted} is not an exception class"
     return None
 
 
-def main():
-    request = json.load(sys.stdin)
+def answer(request):
     for path in reversed(request.get("paths", [])):
-        sys.path.insert(0, path)
-    answer = {
+        if path not in sys.path:
+            sys.path.insert(0, path)
+    found = {
         "module_error": None,
         "classes": [],
         "functions": [],
@@ -125,23 +127,27 @@ def main():
         try:
             importlib.import_module(name)
         except Exception as error:  # noqa: BLE001 - any import failure is the answer
-            answer["missing_needs"][name] = last_line(error)
+            found["missing_needs"][name] = last_line(error)
     if request.get("module"):
         try:
             module = importlib.import_module(request["module"])
         except BaseException as error:  # noqa: BLE001 - report SystemExit too
-            answer["module_error"] = last_line(error)
+            found["module_error"] = last_line(error)
         else:
-            answer["classes"], answer["functions"] = describe_module(module)
-            answer["imports"] = module_imports(module)
+            found["classes"], found["functions"] = describe_module(module)
+            found["imports"] = module_imports(module)
     for dotted in request.get("exceptions", []):
-        answer["exceptions"][dotted] = resolve_exception(dotted)
+        found["exceptions"][dotted] = resolve_exception(dotted)
     if request.get("expression"):
         try:
             ast.parse(request["expression"], mode="eval")
         except SyntaxError as error:
-            answer["expression_error"] = f"{error.msg} (column {error.offset})"
-    json.dump(answer, sys.stdout)
+            found["expression_error"] = f"{error.msg} (column {error.offset})"
+    return found
+
+
+def main():
+    json.dump(answer(json.load(sys.stdin)), sys.stdout)
 
 
 if __name__ == "__main__":

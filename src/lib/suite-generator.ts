@@ -20,7 +20,19 @@ import {
 import { decideCases, generatedCases } from './cases.js';
 import { formatWithPrettier, prettierTransform } from './format.js';
 import { UsageError, joinProblems } from './errors.js';
-import { type Introspection, type IntrospectRequest, type PythonInfo, checkSuite, findPythons, formatWithBlack, introspect } from './python.js';
+import {
+  type Introspection,
+  type IntrospectRequest,
+  type PythonInfo,
+  checkSuite,
+  choosePython,
+  closeDrivers,
+  findPythons,
+  formatWithBlack,
+  introspect,
+  probePython,
+  shellQuote,
+} from './python.js';
 import {
   type Answers,
   type Category,
@@ -104,6 +116,8 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
   private introspection: Introspection | undefined;
   /** The module and sys.path root `introspection` was made for. */
   private introspectedFor: string | undefined;
+  /** The module, root and needs `python` was chosen for. */
+  private chosenFor: string | undefined;
   private composed = false;
 
   constructor(args: string[], options: RunOptions) {
@@ -174,6 +188,7 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
     if (!this.options.skipChecks) {
       this.pythons = await findPythons(this.projectRoot, this.pythonOption());
       this.python = this.pythons[0];
+      if (!this.python && this.pythonOption()) await this.refuseExplicitPython(this.pythonOption()!);
     }
     const interactive = this.canPrompt();
     const answers = await resolveAnswers(
@@ -197,6 +212,22 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
 
   private pythonOption(): string | undefined {
     return this.options.python ?? process.env.CHECKPOINT_TESTS_PYTHON;
+  }
+
+  /** A Python the user named that cannot run the checks is their error, never a reason to skip every check. */
+  private async refuseExplicitPython(executable: string): Promise<never> {
+    const probed = await probePython(executable);
+    const why = 'problem' in probed ? probed.problem : 'it was not usable';
+    const named = this.options.python === undefined ? 'CHECKPOINT_TESTS_PYTHON' : '--python';
+    const shown = executable.length > 200 ? `${executable.slice(0, 200)}…` : executable;
+    throw new UsageError(
+      `${named} is ${shown}, but ${why}, so your module cannot be imported nor the new suite checked. Name the Python your tests run with (one with pytest: \`python -m pip install pytest\`), or pass --skip-checks to write the suite unchecked; nothing was written.`,
+    );
+  }
+
+  /** One line a phase (importing the module, checking the suite) when someone watches stderr. */
+  private progress(line: string): void {
+    if (process.stderr.isTTY || process.env.CHECKPOINT_TESTS_PROGRESS) this.log.info(line);
   }
 
   /** One prompt, built from the question's declaration and, when possible, from the user's module. */
@@ -248,33 +279,29 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
   }
 
   /**
-   * Imports the user's module with each Python that has pytest until one
-   * succeeds (a project may have pytest in several, and the module's own
-   * dependencies, such as torch, in only one); that one checks the suite later.
+   * Imports the user's module once, in the run's one Python process. A
+   * project may have pytest in several Pythons and the module's own
+   * dependencies (torch) in only one: a quick probe that imports nothing
+   * chooses the first that can find the module and its needs; that one
+   * imports it, formats the suite and checks it.
    */
   private async introspectModule(answers: Partial<Answers>, extra: Partial<IntrospectRequest> = {}): Promise<Introspection> {
+    const before = this.introspectedFor;
     this.introspectedFor = `${answers.module}\0${answers.pythonRoot ?? '.'}`;
-    let first: Introspection | undefined;
-    for (const python of this.pythons) {
-      const found = await introspect(
-        python,
-        {
-          paths: this.importRoots(answers),
-          module: answers.module,
-          needs: answers.format === 'torch' ? ['torch'] : [],
-          ...extra,
-        },
-        this.projectRoot,
-      );
-      first ??= found;
-      if (!found.module_error && Object.keys(found.missing_needs).length === 0) {
-        this.python = python;
-        this.introspection = found;
-        return found;
-      }
+    const request: IntrospectRequest = {
+      paths: this.importRoots(answers),
+      module: answers.module,
+      needs: answers.format === 'torch' ? ['torch'] : [],
+      ...extra,
+    };
+    const choice = `${this.introspectedFor}\0${request.needs!.join(',')}`;
+    if (this.chosenFor !== choice) {
+      this.python = (await choosePython(this.pythons, request, this.projectRoot)) ?? this.python;
+      this.chosenFor = choice;
     }
-    this.introspection = first;
-    return first!;
+    if (before !== this.introspectedFor) this.progress(`Importing ${answers.module} with ${this.python!.executable}…`);
+    this.introspection = await introspect(this.python!, request, this.projectRoot);
+    return this.introspection;
   }
 
   /** What the user's module holds, importing it once the module is answered (never without a Python). */
@@ -324,19 +351,23 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
       (question) => question.importsException && isAsked(question, answers) && answers[question.name],
     );
     const exceptions = [...new Set(exceptionQuestions.map((question) => String(answers[question.name])))];
-    const found = await this.introspectModule(answers, {
-      exceptions,
-      expression: answers.className ? answers.constructorExpression : undefined,
-    });
+    // A module that did not import (it timed out, say) is not imported again to ask about exceptions.
+    const failed = this.introspection?.module_error && this.introspectedFor === `${answers.module}\0${answers.pythonRoot ?? '.'}`;
+    const found = failed
+      ? this.introspection!
+      : await this.introspectModule(answers, {
+          exceptions,
+          expression: answers.className ? answers.constructorExpression : undefined,
+        });
     const problems: string[] = [];
     if (found.module_error) {
       throw new UsageError(
-        `The module \`${answers.module}\` (answer \`module\`) does not import with ${this.pythons.map((python) => python.executable).join(' or ')} and ${this.importRoots(answers)[0]} on sys.path: ${found.module_error}. Check the module path and \`pythonRoot\` (the folder that must be on sys.path), or pass --python with the interpreter your tests run with; nothing was written.`,
+        `The module \`${answers.module}\` (answer \`module\`) does not import with ${this.python.executable} and ${this.importRoots(answers)[0]} on sys.path: ${found.module_error}. Check the module path and \`pythonRoot\` (the folder that must be on sys.path), or pass --python with the interpreter your tests run with; nothing was written.`,
       );
     }
     for (const [needed, why] of Object.entries(found.missing_needs)) {
       throw new UsageError(
-        `The answers say checkpoints are ${answers.format} files, but \`${needed}\` does not import with ${this.pythons.map((python) => python.executable).join(' or ')}: ${why}. Install it where your tests run, or pass --python with the interpreter that has it; nothing was written.`,
+        `The answers say checkpoints are ${answers.format} files, but \`${needed}\` does not import with ${this.python.executable}: ${why}. Install it where your tests run, or pass --python with the interpreter that has it; nothing was written.`,
       );
     }
     const cls = found.classes.find((candidate) => candidate.name === answers.className);
@@ -474,15 +505,18 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
     this.log(coverageTable(decideCases(this.answers), process.stdout.isTTY ? process.stdout.columns : undefined));
     if (!this.python || this.options.skipChecks || this.options.dryRun) return;
     const suite = this.destinationPath(this.answers.outputDir);
+    this.progress(`Checking the suite with ${this.python.executable} -m pytest --setup-only…`);
     const check = await checkSuite(this.python, suite, this.projectRoot);
-    if (check.ok) {
-      this.log.ok(
-        `pytest collected ${check.collected} tests in ${this.answers.outputDir} and set up every fixture. Run them with: python -m pytest ${this.answers.outputDir}`,
-      );
-    } else {
-      this.log.error(
-        `pytest could not ${check.collected === undefined ? 'collect' : 'set up'} the new suite in ${this.answers.outputDir}: ${check.problem}. Fix the adapter (${path.posix.join(this.answers.outputDir, ADAPTER_FILE)}) or your answers, then run python -m pytest ${this.answers.outputDir}.`,
+    closeDrivers();
+    const runIt = `${shellQuote(this.python.executable)} -m pytest ${shellQuote(this.answers.outputDir)}`;
+    if (!check.ok) {
+      // The suite is written (the user fixes the adapter in place), but the run did not succeed.
+      throw new UsageError(
+        `pytest could not ${check.collected === undefined ? 'collect' : 'set up'} the new suite in ${this.answers.outputDir}: ${check.problem}. Fix the adapter (${path.posix.join(this.answers.outputDir, ADAPTER_FILE)}) or your answers, then run ${runIt}.`,
       );
     }
+    this.log.ok(
+      `pytest collected ${check.collected} tests in ${this.answers.outputDir} and set up every fixture, with ${this.python.executable}. Run them with: ${runIt}`,
+    );
   }
 }

@@ -48,13 +48,18 @@ export interface CliResult {
 
 /**
  * Runs `node bin/checkpoint-tests.js ...args` in `cwd` with stdin not a TTY
- * (an empty pipe, closed at once), as in CI.
+ * (an empty pipe, closed at once), as in CI; `env` adds to its environment.
  */
-export function runCli(args: readonly string[], cwd: string, timeoutMs = 90_000): Promise<CliResult> {
+export function runCli(
+  args: readonly string[],
+  cwd: string,
+  timeoutMs = 90_000,
+  env: NodeJS.ProcessEnv = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
       cwd,
-      env: cliEnv({ NO_COLOR: '1' }),
+      env: cliEnv({ NO_COLOR: '1', ...env }),
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     child.stdin.end();

@@ -152,7 +152,7 @@ export async function readFacts(
   try {
     facts = JSON.parse(result.stdout) as AuditFacts;
   } catch {
-    const reason = (result.stderr.trim().split('\n').at(-1) ?? '').trim() || `exit code ${result.code}`;
+    const reason = (result.stderr.trim().split("\n").at(-1) ?? "").trim() || `it ${result.ended}`;
     throw new Error(`python/audit.py failed with ${python.executable}: ${reason}`);
   }
   const problems = facts.files.filter((file) => file.error);

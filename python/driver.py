@@ -1,0 +1,180 @@
+"""The one Python process of a checkpoint-tests run.
+
+The generator starts it once, with the interpreter it chose, as
+``python driver.py REQUEST_FD ANSWER_FD``, and speaks JSON lines with it on
+those two file descriptors: one request a line in, one answer a line out, in
+order. Never on stdout or stderr: the user's module may print at import (or
+an exception answer such as ``this.X`` may), and that must not garble the
+protocol; the generator reads stdout and stderr only to cut and show them.
+
+request:  {"id": 1, "kind": "introspect" | "format" | "check_suite", ...}
+answer:   {"id": 1, "ok": true, "result": {...}}
+          {"id": 1, "ok": false, "error": "one line"}
+
+Everything runs in this process, so the user's module (and torch) is
+imported once a run: introspection imports it, and the ``--setup-only``
+check, run with ``pytest.main``, finds it in ``sys.modules``.
+
+The process ends when the request channel closes (the generator is done or
+gone), with ``os._exit`` so no atexit hook of the user's code can hold it up.
+"""
+
+import contextlib
+import faulthandler
+import importlib.util
+import io
+import json
+import os
+import re
+import sys
+import traceback
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+# `python driver.py` puts this folder first on sys.path; a user module named
+# like one of ours (audit, introspect) must not be shadowed by it.
+if sys.path and os.path.abspath(sys.path[0] or os.curdir) == HERE:
+    del sys.path[0]
+
+# Output of one pytest run kept in the answer; the rest is cut, and said so.
+MAX_OUTPUT_CHARS = 200_000
+
+
+def load_sibling(name):
+    """Imports python/<name>.py under a private name, off sys.path."""
+    spec = importlib.util.spec_from_file_location(
+        f"_checkpoint_tests_{name}", os.path.join(HERE, f"{name}.py")
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+introspect = load_sibling("introspect")
+
+
+def cut(text, limit=MAX_OUTPUT_CHARS):
+    if len(text) <= limit:
+        return text
+    return (
+        text[:limit] + f"\n[checkpoint-tests cut {len(text) - limit} more characters]"
+    )
+
+
+def handle_introspect(request):
+    return introspect.answer(request)
+
+
+black_modes = {}
+
+
+def black_mode(black, target, root):
+    """black's Mode for ``target`` from the user's pyproject.toml, as ``black
+    --stdin-filename target`` would find it; None when its config excludes it."""
+    start = os.path.dirname(os.path.abspath(target))
+    try:
+        found = black.find_pyproject_toml((start,), target)
+    except TypeError:  # black before 22.12 takes no stdin filename
+        found = black.find_pyproject_toml((start,))
+    if found not in black_modes:
+        config = black.parse_pyproject_toml(found) if found else {}
+        fields = {
+            "line_length": config.get("line_length", black.DEFAULT_LINE_LENGTH),
+            "string_normalization": not config.get("skip_string_normalization", False),
+            "magic_trailing_comma": not config.get("skip_magic_trailing_comma", False),
+            "preview": bool(config.get("preview", False)),
+            "target_versions": {
+                black.TargetVersion[version.upper()]
+                for version in config.get("target_version", [])
+            },
+        }
+        known = getattr(black.Mode, "__dataclass_fields__", fields)
+        mode = black.Mode(
+            **{key: value for key, value in fields.items() if key in known}
+        )
+        exclude = config.get("force_exclude")
+        black_modes[found] = (
+            mode,
+            re.compile(exclude, re.VERBOSE) if exclude else None,
+        )
+    mode, force_exclude = black_modes[found]
+    relative = os.path.relpath(os.path.abspath(target), root).replace(os.sep, "/")
+    if force_exclude and force_exclude.search(f"/{relative}"):
+        return None
+    return mode
+
+
+def handle_format(request):
+    """Formats one file's source with the user's black, or says why not."""
+    try:
+        import black
+    except ImportError as error:
+        return {"source": None, "error": introspect.last_line(error)}
+    try:
+        mode = black_mode(black, request["path"], request.get("root", os.getcwd()))
+        if mode is None:
+            return {"source": None, "error": "excluded by black's force-exclude"}
+        return {"source": black.format_str(request["source"], mode=mode)}
+    except Exception as error:  # noqa: BLE001 - the source is kept as written
+        return {"source": None, "error": introspect.last_line(error)}
+
+
+def handle_check_suite(request):
+    """``pytest --setup-only`` on the suite, in this process, its output kept."""
+    import pytest
+
+    output = io.StringIO()
+    with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
+        try:
+            code = pytest.main(
+                ["-p", "no:cacheprovider", "-q", "--setup-only", request["suite"]]
+            )
+        except BaseException:  # noqa: BLE001 - a conftest's SystemExit, say
+            traceback.print_exc(file=output)
+            code = 3
+    return {"code": int(code), "output": cut(output.getvalue())}
+
+
+# One handler a request kind. The probe (issue 14: call the user's save and
+# load once and report what they did) is the next kind: a `handle_probe` here
+# and a method on the TypeScript PythonDriver, nothing else changes.
+HANDLERS = {
+    "introspect": handle_introspect,
+    "format": handle_format,
+    "check_suite": handle_check_suite,
+}
+
+
+def answer(line):
+    request = json.loads(line)
+    reply = {"id": request.get("id")}
+    handler = HANDLERS.get(request.get("kind"))
+    if handler is None:
+        reply.update(ok=False, error=f"unknown request kind {request.get('kind')!r}")
+        return reply
+    try:
+        reply.update(ok=True, result=handler(request))
+    except BaseException as error:  # noqa: BLE001 - one bad request, not the driver
+        reply.update(ok=False, error=introspect.last_line(error))
+    return reply
+
+
+def main():
+    request_fd, answer_fd = int(sys.argv[1]), int(sys.argv[2])
+    # Processes the user's code starts must not hold the channel open.
+    os.set_inheritable(request_fd, False)
+    os.set_inheritable(answer_fd, False)
+    # A crash in native code (a segfault at import) leaves a Python traceback on stderr.
+    faulthandler.enable()
+    requests = os.fdopen(request_fd, "rb")
+    for line in requests:
+        if not line.strip():
+            continue
+        data = (json.dumps(answer(line)) + "\n").encode("utf-8")
+        while data:
+            data = data[os.write(answer_fd, data) :]
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    main()
