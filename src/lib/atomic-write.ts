@@ -104,7 +104,7 @@ function asUserError(error: unknown, target: string, root: string, replacedAny: 
   const state = replacedAny
     ? 'Some files were already replaced (each one whole); .yo-rc.json was not updated, so run again once it is fixed.'
     : 'No file was changed: the suite and .yo-rc.json are as they were before this run.';
-  return new UsageError(`checkpoint-tests could not write ${shown} (${code}): ${fix}. ${state}`);
+  return new UsageError(`Could not write ${shown} (${code}): ${fix}. ${state}`);
 }
 
 /** Removes temporary files an earlier, killed run left in `folder` (those of processes no longer running). */
@@ -130,6 +130,22 @@ export function processIsAlive(pid: number): boolean {
     return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** `folder` and its ancestors up to `root` that do not exist yet. */
+function missingAncestors(folder: string, root: string): string[] {
+  const missing: string[] = [];
+  for (let current = folder; current !== root && current !== path.dirname(current) && !existsSync(current); current = path.dirname(current)) {
+    missing.push(current);
+  }
+  return missing;
+}
+
+/** Removes the folders a failed write created (deepest first), if they are still empty. */
+async function removeEmptyFolders(folders: readonly string[]): Promise<void> {
+  for (const folder of [...new Set(folders)].sort((a, b) => b.length - a.length)) {
+    await fs.rmdir(folder).catch(() => undefined);
   }
 }
 
@@ -185,6 +201,7 @@ export async function writeFilesAtomically(
 ): Promise<void> {
   const folders = new Set([...writes, ...last].map((write) => path.dirname(write.target)));
   for (const folder of folders) await removeLeftoverTemps(folder);
+  const missingFolders = [...folders].flatMap((folder) => missingAncestors(folder, root));
   await step('start');
   let replacedAny = false;
   for (const group of [writes, last]) {
@@ -204,6 +221,7 @@ export async function writeFilesAtomically(
       }
     } catch (error) {
       await Promise.all(staged.map(({ temp }) => fs.rm(temp, { force: true })));
+      if (!replacedAny) await removeEmptyFolders(missingFolders);
       throw asUserError(error, current, root, replacedAny);
     }
     for (const folder of new Set(group.map((write) => path.dirname(write.target)))) await fsyncFolder(folder);

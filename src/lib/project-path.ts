@@ -13,10 +13,14 @@ import { UsageError } from './errors.js';
 const MAX_PATH_BYTES = 4095;
 const MAX_NAME_BYTES = 255;
 
-/** A value cut to about 200 characters for an error message, JSON-quoted. */
+/** Text cut to about `limit` characters for an error message. */
+export function cutText(text: string, limit = 200): string {
+  return text.length > limit ? `${text.slice(0, limit)}...` : text;
+}
+
+/** A string value cut to about 200 characters for an error message, JSON-quoted. */
 export function shownValue(value: string, limit = 200): string {
-  const cut = value.length > limit ? `${value.slice(0, limit)}...` : value;
-  return JSON.stringify(cut);
+  return JSON.stringify(cutText(value, limit));
 }
 
 export interface PathRole {

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from './errors.js';
-import { shownValue } from './project-path.js';
+import { cutText } from './project-path.js';
 
 export const CONFIG_FILE = '.yo-rc.json';
 export const CONFIG_NAMESPACE = 'generator-checkpoint-tests';
@@ -52,7 +52,7 @@ export function checkStoredConfig(root: string, ownVersion: string, force: boole
     parsed = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw new UsageError(`${file} is not valid JSON: ${shownValue(reason ?? '', 160)}. ${fix}`);
+    throw new UsageError(`${file} is not valid JSON: ${cutText(reason ?? '', 160)}. ${fix}`);
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new UsageError(`${file} must hold a JSON object, but it holds ${describe(parsed)}. ${fix}`);
@@ -67,18 +67,18 @@ export function checkStoredConfig(root: string, ownVersion: string, force: boole
   const stored = ours as Record<string, unknown>;
   if (stored.preset !== undefined && (typeof stored.preset !== 'string' || stored.preset.trim() === '')) {
     throw new UsageError(
-      `\`preset\` in ${file} is ${shownValue(JSON.stringify(stored.preset))}, but it must be the path of a preset file, such as "team-preset.json". ${fix}`,
+      `\`preset\` in ${file} is ${cutText(JSON.stringify(stored.preset) ?? 'undefined')}, but it must be the path of a preset file, such as "team-preset.json". ${fix}`,
     );
   }
   const version = stored.generatorVersion;
   if (version !== undefined && (typeof version !== 'string' || !/^\d+(\.\d+)*([-+].*)?$/.test(version))) {
     throw new UsageError(
-      `\`generatorVersion\` in ${file} is ${shownValue(JSON.stringify(version))}, but it must be the version of checkpoint-tests that wrote it, such as "${ownVersion}". ${fix}`,
+      `\`generatorVersion\` in ${file} is ${cutText(JSON.stringify(version) ?? 'undefined')}, but it must be the version of checkpoint-tests that wrote it, such as "${ownVersion}". ${fix}`,
     );
   }
   if (typeof version === 'string' && compareVersions(version, ownVersion) > 0 && !force) {
     throw new UsageError(
-      `${file} was written by checkpoint-tests ${shownValue(version)}, which is newer than this one (${ownVersion}): its answers and files may mean things this version does not know. Run the newer checkpoint-tests (npx -p generator-checkpoint-tests@${version} checkpoint-tests), or pass --force to let ${ownVersion} rewrite them; nothing was written.`,
+      `${file} was written by checkpoint-tests ${cutText(version, 40)}, which is newer than this one (${ownVersion}): its answers and files may mean things this version does not know. Run the newer checkpoint-tests (npx -p generator-checkpoint-tests@${version} checkpoint-tests), or pass --force to let ${ownVersion} rewrite them; nothing was written.`,
     );
   }
   const files = stored.files;

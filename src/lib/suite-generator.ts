@@ -43,7 +43,7 @@ import { coverageTable } from './report.js';
 import { buildSuiteView } from './view-model.js';
 import { commitAtomically } from './atomic-write.js';
 import { lockProject, unlockProject } from './project-lock.js';
-import { resolveInProject, shownValue } from './project-path.js';
+import { cutText, resolveInProject } from './project-path.js';
 import { checkStoredConfig, storedFileRecord } from './stored-config.js';
 
 export const PACKAGE_VERSION: string = (
@@ -129,6 +129,9 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
   private composed = false;
 
   constructor(args: string[], options: RunOptions) {
+    // Yeoman reads .yo-rc.json while constructing the generator: a broken one is the user's to fix.
+    const given = options as RunOptions & { env?: { cwd?: string }; destinationRoot?: string };
+    checkStoredConfig(path.resolve(given.destinationRoot ?? given.env?.cwd ?? process.cwd()), PACKAGE_VERSION, Boolean(options.force));
     super(args, options);
     for (const question of QUESTIONS) {
       this.option(optionName(question.name), { type: String, description: question.help });
@@ -587,7 +590,7 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
     const previous = this.runRecord.previous;
     const answerChanges = Object.keys(this.answers)
       .filter((name) => name in previous && JSON.stringify(previous[name]) !== JSON.stringify(this.answers[name as keyof Answers]))
-      .map((name) => `\`${name}\` was ${shownValue(JSON.stringify(previous[name]), 80)}, now ${shownValue(JSON.stringify(this.answers[name as keyof Answers]), 80)}`);
+      .map((name) => `\`${name}\` was ${cutText(JSON.stringify(previous[name]), 80)}, now ${cutText(JSON.stringify(this.answers[name as keyof Answers]), 80)}`);
     const versionChange =
       previous.generatorVersion !== undefined && previous.generatorVersion !== PACKAGE_VERSION
         ? `checkpoint-tests was ${String(previous.generatorVersion)}, now ${PACKAGE_VERSION}`
