@@ -50,11 +50,16 @@ function tryCreate(lock: string, token: string): boolean {
   }
 }
 
+/** Sleeps synchronously: the lock is taken while Yeoman constructs the generator, before it reads .yo-rc.json. */
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
 /**
  * Takes the project's lock, waiting up to `waitMs` for another run to end.
  * Taking it again in the same process is a no-op (a composed generator).
  */
-export async function lockProject(root: string, waitMs = DEFAULT_WAIT_MS): Promise<void> {
+export function lockProject(root: string, waitMs = DEFAULT_WAIT_MS): void {
   const lock = path.join(root, LOCK_FILE);
   if (held.has(lock)) return;
   const token = randomBytes(8).toString('hex');
@@ -69,7 +74,7 @@ export async function lockProject(root: string, waitMs = DEFAULT_WAIT_MS): Promi
       try {
         if (owner === undefined && Date.now() < deadline - waitMs + 1_000) {
           // An unreadable lock may be one being written this instant: give it a moment.
-          await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+          sleepSync(POLL_MS);
           continue;
         }
         renameSync(lock, aside);
@@ -84,7 +89,7 @@ export async function lockProject(root: string, waitMs = DEFAULT_WAIT_MS): Promi
         `Another checkpoint-tests run (process ${owner.pid}, started ${owner.started}) is writing in this project, and it did not finish within ${Math.round(waitMs / 1000)} s. Wait for it to end and run again; if no such run is going on, delete ${lock}. Nothing was written.`,
       );
     }
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    sleepSync(POLL_MS);
   }
   held.set(lock, token);
   if (!exitHandlerInstalled) {

@@ -129,9 +129,13 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
   private composed = false;
 
   constructor(args: string[], options: RunOptions) {
-    // Yeoman reads .yo-rc.json while constructing the generator: a broken one is the user's to fix.
+    // Yeoman reads .yo-rc.json while it constructs the generator: the run takes the project
+    // lock before that (one run at a time; none for --dry-run, which writes nothing), and a
+    // broken .yo-rc.json is the user's to fix.
     const given = options as RunOptions & { env?: { cwd?: string }; destinationRoot?: string };
-    checkStoredConfig(path.resolve(given.destinationRoot ?? given.env?.cwd ?? process.cwd()), PACKAGE_VERSION, Boolean(options.force));
+    const root = path.resolve(given.destinationRoot ?? given.env?.cwd ?? process.cwd());
+    if (!options.dryRun) lockProject(root);
+    checkStoredConfig(root, PACKAGE_VERSION, Boolean(options.force));
     super(args, options);
     for (const question of QUESTIONS) {
       this.option(optionName(question.name), { type: String, description: question.help });
@@ -145,16 +149,15 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
   }
 
   /**
-   * Before anything of the project is read: takes the project lock (one run
-   * at a time; none for --dry-run, which writes nothing), checks
-   * .yo-rc.json, and notes the answers and file record it holds. A no-op for
-   * a generator composed into a run that did this already.
+   * Before the answers are read (the lock is held since the constructor):
+   * notes the answers and file record .yo-rc.json holds, and releases the lock
+   * when the run ends. A no-op for a generator composed into a run that did
+   * this already.
    */
   protected async claimProject(): Promise<void> {
     if (RUN_RECORDS.has(this.env)) return;
     const root = this.projectRoot;
     if (!this.options.dryRun) {
-      await lockProject(root);
       const release = () => unlockProject(root);
       this.env.once('end', release);
       (this.env as unknown as { runLoop?: { once(event: string, listener: () => void): void } }).runLoop?.once(
@@ -162,7 +165,6 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
         release,
       );
     }
-    checkStoredConfig(root, PACKAGE_VERSION, Boolean(this.options.force));
     const previous = { ...(this.config.getAll() as Record<string, unknown>) };
     RUN_RECORDS.set(this.env, { previous, files: storedFileRecord(previous) });
   }
