@@ -35,7 +35,8 @@ function readOwner(lock: string): LockOwner | undefined {
   }
 }
 
-function tryCreate(lock: string, token: string): boolean {
+/** Creates the lock; false when another run holds it, 'read-only' when the project folder cannot be written. */
+function tryCreate(lock: string, token: string): boolean | 'read-only' {
   try {
     writeFileSync(lock, `${JSON.stringify({ pid: process.pid, started: new Date().toISOString(), token })}\n`, {
       flag: 'wx',
@@ -44,9 +45,9 @@ function tryCreate(lock: string, token: string): boolean {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') return false;
-    throw new UsageError(
-      `checkpoint-tests cannot write in the project folder ${path.dirname(lock)} (${code} on ${LOCK_FILE}): make it writable, or run in a writable copy of the project; nothing was written.`,
-    );
+    // Nothing can be written there, so no run can race this one; the writes themselves say what is wrong.
+    if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM') return 'read-only';
+    throw error;
   }
 }
 
@@ -65,7 +66,9 @@ export function lockProject(root: string, waitMs = DEFAULT_WAIT_MS): void {
   const token = randomBytes(8).toString('hex');
   const deadline = Date.now() + waitMs;
   for (;;) {
-    if (tryCreate(lock, token)) break;
+    const created = tryCreate(lock, token);
+    if (created === 'read-only') return;
+    if (created) break;
     const owner = readOwner(lock);
     // A lock of a process that is gone (or of this process, from an earlier run in it) is stale.
     if (owner === undefined || owner.pid === process.pid || !processIsAlive(owner.pid)) {

@@ -32,10 +32,11 @@ export function compareVersions(a: string, b: string): number {
  * Checks the project's `.yo-rc.json`, if any: a JSON object whose
  * `generator-checkpoint-tests` entry is an object, whose `preset` is a path,
  * `generatorVersion` a version not newer than `ownVersion` (unless `force`),
- * and `files` a mapping of paths to hashes. Answers themselves are checked
+ * and `files` a mapping of paths to hashes. With 'shape only' the version is
+ * not compared (Yeoman constructs a generator before the options are parsed). Answers themselves are checked
  * later, with every other source of answers.
  */
-export function checkStoredConfig(root: string, ownVersion: string, force: boolean): void {
+export function checkStoredConfig(root: string, ownVersion: string, force: boolean | 'shape only'): void {
   const file = path.join(root, CONFIG_FILE);
   if (!existsSync(file)) return;
   const fix = `Fix ${file} (or delete it to answer every question again); nothing was written.`;
@@ -76,7 +77,7 @@ export function checkStoredConfig(root: string, ownVersion: string, force: boole
       `\`generatorVersion\` in ${file} is ${cutText(JSON.stringify(version) ?? 'undefined')}, but it must be the version of checkpoint-tests that wrote it, such as "${ownVersion}". ${fix}`,
     );
   }
-  if (typeof version === 'string' && compareVersions(version, ownVersion) > 0 && !force) {
+  if (typeof version === 'string' && force !== 'shape only' && compareVersions(version, ownVersion) > 0 && !force) {
     throw new UsageError(
       `${file} was written by checkpoint-tests ${cutText(version, 40)}, which is newer than this one (${ownVersion}): its answers and files may mean things this version does not know. Run the newer checkpoint-tests (npx -p generator-checkpoint-tests@${version} checkpoint-tests), or pass --force to let ${ownVersion} rewrite them; nothing was written.`,
     );

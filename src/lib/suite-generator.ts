@@ -135,7 +135,7 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
     const given = options as RunOptions & { env?: { cwd?: string }; destinationRoot?: string };
     const root = path.resolve(given.destinationRoot ?? given.env?.cwd ?? process.cwd());
     if (!options.dryRun) lockProject(root);
-    checkStoredConfig(root, PACKAGE_VERSION, Boolean(options.force));
+    checkStoredConfig(root, PACKAGE_VERSION, 'shape only');
     super(args, options);
     for (const question of QUESTIONS) {
       this.option(optionName(question.name), { type: String, description: question.help });
@@ -157,6 +157,7 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
   protected async claimProject(): Promise<void> {
     if (RUN_RECORDS.has(this.env)) return;
     const root = this.projectRoot;
+    checkStoredConfig(root, PACKAGE_VERSION, Boolean(this.options.force));
     if (!this.options.dryRun) {
       const release = () => unlockProject(root);
       this.env.once('end', release);
