@@ -80,7 +80,10 @@ describe('defect 3: the audit report goes through the conflicter and stays in th
     const root = await projectWithSuite(['--categories', 'resume']);
     const audited = suiteFile(root, 'test_resume.py');
     const original = readFileSync(audited, 'utf8');
-    const onItself = await runCli(['audit', `${SUITE}/test_resume.py`, '--report', `${SUITE}/test_resume.py`, '--python', python], root);
+    const onItself = await runCli(
+      ['audit', `${SUITE}/test_resume.py`, '--report', `${SUITE}/test_resume.py`, '--python', python],
+      root,
+    );
     expectUserError(onItself, ['--report', 'one of the audited test files']);
     expect(readFileSync(audited, 'utf8')).toBe(original);
 
@@ -104,13 +107,16 @@ describe('defect 3: the audit report goes through the conflicter and stays in th
       expect(far.code, shown(far)).toBe(0);
       expect(readdirSync(outside)).toEqual(['test_theirs.py']);
       expect(flat(far.stdout + far.stderr)).toContain('not written');
-      const reportOutside = await runCli(['audit', outside, '--python', python, '--report', path.join(outside, 'r.md')], root);
+      const reportOutside = await runCli(
+        ['audit', outside, '--python', python, '--report', path.join(outside, 'r.md')],
+        root,
+      );
       expectUserError(reportOutside, ['--report', 'outside the project']);
       expect(readdirSync(outside)).toEqual(['test_theirs.py']);
     } finally {
       rmSync(outside, { recursive: true, force: true });
     }
-  });
+  }, 600_000);
 });
 
 describe('defect 4: no half-written file', () => {
@@ -225,14 +231,17 @@ describe('defect 11: broken input is a user error, not a bug', () => {
     ['a file', 'sample_trainer/manager.py', 'is a file, not a folder'],
     ['a name too long', `tests/${'x'.repeat(300)}`, 'longer than the 255 bytes'],
   ];
-  it.each(outputDirs)('outputDir with %s, from the answers file: exit 2 and no .yo-rc.json left behind', async (_name, outputDir, says) => {
-    const root = makeSampleProject('ckpt-files-');
-    writeFileSync(path.join(root, 'answers.json'), JSON.stringify({ module: SAMPLE_MODULE, outputDir }));
-    const result = await runCli(['--answers', 'answers.json', '--yes', '--skip-checks'], root);
-    expectUserError(result, ['`outputDir`', says]);
-    expect(flat(result.stderr).length).toBeLessThan(800);
-    expect(existsSync(path.join(root, '.yo-rc.json'))).toBe(false);
-  });
+  it.each(outputDirs)(
+    'outputDir with %s, from the answers file: exit 2 and no .yo-rc.json left behind',
+    async (_name, outputDir, says) => {
+      const root = makeSampleProject('ckpt-files-');
+      writeFileSync(path.join(root, 'answers.json'), JSON.stringify({ module: SAMPLE_MODULE, outputDir }));
+      const result = await runCli(['--answers', 'answers.json', '--yes', '--skip-checks'], root);
+      expectUserError(result, ['`outputDir`', says]);
+      expect(flat(result.stderr).length).toBeLessThan(800);
+      expect(existsSync(path.join(root, '.yo-rc.json'))).toBe(false);
+    },
+  );
 
   it('an audit that runs Python out of memory says so, exit 2', async () => {
     const root = makeSampleProject('ckpt-files-');
@@ -313,7 +322,8 @@ describe('the kill test', () => {
     };
   }
 
-  const KILLS = 50;
+  /** 50; CHECKPOINT_TESTS_KILLS runs fewer when replaying one seed by hand. */
+  const KILLS = Number(process.env.CHECKPOINT_TESTS_KILLS) || 50;
   /** Of those, the ones killed at a random moment of the whole run (no hook); the rest inside the write phase. */
   const WHOLE_RUN_KILLS = 10;
   /** Pause between the write steps (CHECKPOINT_TESTS_WRITE_DELAY_MS), so kills can land between them. */
@@ -337,7 +347,13 @@ describe('the kill test', () => {
     exited: boolean;
   }
 
-  function runAndKill(root: string, index: number, rand: () => number, cleanMs: number, phaseMs: number): Promise<Kill> {
+  function runAndKill(
+    root: string,
+    index: number,
+    rand: () => number,
+    cleanMs: number,
+    phaseMs: number,
+  ): Promise<Kill> {
     const whole = index < WHOLE_RUN_KILLS;
     return new Promise((resolve, reject) => {
       const child: ChildProcess = spawn(process.execPath, [CLI, ...BASE], {
@@ -362,80 +378,89 @@ describe('the kill test', () => {
         clearTimeout(guard);
         kill.exited = signal === null;
         kill.afterPhase = stderr.includes('[write-phase] done');
-        if (whole) kill.inPhase = stderr.includes('[write-phase] start') === false && false;
         if (kill.exited && code !== 0) reject(new Error(`run ${index} failed by itself (exit ${code}): ${stderr}`));
         else resolve(kill);
       });
     });
   }
 
-  it('leaves every file absent, complete and identical to a clean run, or the user\'s own', { timeout: 300_000 }, async () => {
-    const started = Date.now();
-    const cleanRoot = makeSampleProject('ckpt-kill-clean-');
-    withUserFiles(cleanRoot);
-    const userFiles = snapshotTree(cleanRoot);
-    const cleanStart = Date.now();
-    const cleanRun = await runCli(BASE, cleanRoot);
-    const cleanMs = Date.now() - cleanStart;
-    expect(cleanRun.code, shown(cleanRun)).toBe(0);
-    const clean = snapshotTree(cleanRoot);
-    // How long the write phase takes with the step pause: one step per staged and renamed file, and .yo-rc.json.
-    const written = Object.keys(clean).filter((file) => !file.endsWith('/') && clean[file] !== userFiles[file]).length;
-    const phaseMs = (2 * written + 2) * STEP_DELAY_MS * 1.5;
+  it(
+    "leaves every file absent, complete and identical to a clean run, or the user's own",
+    { timeout: 900_000 },
+    async () => {
+      const started = Date.now();
+      const cleanRoot = makeSampleProject('ckpt-kill-clean-');
+      withUserFiles(cleanRoot);
+      const userFiles = snapshotTree(cleanRoot);
+      const cleanStart = Date.now();
+      const cleanRun = await runCli(BASE, cleanRoot);
+      const cleanMs = Date.now() - cleanStart;
+      expect(cleanRun.code, shown(cleanRun)).toBe(0);
+      const clean = snapshotTree(cleanRoot);
+      // How long the write phase takes with the step pause: one step per staged and renamed file, and .yo-rc.json.
+      const written = Object.keys(clean).filter(
+        (file) => !file.endsWith('/') && clean[file] !== userFiles[file],
+      ).length;
+      const phaseMs = (2 * written + 2) * STEP_DELAY_MS * 1.5;
 
-    const rand = random(17);
-    const projects = Array.from({ length: KILLS }, () => {
-      const root = makeSampleProject('ckpt-kill-');
-      withUserFiles(root);
-      return root;
-    });
-    const kills: Kill[] = [];
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: CONCURRENT }, async () => {
-        while (next < KILLS) {
-          const index = next++;
-          kills.push(await runAndKill(projects[index]!, index, rand, cleanMs, phaseMs));
-        }
-      }),
-    );
+      const rand = random(17);
+      const projects = Array.from({ length: KILLS }, () => {
+        const root = makeSampleProject('ckpt-kill-');
+        withUserFiles(root);
+        return root;
+      });
+      const kills: Kill[] = [];
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: CONCURRENT }, async () => {
+          while (next < KILLS) {
+            const index = next++;
+            kills.push(await runAndKill(projects[index]!, index, rand, cleanMs, phaseMs));
+          }
+        }),
+      );
 
-    const leftovers: string[] = [];
-    for (const [index, root] of projects.entries()) {
-      const tree = snapshotTree(root);
-      const context = `kill ${index}: ${JSON.stringify(kills.find((kill) => kill.seed === index))}`;
-      for (const [file, hash] of Object.entries(tree)) {
-        if (file.endsWith('/')) continue;
-        if (file === LOCK_FILE || TEMP.test(file)) {
-          leftovers.push(file);
-          continue;
+      const leftovers: string[] = [];
+      for (const [index, root] of projects.entries()) {
+        const tree = snapshotTree(root);
+        const context = `kill ${index}: ${JSON.stringify(kills.find((kill) => kill.seed === index))}`;
+        for (const [file, hash] of Object.entries(tree)) {
+          if (file.endsWith('/')) continue;
+          if (file === LOCK_FILE || TEMP.test(file)) {
+            leftovers.push(file);
+            continue;
+          }
+          if (file in userFiles && !(file in clean && clean[file] !== userFiles[file])) {
+            expect(hash, `${context}: the user's ${file} changed`).toBe(userFiles[file]);
+            continue;
+          }
+          expect(file in clean, `${context}: ${file} is not a file of the clean run`).toBe(true);
+          expect(hash, `${context}: ${file} differs from the clean run's`).toBe(clean[file]);
         }
-        if (file in userFiles && !(file in clean && clean[file] !== userFiles[file])) {
-          expect(hash, `${context}: the user's ${file} changed`).toBe(userFiles[file]);
-          continue;
+        // .yo-rc.json is written last: when it is there, every file of the suite is.
+        if ('.yo-rc.json' in tree) {
+          for (const file of Object.keys(clean))
+            expect(file in tree, `${context}: .yo-rc.json without ${file}`).toBe(true);
         }
-        expect(file in clean, `${context}: ${file} is not a file of the clean run`).toBe(true);
-        expect(hash, `${context}: ${file} differs from the clean run's`).toBe(clean[file]);
       }
-      // .yo-rc.json is written last: when it is there, every file of the suite is.
-      if ('.yo-rc.json' in tree) {
-        for (const file of Object.keys(clean)) expect(file in tree, `${context}: .yo-rc.json without ${file}`).toBe(true);
+      // A later run recovers from what a kill left: the stale lock is taken over, the temporary files removed.
+      const recovered = projects.filter(
+        (root) =>
+          readdirSync(path.join(root, SUITE)).some((name) => TEMP.test(name)) || existsSync(path.join(root, LOCK_FILE)),
+      );
+      for (const root of recovered.slice(0, 2)) {
+        const rerun = await runCli(BASE, root);
+        expect(rerun.code, shown(rerun)).toBe(0);
+        expect(snapshotTree(root)).toEqual(clean);
       }
-    }
-    // A later run recovers from what a kill left: the stale lock is taken over, the temporary files removed.
-    const recovered = projects.filter((root) => readdirSync(path.join(root, SUITE)).some((name) => TEMP.test(name)) || existsSync(path.join(root, LOCK_FILE)));
-    for (const root of recovered.slice(0, 2)) {
-      const rerun = await runCli(BASE, root);
-      expect(rerun.code, shown(rerun)).toBe(0);
-      expect(snapshotTree(root)).toEqual(clean);
-    }
-    const inPhase = kills.filter((kill) => !kill.whole && kill.inPhase && !kill.afterPhase && !kill.exited).length;
-    console.log(
-      `kill test: ${KILLS} kills in ${Math.round((Date.now() - started) / 1000)} s (clean run ${cleanMs} ms, write phase ~${Math.round(phaseMs)} ms): ` +
-        `${inPhase} landed inside the write phase, ${kills.filter((kill) => kill.afterPhase).length} after it, ` +
-        `${kills.filter((kill) => kill.exited).length} runs had finished; ${WHOLE_RUN_KILLS} at random moments of the whole run; ` +
-        `${leftovers.length} leftovers (lock or temp files), ${recovered.length} projects with leftovers, ${Math.min(2, recovered.length)} rerun to check recovery`,
-    );
-    expect(inPhase).toBeGreaterThanOrEqual(25);
-  });
+      const inPhase = kills.filter((kill) => !kill.whole && kill.inPhase && !kill.afterPhase && !kill.exited).length;
+      console.log(
+        `kill test: ${KILLS} kills in ${Math.round((Date.now() - started) / 1000)} s (clean run ${cleanMs} ms, write phase ~${Math.round(phaseMs)} ms): ` +
+          `${inPhase} landed inside the write phase, ${kills.filter((kill) => kill.afterPhase).length} after it, ` +
+          `${kills.filter((kill) => kill.exited).length} runs had finished; ${WHOLE_RUN_KILLS} at random moments of the whole run; ` +
+          `${leftovers.length} leftovers (lock or temp files), ${recovered.length} projects with leftovers, ${Math.min(2, recovered.length)} rerun to check recovery`,
+      );
+      expect(inPhase).toBeGreaterThanOrEqual(25);
+    },
+  );
 });
