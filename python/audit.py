@@ -570,6 +570,13 @@ def describe_file(path, fixture_cache):
             "line": None,
         }
         return entry
+    except (MemoryError, RecursionError) as error:
+        entry["error"] = {
+            "kind": "too-large",
+            "message": f"{type(error).__name__} while parsing it",
+            "line": None,
+        }
+        return entry
     except (SyntaxError, ValueError) as error:
         line = getattr(error, "lineno", None)
         text = (getattr(error, "text", None) or "").strip()

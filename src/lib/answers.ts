@@ -18,7 +18,7 @@ import {
 } from './questions.js';
 
 /** Keys the generator itself keeps in `.yo-rc.json` beside the answers. */
-export const BOOKKEEPING_KEYS = ['generatorVersion', 'preset'] as const;
+export const BOOKKEEPING_KEYS = ['generatorVersion', 'preset', 'files'] as const;
 
 type Checked = { value: unknown } | { problem: string };
 

@@ -5,7 +5,8 @@
  * and formatted before Yeoman's conflicter sees them, and pytest run on the
  * result.
  */
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { TerminalAdapter } from '@yeoman/adapter';
 import Generator, { type BaseOptions } from 'yeoman-generator';
@@ -52,6 +53,10 @@ import { TEMPLATES_ROOT } from './paths.js';
 import { GITHUB_WORKFLOW, PRE_COMMIT_CONFIG, withPreCommitHook } from './ci-recipe.js';
 import { coverageTable } from './report.js';
 import { buildSuiteView } from './view-model.js';
+import { commitAtomically } from './atomic-write.js';
+import { lockProject, unlockProject } from './project-lock.js';
+import { cutText, resolveInProject } from './project-path.js';
+import { checkStoredConfig, storedFileRecord } from './stored-config.js';
 
 export const PACKAGE_VERSION: string = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -76,7 +81,23 @@ const RUN_OPTIONS = {
     type: Boolean,
     description: 'do not import your module or run pytest on the new suite (nothing is verified)',
   },
+  'overwrite-generated': {
+    type: Boolean,
+    description: 'rewrite every generated file that differs (changed answers), but keep your adapter; --force rewrites it too',
+  },
 } as const;
+
+/** What the generators of one run share: the answers and file record before it, and the record being made. */
+interface RunRecord {
+  /** The stored answers as the run found them in .yo-rc.json. */
+  previous: Record<string, unknown>;
+  /** Project-relative path (posix) to sha256 of what checkpoint-tests wrote there; updated as files are written. */
+  files: Record<string, string>;
+}
+
+const RUN_RECORDS = new WeakMap<object, RunRecord>();
+
+const sha256 = (content: string) => createHash('sha256').update(content).digest('hex');
 
 interface Output {
   /** Absolute path of the file. */
@@ -103,6 +124,7 @@ type RunOptions = BaseOptions &
     force?: boolean;
     dryRun?: boolean;
     askAnswered?: boolean;
+    overwriteGenerated?: boolean;
   };
 
 export abstract class SuiteGenerator extends Generator<Record<string, unknown>, RunOptions> {
@@ -121,6 +143,13 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
   private composed = false;
 
   constructor(args: string[], options: RunOptions) {
+    // Yeoman reads .yo-rc.json while it constructs the generator: the run takes the project
+    // lock before that (one run at a time; none for --dry-run, which writes nothing), and a
+    // broken .yo-rc.json is the user's to fix.
+    const given = options as RunOptions & { env?: { cwd?: string }; destinationRoot?: string };
+    const root = path.resolve(given.destinationRoot ?? given.env?.cwd ?? process.cwd());
+    if (!options.dryRun) lockProject(root);
+    checkStoredConfig(root, PACKAGE_VERSION, 'shape only');
     // A Python project's package.json is none of our business: no install step, and no word of one.
     // Declared once a run (by the generator not composed by another), as Yeoman wants it unique.
     super(args, options, options.resolvedAnswers ? {} : { customInstallTask: true });
@@ -128,12 +157,52 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
       this.option(optionName(question.name), { type: String, description: question.help });
     }
     for (const [name, spec] of Object.entries(RUN_OPTIONS)) this.option(name, spec);
+    // One generator of the run (the first) replaces Yeoman's commit with the atomic one.
+    const store = (this.env as unknown as { composedStore?: { customCommitTask?: unknown } }).composedStore;
+    if (!store?.customCommitTask) {
+      this.setFeatures({ customCommitTask: () => commitAtomically(this.env as never, this.destinationRoot()) });
+    }
+  }
+
+  /**
+   * Before the answers are read (the lock is held since the constructor):
+   * notes the answers and file record .yo-rc.json holds, and releases the lock
+   * when the run ends. A no-op for a generator composed into a run that did
+   * this already.
+   */
+  protected async claimProject(): Promise<void> {
+    if (RUN_RECORDS.has(this.env)) return;
+    const root = this.projectRoot;
+    checkStoredConfig(root, PACKAGE_VERSION, Boolean(this.options.force));
+    if (!this.options.dryRun) {
+      const release = () => unlockProject(root);
+      this.env.once('end', release);
+      (this.env as unknown as { runLoop?: { once(event: string, listener: () => void): void } }).runLoop?.once(
+        'error',
+        release,
+      );
+    }
+    const previous = { ...(this.config.getAll() as Record<string, unknown>) };
+    RUN_RECORDS.set(this.env, { previous, files: storedFileRecord(previous) });
+  }
+
+  private get runRecord(): RunRecord {
+    const record = RUN_RECORDS.get(this.env);
+    if (!record) throw new Error('claimProject() must run before the run record is used');
+    return record;
   }
 
   /** What a family generator composed by the app generator is handed. */
   protected handOver(): RunOptions {
-    const { force, dryRun, skipChecks } = this.options;
-    return { resolvedAnswers: this.answers, resolvedPython: this.python, force, dryRun, skipChecks } as RunOptions;
+    const { force, dryRun, skipChecks, overwriteGenerated } = this.options;
+    return {
+      resolvedAnswers: this.answers,
+      resolvedPython: this.python,
+      force,
+      dryRun,
+      skipChecks,
+      overwriteGenerated,
+    } as RunOptions;
   }
 
   /** Answers resolved by the app generator, when this generator was composed by it. */
@@ -175,6 +244,7 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
       this.composed = true;
       return;
     }
+    await this.claimProject();
     const options = answersFromOptions(this.options as unknown as Record<string, unknown>);
     const file = this.options.answers ? loadAnswersFile(this.options.answers, this.env.cwd) : {};
     const stored = checkAnswerMapping(
@@ -205,6 +275,7 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
       const chosen = new Set<Category>([...(stored.categories ?? []), ...this.ownFamilies]);
       answers.categories = [...chosen];
     }
+    resolveInProject(this.projectRoot, answers.outputDir, { what: '`outputDir`', kind: 'folder' });
     await this.checkAgainstPython(answers);
     this.answers = answers;
     this.config.set({ ...answers, generatorVersion: PACKAGE_VERSION, ...(preset ? { preset: preset.file } : {}) });
@@ -460,32 +531,122 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
     if (!this.composed) this.queueTransformStream({}, prettierTransform());
     const outputs = await this.plannedOutputs();
     const force = Boolean(this.options.force);
+    const overwriteGenerated = force || Boolean(this.options.overwriteGenerated);
+    const record = this.runRecord.files;
     const kept: string[] = [];
+    /** Differing files, by why they differ. */
     const edited: string[] = [];
+    const changed: string[] = [];
+    /** Written over without asking: --overwrite-generated, or what an interrupted earlier write left. */
+    const rewrite = new Set<string>();
     for (const output of outputs) {
       const onDisk = this.fs.exists(output.target) ? this.fs.read(output.target) : undefined;
       if (output.userOwned && onDisk !== undefined && !force) {
         if (onDisk !== output.content) kept.push(this.relative(output.target));
         continue;
       }
-      if (onDisk !== undefined && onDisk !== output.content && !force && !this.canPromptForConflicts()) {
-        edited.push(this.relative(output.target));
+      if (onDisk === undefined || onDisk === output.content) continue;
+      // A strict beginning of the new content is what a write cut short left (older versions wrote in place).
+      if (output.content.startsWith(onDisk) || (!output.userOwned && overwriteGenerated)) {
+        rewrite.add(output.target);
+        continue;
       }
+      if (force || this.canPromptForConflicts()) continue;
+      const recorded = record[this.recordKey(output.target)];
+      if (recorded !== undefined && recorded === sha256(onDisk)) changed.push(this.relative(output.target));
+      else edited.push(this.relative(output.target));
     }
-    if (edited.length > 0) {
-      throw new UsageError(
-        `The suite folder ${this.answers.outputDir} holds ${edited.length === 1 ? 'a file that differs' : 'files that differ'} from what checkpoint-tests would write now (edited by hand, or written by another version): ${edited.join(', ')}. Nothing was written. Run in a terminal to review each difference, pass --force to overwrite, or choose another \`outputDir\`.`,
-      );
-    }
+    if (edited.length + changed.length > 0) throw this.differingFilesError(edited, changed);
+    if (!this.composed) this.removeStaleFiles();
     for (const output of outputs) {
       if (output.userOwned && this.fs.exists(output.target) && !force) continue;
       this.fs.write(output.target, output.content);
+      if (rewrite.has(output.target)) this.skipConflicter(output.target);
+      if (output.target !== this.destinationPath(PRE_COMMIT_CONFIG)) record[this.recordKey(output.target)] = sha256(output.content);
     }
+    this.config.set('files', Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b))));
     for (const file of kept) {
       this.log.info(
         `Kept your ${file}: it is yours and differs from what the answers would write now; pass --force to rewrite it.`,
       );
     }
+  }
+
+  /** The key of a file in the record of written files: its project-relative path, with forward slashes. */
+  private recordKey(target: string): string {
+    return path.relative(this.projectRoot, target).split(path.sep).join('/');
+  }
+
+  /** Lets the conflicter write a file without asking (it still writes nothing under --dry-run). */
+  private skipConflicter(target: string): void {
+    const file = (this.env as unknown as { sharedFs: { get(file: string): { conflicter?: string } } }).sharedFs.get(target);
+    file.conflicter = 'force';
+  }
+
+  /**
+   * Files an earlier run wrote that the suite no longer has (a family no
+   * longer chosen, the CI recipe dropped): removed when unchanged since,
+   * named to the user when edited.
+   */
+  private removeStaleFiles(): void {
+    const record = this.runRecord.files;
+    const generated = generatedCases(this.answers);
+    const inSuite = (file: string) => this.recordKey(this.destinationPath(this.answers.outputDir, file));
+    const current = new Set([
+      inSuite('conftest.py'),
+      inSuite(ADAPTER_FILE),
+      inSuite('README.md'),
+      ...(this.answers.ciRecipe === 'github' ? [this.recordKey(this.destinationPath(GITHUB_WORKFLOW))] : []),
+      ...FAMILIES.filter((family) => this.answers.categories.includes(family.name))
+        .flatMap((family) => testFilesWritten(family, this.answers, generated))
+        .map(({ file }) => inSuite(file)),
+    ]);
+    for (const key of Object.keys(record)) {
+      if (current.has(key)) continue;
+      const target = this.destinationPath(key);
+      const hash = record[key];
+      delete record[key];
+      if (!existsSync(target)) continue;
+      if (sha256(readFileSync(target, 'utf8')) === hash) {
+        this.fs.delete(target);
+        this.skipConflicter(target);
+        this.log.info(
+          `${this.options.dryRun ? 'Would remove' : 'Removed'} ${key}: checkpoint-tests wrote it in an earlier run, these answers no longer generate it, and it was not edited since.`,
+        );
+      } else {
+        this.log.info(
+          `Kept ${key}: checkpoint-tests wrote it in an earlier run and these answers no longer generate it, but it was edited since; delete it yourself if you no longer need it.`,
+        );
+      }
+    }
+  }
+
+  /** Why the run stops when files differ and no one can be asked: which answers changed, which files, and the flags. */
+  private differingFilesError(edited: readonly string[], changed: readonly string[]): UsageError {
+    const previous = this.runRecord.previous;
+    const answerChanges = Object.keys(this.answers)
+      .filter((name) => name in previous && JSON.stringify(previous[name]) !== JSON.stringify(this.answers[name as keyof Answers]))
+      .map((name) => `\`${name}\` was ${cutText(JSON.stringify(previous[name]), 80)}, now ${cutText(JSON.stringify(this.answers[name as keyof Answers]), 80)}`);
+    const versionChange =
+      previous.generatorVersion !== undefined && previous.generatorVersion !== PACKAGE_VERSION
+        ? `checkpoint-tests was ${String(previous.generatorVersion)}, now ${PACKAGE_VERSION}`
+        : undefined;
+    const causes = [...answerChanges, ...(versionChange ? [versionChange] : [])];
+    const parts: string[] = [];
+    if (causes.length > 0) parts.push(`These answers changed since the last run (.yo-rc.json): ${joinProblems(causes)}.`);
+    if (changed.length > 0) {
+      parts.push(
+        `So checkpoint-tests would rewrite ${changed.join(', ')} (written by an earlier run and not edited since).`,
+      );
+    }
+    if (edited.length > 0) {
+      parts.push(
+        `${edited.join(', ')} ${edited.length === 1 ? 'differs' : 'differ'} from what checkpoint-tests would write now and ${edited.length === 1 ? 'was' : 'were'} not written by it as ${edited.length === 1 ? 'it stands' : 'they stand'} (edited by hand, or written by another version).`,
+      );
+    }
+    return new UsageError(
+      `The suite folder ${this.answers.outputDir} holds files that differ from what checkpoint-tests would write now. ${parts.join(' ')} Nothing was written. Pass --overwrite-generated to rewrite every generated file (your ${ADAPTER_FILE} is kept), run in a terminal to review each difference, pass --force to overwrite everything including the adapter, or choose another \`outputDir\`.`,
+    );
   }
 
   /** The conflicter asks about changed files only when someone can answer. */

@@ -32,6 +32,7 @@ export default class AppGenerator extends SuiteGenerator {
    * "new" when no one can be asked. Stored like every answer.
    */
   async #startsWithAudit(): Promise<boolean> {
+    await this.claimProject();
     const options = this.options as unknown as Record<string, unknown>;
     const given = answersFromOptions(options);
     const file = this.options.answers ? loadAnswersFile(this.options.answers, this.env.cwd) : {};

@@ -6,7 +6,7 @@
  * as new files beside the existing ones. `--from-audit FILE.md` preselects the
  * families a written audit asks for. `--fail-on gaps|issues` gates a CI job.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   type AuditAsks,
@@ -20,6 +20,7 @@ import { type AuditReport, buildReport, markdownReport, terminalReport } from '.
 import { UsageError } from '../../lib/errors.js';
 import { generatorPath, TEMPLATES_ROOT } from '../../lib/paths.js';
 import { findPythons } from '../../lib/python.js';
+import { isInside, resolveInProject } from '../../lib/project-path.js';
 import { ADAPTER_FILE, SuiteGenerator } from '../../lib/suite-generator.js';
 import { CATEGORIES, optionName } from '../../lib/questions.js';
 import { FAMILIES } from '../../lib/families/index.js';
@@ -95,6 +96,7 @@ export default class AuditGenerator extends SuiteGenerator {
         'checkpoint-tests audit needs a pytest file or a folder of them (checkpoint-tests audit tests/test_checkpoints.py), or --from-audit FILE.md to choose families from a written audit.',
       );
     }
+    await this.claimProject();
     const cwd = this.destinationRoot();
     if (options.fromAudit) this.asks = readAuditDocument(path.resolve(cwd, options.fromAudit));
     let files: string[] = [];
@@ -135,15 +137,52 @@ export default class AuditGenerator extends SuiteGenerator {
       ];
       process.stdout.write(`${parts.join('\n\n')}\n`);
     }
-    if (!this.audit || (options.json && !options.report) || this.options.dryRun) return;
-    const single = files.length === 1 && (options.path ?? options.auditPath ?? '').endsWith('.py');
-    const destination = options.report
-      ? path.resolve(this.destinationRoot(), options.report)
-      : single
-        ? files[0]!.replace(/\.py$/, '.audit.md')
-        : path.join(path.resolve(this.destinationRoot(), options.path ?? options.auditPath ?? '.'), 'checkpoint-tests.audit.md');
-    writeFileSync(destination, markdownReport(this.audit));
-    if (!options.json) this.log.info(`Markdown report: ${path.relative(this.destinationRoot(), destination) || destination}`);
+    if (!this.audit || (options.json && !options.report)) return;
+    const destination = this.#reportDestination(files);
+    if (!destination) return;
+    const shown = path.relative(this.destinationRoot(), destination) || destination;
+    const content = markdownReport(this.audit);
+    const onDisk = existsSync(destination) ? readFileSync(destination, 'utf8') : undefined;
+    if (onDisk !== undefined && onDisk !== content && !this.options.force && !this.canPrompt() && !this.options.dryRun) {
+      this.log.info(
+        `Kept ${shown}: it already exists and differs from this audit's report; run in a terminal to review the difference, pass --force to replace it, or --report another file.`,
+      );
+      return;
+    }
+    // Through Yeoman's file system: the conflicter asks before replacing a file, and --dry-run writes nothing.
+    this.fs.write(destination, content);
+    if (!options.json) this.log.info(`Markdown report${this.options.dryRun ? ' (not written: --dry-run)' : ''}: ${shown}`);
+  }
+
+  /**
+   * Where the Markdown report goes: --report (inside the project, never one
+   * of the audited files), else beside the audited file or in the audited
+   * folder; undefined (said why) when that default lies outside the project.
+   */
+  #reportDestination(files: readonly string[]): string | undefined {
+    const options = this.#auditOptions;
+    const root = this.destinationRoot();
+    if (options.report !== undefined) {
+      const destination = resolveInProject(root, String(options.report), { what: '--report', kind: 'file' });
+      if (files.some((file) => path.resolve(root, file) === destination) || destination.endsWith('.py')) {
+        throw new UsageError(
+          `--report is "${options.report}", which is ${files.some((file) => path.resolve(root, file) === destination) ? 'one of the audited test files' : 'a Python file'}: the report would replace it. Pass a Markdown file, such as --report checkpoint-tests.audit.md; nothing was written.`,
+        );
+      }
+      return destination;
+    }
+    const target = options.path ?? options.auditPath ?? '.';
+    const single = files.length === 1 && target.endsWith('.py');
+    const destination = single
+      ? files[0]!.replace(/\.py$/, '.audit.md')
+      : path.join(path.resolve(root, target), 'checkpoint-tests.audit.md');
+    if (!isInside(root, path.resolve(root, destination))) {
+      this.log.info(
+        `The Markdown report was not written: its place beside the audited tests (${destination}) is outside the project (${root}), and checkpoint-tests writes only inside it. Pass --report FILE.md to write it in the project.`,
+      );
+      return undefined;
+    }
+    return resolveInProject(root, path.relative(root, path.resolve(root, destination)), { what: 'The report path', kind: 'file' });
   }
 
   /** The missing families this version can write, preselected, offered after the report; the chosen ones are written. */

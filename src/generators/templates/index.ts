@@ -14,6 +14,7 @@ import { formatWithPrettier } from '../../lib/format.js';
 import { TEMPLATES_ROOT } from '../../lib/paths.js';
 import { optionName, questionNamed } from '../../lib/questions.js';
 import { templateVariablesDoc } from '../../lib/view-model.js';
+import { commitAtomically } from '../../lib/atomic-write.js';
 
 const QUESTION = questionNamed('templatesDir')!;
 
@@ -28,6 +29,8 @@ export default class TemplatesGenerator extends Generator {
 
   constructor(args: string[], options: ConstructorParameters<typeof Generator>[1]) {
     super(args, options, { customInstallTask: true });
+    // Written like every file of checkpoint-tests: whole, through a temporary file.
+    this.setFeatures({ customCommitTask: () => commitAtomically(this.env as never, this.destinationRoot()) });
     this.option(optionName(QUESTION.name), { type: String, description: QUESTION.help });
   }
 

@@ -73,7 +73,7 @@ export interface Finding {
 export interface FileFacts {
   path: string;
   lines: number;
-  error: null | { kind: 'syntax' | 'not-python' | 'unreadable'; message: string; line: number | null; text?: string };
+  error: null | { kind: 'syntax' | 'not-python' | 'unreadable' | 'too-large'; message: string; line: number | null; text?: string };
   imports: { module: string; names: string[]; line: number }[];
   tests: TestFact[];
   findings: Finding[];
@@ -153,6 +153,11 @@ export async function readFacts(
     facts = JSON.parse(result.stdout) as AuditFacts;
   } catch {
     const reason = (result.stderr.trim().split("\n").at(-1) ?? "").trim() || `it ${result.ended}`;
+    if (/^(MemoryError|RecursionError)\b/.test(reason)) {
+      throw new UsageError(
+        `Python ran out of memory reading the tests to audit (${reason.slice(0, 200)}): a file among ${files.length} is too large or too deeply nested for Python's parser. Audit a smaller file or folder (or give Python more memory) and run again; nothing was written.`,
+      );
+    }
     throw new Error(`python/audit.py failed with ${python.executable}: ${reason}`);
   }
   const problems = facts.files.filter((file) => file.error);
@@ -169,6 +174,10 @@ export async function readFacts(
       case 'not-python':
         throw new UsageError(
           `${shown} is not Python source: ${error.message}${more}. Pass a pytest file (UTF-8 text) or a folder of them.`,
+        );
+      case 'too-large':
+        throw new UsageError(
+          `${shown} is too large or too deeply nested for Python's parser (${error.message})${more}. Audit a smaller file, or split this one, and run again; nothing was written.`,
         );
       default:
         throw new UsageError(`${shown} cannot be read: ${error.message}${more}. Check the path and its permissions.`);
