@@ -13,8 +13,41 @@ export class UsageError extends Error {
   }
 }
 
-/** Joins problems into one readable sentence list: "a; b; and c". */
+/** How many problems one message lists before it says how many more there are. */
+const LISTED_PROBLEMS = 10;
+
+/** Joins problems into one readable sentence list: "a; b; and c" (the first ten, then a count). */
 export function joinProblems(problems: readonly string[]): string {
+  if (problems.length > LISTED_PROBLEMS) {
+    const rest = problems.length - LISTED_PROBLEMS + 1;
+    return joinProblems([...problems.slice(0, LISTED_PROBLEMS - 1), `${rest} more not listed here`]);
+  }
   if (problems.length <= 1) return problems.join('');
   return `${problems.slice(0, -1).join('; ')}; and ${problems.at(-1)}`;
+}
+
+/** The longest stretch of a user's value an error message quotes. */
+export const SHOWN_LENGTH = 200;
+
+/** `text` whole when short, else its first SHOWN_LENGTH characters and how long it really is. */
+export function cut(text: string, max = SHOWN_LENGTH): string {
+  const characters = [...text];
+  if (characters.length <= max) return text;
+  return `${characters.slice(0, max).join('')}… (${characters.length} characters in all)`;
+}
+
+/**
+ * A user's value as an error message quotes it: JSON (so quotes, newlines and
+ * control characters are visible), cut at SHOWN_LENGTH characters.
+ */
+export function quoteValue(value: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  const characters = [...text];
+  if (characters.length <= SHOWN_LENGTH) return text;
+  return `${characters.slice(0, SHOWN_LENGTH).join('')}…${typeof value === 'string' ? '"' : ''} (${characters.length} characters in all)`;
 }

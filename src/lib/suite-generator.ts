@@ -5,7 +5,7 @@
  * and formatted before Yeoman's conflicter sees them, and pytest run on the
  * result.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { TerminalAdapter } from '@yeoman/adapter';
 import Generator, { type BaseOptions } from 'yeoman-generator';
@@ -19,7 +19,7 @@ import {
 } from './answers.js';
 import { decideCases, generatedCases } from './cases.js';
 import { formatWithPrettier, prettierTransform } from './format.js';
-import { UsageError, joinProblems } from './errors.js';
+import { UsageError, cut, joinProblems, quoteValue } from './errors.js';
 import { type Introspection, type IntrospectRequest, type PythonInfo, checkSuite, findPythons, formatWithBlack, introspect } from './python.js';
 import {
   type Answers,
@@ -39,7 +39,7 @@ import { renderTemplate, type TemplateRoots } from './render.js';
 import { TEMPLATES_ROOT } from './paths.js';
 import { GITHUB_WORKFLOW, PRE_COMMIT_CONFIG, withPreCommitHook } from './ci-recipe.js';
 import { coverageTable } from './report.js';
-import { buildSuiteView } from './view-model.js';
+import { buildSuiteView, runCommand } from './view-model.js';
 
 export const PACKAGE_VERSION: string = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -79,7 +79,12 @@ export interface SuiteOptions {
   resolvedAnswers?: Answers;
   /** The Python the app generator found to import the module, for formatting and checks. */
   resolvedPython?: PythonInfo;
+  /** Whether this run's command line named the team templates folder (--templates-dir). */
+  teamTemplatesAsked?: boolean;
 }
+
+/** The team templates each run (one environment, composed generators included) rendered with. */
+const TEAM_TEMPLATES_USED = new WeakMap<object, Set<string>>();
 
 type RunOptions = BaseOptions &
   SuiteOptions & {
@@ -117,7 +122,8 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
   /** What a family generator composed by the app generator is handed. */
   protected handOver(): RunOptions {
     const { force, dryRun, skipChecks } = this.options;
-    return { resolvedAnswers: this.answers, resolvedPython: this.python, force, dryRun, skipChecks } as RunOptions;
+    const teamTemplatesAsked = this.teamTemplatesAsked();
+    return { resolvedAnswers: this.answers, resolvedPython: this.python, force, dryRun, skipChecks, teamTemplatesAsked } as RunOptions;
   }
 
   /** Answers resolved by the app generator, when this generator was composed by it. */
@@ -130,7 +136,9 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
     const adapter = this.env.adapter as unknown as { actualAdapter?: unknown };
     const actual = adapter.actualAdapter ?? adapter;
     const isTerminal = actual instanceof TerminalAdapter || actual?.constructor?.name === 'TerminalAdapter';
-    return isTerminal ? Boolean(process.stdin.isTTY && process.stdout.isTTY) : true;
+    // The adapter's own streams: the process's for the CLI, others when the CLI runs in-process.
+    const streams = actual as { stdin?: { isTTY?: boolean }; stdout?: { isTTY?: boolean } };
+    return isTerminal ? Boolean(streams.stdin?.isTTY && streams.stdout?.isTTY) : true;
   }
 
   private inScope(question: Question): boolean {
@@ -329,7 +337,7 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
     const problems: string[] = [];
     if (found.module_error) {
       throw new UsageError(
-        `The module \`${answers.module}\` (answer \`module\`) does not import with ${this.pythons.map((python) => python.executable).join(' or ')} and ${this.importRoots(answers)[0]} on sys.path: ${found.module_error}. Check the module path and \`pythonRoot\` (the folder that must be on sys.path), or pass --python with the interpreter your tests run with; nothing was written.`,
+        `The module \`${answers.module}\` (answer \`module\`) does not import with ${this.pythons.map((python) => python.executable).join(' or ')} and ${cut(this.importRoots(answers)[0]!)} on sys.path: ${cut(found.module_error, 2000)}. Check the module path and \`pythonRoot\` (the folder that must be on sys.path), or pass --python with the interpreter your tests run with; nothing was written.`,
       );
     }
     for (const [needed, why] of Object.entries(found.missing_needs)) {
@@ -362,7 +370,7 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
     }
     if (found.expression_error) {
       problems.push(
-        `\`constructorExpression\` is "${answers.constructorExpression}", which is not a Python expression: ${found.expression_error}`,
+        `\`constructorExpression\` is ${quoteValue(answers.constructorExpression)}, which is not a Python expression: ${cut(found.expression_error)}`,
       );
     }
     if (problems.length > 0) {
@@ -383,12 +391,37 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
     );
   }
 
+  private teamTemplatesAsked(): boolean {
+    const options = this.options as unknown as Record<string, unknown>;
+    return this.options.teamTemplatesAsked ?? (options.templatesDir ?? options['templates-dir']) !== undefined;
+  }
+
+  /** The team templates this run rendered with (shared by the generators of one run). */
+  private get teamTemplatesUsed(): Set<string> {
+    let used = TEAM_TEMPLATES_USED.get(this.env);
+    if (!used) TEAM_TEMPLATES_USED.set(this.env, (used = new Set()));
+    return used;
+  }
+
+  /**
+   * The project's team templates folder, if this run may read it. Team
+   * templates run JavaScript: a --dry-run, which promises to change nothing,
+   * reads them only when its command line names the folder (--templates-dir).
+   */
+  private teamTemplatesFolder(): string | undefined {
+    if (!this.answers.templatesDir) return undefined;
+    if (this.options.dryRun && !this.teamTemplatesAsked()) return undefined;
+    return path.resolve(this.projectRoot, this.answers.templatesDir);
+  }
+
   /** The files this run writes, rendered: the shared ones (unless composed) and the families' tests. */
   private async plannedOutputs(): Promise<Output[]> {
     const view = buildSuiteView(this.answers, PACKAGE_VERSION);
     const roots: TemplateRoots = {
       builtIn: TEMPLATES_ROOT,
-      override: this.answers.templatesDir ? path.resolve(this.projectRoot, this.answers.templatesDir) : undefined,
+      override: this.teamTemplatesFolder(),
+      project: this.projectRoot,
+      used: this.teamTemplatesUsed,
     };
     const inSuite = (file: string) => this.destinationPath(this.answers.outputDir, file);
     const rendered = (template: string, target: string, userOwned = false): Output => ({
@@ -455,6 +488,20 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
     }
   }
 
+  /** One line naming the team templates used (they ran as JavaScript), or those a dry run left unread. */
+  private announceTeamTemplates(): void {
+    const used = [...this.teamTemplatesUsed].map((file) => this.relative(file)).sort();
+    if (used.length > 0) {
+      this.log.info(
+        `Rendered with your team's templates, which run as JavaScript with your rights: ${cut(used.join(', '), 2000)}.`,
+      );
+    } else if (this.answers.templatesDir && !this.teamTemplatesFolder() && existsSync(this.destinationPath(this.answers.templatesDir))) {
+      this.log.info(
+        `--dry-run rendered the built-in templates: the team templates in ${cut(this.answers.templatesDir)} run as JavaScript, so a dry run reads them only when you also pass --templates-dir with that folder.`,
+      );
+    }
+  }
+
   /** The conflicter asks about changed files only when someone can answer. */
   private canPromptForConflicts(): boolean {
     return this.canPrompt() || Boolean(this.options.dryRun);
@@ -469,16 +516,17 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
   protected async report(): Promise<void> {
     if (this.composed) return;
     this.log(coverageTable(decideCases(this.answers)));
+    this.announceTeamTemplates();
     if (!this.python || this.options.skipChecks || this.options.dryRun) return;
     const suite = this.destinationPath(this.answers.outputDir);
     const check = await checkSuite(this.python, suite, this.projectRoot);
     if (check.ok) {
       this.log.ok(
-        `pytest collected ${check.collected} tests in ${this.answers.outputDir} and set up every fixture. Run them with: python -m pytest ${this.answers.outputDir}`,
+        `pytest collected ${check.collected} tests in ${this.answers.outputDir} and set up every fixture. Run them with: ${runCommand(this.answers)}`,
       );
     } else {
       this.log.error(
-        `pytest could not ${check.collected === undefined ? 'collect' : 'set up'} the new suite in ${this.answers.outputDir}: ${check.problem}. Fix the adapter (${path.posix.join(this.answers.outputDir, ADAPTER_FILE)}) or your answers, then run python -m pytest ${this.answers.outputDir}.`,
+        `pytest could not ${check.collected === undefined ? 'collect' : 'set up'} the new suite in ${this.answers.outputDir}: ${check.problem}. Fix the adapter (${path.posix.join(this.answers.outputDir, ADAPTER_FILE)}) or your answers, then run ${runCommand(this.answers)}.`,
       );
     }
   }
