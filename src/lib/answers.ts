@@ -6,7 +6,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
-import { UsageError, cut, joinProblems, quoteValue } from './errors.js';
+import { UsageError, cut, isUsageError, joinProblems, quoteValue } from './errors.js';
 import {
   type Answers,
   type ModuleFacts,
@@ -161,7 +161,7 @@ function readMapping(file: string, cwd: string, what: string, option: string): R
     }
     text = decodeUtf8(readFileSync(resolved), named);
   } catch (error) {
-    if (error instanceof UsageError) throw error;
+    if (isUsageError(error)) throw error;
     throw unreadable(error, named, resolved, option);
   }
   const json = /\.json$/i.test(resolved);

@@ -9,7 +9,7 @@
  */
 import { existsSync } from 'node:fs';
 import { addEnvironmentOptions, createEnv } from 'yeoman-environment';
-import { UsageError } from './errors.js';
+import { UsageError, isUsageError } from './errors.js';
 import { generatorPath } from './paths.js';
 import { CATEGORIES } from './questions.js';
 
@@ -84,7 +84,7 @@ export async function main(argv: readonly string[], context: CliContext = {}): P
   } catch (error) {
     const exited = commanderExit(error);
     if (exited !== undefined) return exited;
-    if (error instanceof UsageError) {
+    if (isUsageError(error)) {
       stderr.write(`\n${wrap(`checkpoint-tests: ${capped(error.message)}`, width)}\n`);
       return error.exitCode;
     }

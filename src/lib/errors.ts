@@ -3,14 +3,26 @@
  * output folder with edited files. The CLI prints its message alone, as one
  * paragraph, and exits with `exitCode`; it never shows a stack trace.
  */
+const USAGE_ERROR = Symbol.for('checkpoint-tests.usage-error');
+
 export class UsageError extends Error {
   readonly exitCode: number;
+  /** The brand `isUsageError` looks for. */
+  readonly [USAGE_ERROR] = true;
 
   constructor(message: string, exitCode = 2) {
     super(message);
     this.name = 'UsageError';
     this.exitCode = exitCode;
   }
+}
+
+/**
+ * Whether `error` is a UsageError. By brand, not `instanceof`: a generator
+ * loaded by Yeoman's own import (or a bundle) may hold another copy of this class.
+ */
+export function isUsageError(error: unknown): error is UsageError {
+  return typeof error === 'object' && error !== null && (error as { [USAGE_ERROR]?: unknown })[USAGE_ERROR] === true;
 }
 
 /** How many problems one message lists before it says how many more there are. */
@@ -41,13 +53,17 @@ export function cut(text: string, max = SHOWN_LENGTH): string {
  * control characters are visible), cut at SHOWN_LENGTH characters.
  */
 export function quoteValue(value: unknown): string {
+  if (typeof value === 'string') {
+    const characters = [...value];
+    if (characters.length <= SHOWN_LENGTH) return JSON.stringify(value);
+    const shown = JSON.stringify(characters.slice(0, SHOWN_LENGTH).join(''));
+    return `${shown.slice(0, -1)}…" (${characters.length} characters in all)`;
+  }
   let text: string;
   try {
     text = JSON.stringify(value) ?? String(value);
   } catch {
     text = String(value);
   }
-  const characters = [...text];
-  if (characters.length <= SHOWN_LENGTH) return text;
-  return `${characters.slice(0, SHOWN_LENGTH).join('')}…${typeof value === 'string' ? '"' : ''} (${characters.length} characters in all)`;
+  return cut(text);
 }

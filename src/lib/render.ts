@@ -69,6 +69,8 @@ export function renderTemplate(relative: string, data: object, roots: TemplateRo
     return ejs.render(readFileSync(file, 'utf8'), data as ejs.Data, {
       filename: file,
       async: false,
+      // An include a team template makes of a template the team did not eject is found among the built-in ones.
+      views: [path.join(roots.builtIn, path.dirname(relative))],
       // An include resolves, like the template itself, to the override when there is one.
       includer: (_original: string, parsed: string) => {
         const inside = relativeToRoots(parsed, roots);
