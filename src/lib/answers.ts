@@ -307,9 +307,14 @@ export interface Preset {
 export function loadPreset(file: string, cwd: string): Preset {
   const mapping = readMapping(file, cwd, 'preset', '--preset');
   const unknownKeys = Object.keys(mapping).filter((key) => !['answers', 'locked', '$schema'].includes(key));
-  if (unknownKeys.length > 0 || typeof mapping.answers !== 'object' || mapping.answers === null) {
+  if (
+    unknownKeys.length > 0 ||
+    typeof mapping.answers !== 'object' ||
+    mapping.answers === null ||
+    Array.isArray(mapping.answers)
+  ) {
     throw new UsageError(
-      `The preset ${file} must hold \`answers\` (a mapping of answer names to values) and may hold \`locked\` (a list of those names)${unknownKeys.length > 0 ? `, but it also holds ${unknownKeys.map((key) => `\`${key}\``).join(', ')}` : ', but it has no `answers` mapping'}. Fix the preset and run again; nothing was written.`,
+      `The preset ${file} must hold \`answers\` (a mapping of answer names to values) and may hold \`locked\` (a list of those names)${unknownKeys.length > 0 ? `, but it also holds ${joinProblems(unknownKeys.map((key) => `\`${cut(key)}\``))}` : ', but it has no `answers` mapping'}. Fix the preset and run again; nothing was written.`,
     );
   }
   const answers = checkAnswerMapping(
