@@ -16,11 +16,13 @@ them as pytest would, to list the fixtures that are really there.
 """
 
 import ast
+import io
 import json
 import os
 import re
 import subprocess
 import sys
+import tokenize
 
 MOCK_FACTORIES = {
     "Mock",
@@ -532,11 +534,17 @@ def conftests_in_scope(path):
 
 
 def read_source(path):
+    """Decode the file as Python does: UTF-8, or the PEP 263 coding line's encoding."""
     with open(path, "rb") as handle:
         data = handle.read()
     if b"\0" in data[:4096]:
         raise UnicodeDecodeError("utf-8", data[:1], 0, 1, "binary content (NUL bytes)")
-    return data.decode("utf-8-sig")
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as error:
+        # An unknown or contradictory coding line: Python refuses the file too.
+        raise UnicodeDecodeError("utf-8", data[:1], 0, 1, str(error)) from None
+    return data.decode(encoding)
 
 
 def parse(path):
@@ -566,7 +574,11 @@ def describe_file(path, fixture_cache):
     except UnicodeDecodeError as error:
         entry["error"] = {
             "kind": "not-python",
-            "message": f"not UTF-8 text ({error.reason})",
+            "message": (
+                f"not UTF-8 text ({error.reason})"
+                if error.encoding.replace("-", "").lower().startswith("utf8")
+                else f"not {error.encoding} text, as its coding line says ({error.reason})"
+            ),
             "line": None,
         }
         return entry

@@ -187,7 +187,8 @@ describe('upgrading', () => {
       readFileSync(template, 'utf8').replace('A resumed run must', 'A resumed run (team edition) must'),
     );
     const before = snapshotTree(project);
-    const result = await ok([...BASE, '--dry-run'], project);
+    // Team templates run JavaScript: a dry run reads them only when its command line names their folder.
+    const result = await ok([...BASE, '--dry-run', '--templates-dir', '.checkpoint-tests/templates'], project);
     const shown = result.stdout + result.stderr;
     expect(shown).toMatch(/conflict tests\/checkpoint\/test_resume\.py/);
     expect(shown).toContain('+A resumed run (team edition) must');

@@ -3,16 +3,18 @@
  * answers file, `.yo-rc.json`, the prompts and the defaults. All checks live
  * here, so an answer is judged the same wherever it came from.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
-import { UsageError, joinProblems } from './errors.js';
+import { UsageError, cut, isUsageError, joinProblems, quoteValue } from './errors.js';
 import {
   type Answers,
   type ModuleFacts,
   type Question,
+  NAME_PATTERNS,
   QUESTIONS,
   isAsked,
+  keywordsIn,
   optionName,
   questionNamed,
 } from './questions.js';
@@ -23,7 +25,7 @@ export const BOOKKEEPING_KEYS = ['generatorVersion', 'preset', 'files'] as const
 type Checked = { value: unknown } | { problem: string };
 
 function shown(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : `${JSON.stringify(value)} (a ${describeType(value)})`;
+  return typeof value === 'string' ? quoteValue(value) : `${quoteValue(value)} (a ${describeType(value)})`;
 }
 
 function describeType(value: unknown): string {
@@ -63,12 +65,17 @@ export function checkValue(
     if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) return wrong();
     const allowed = question.choices.map((choice) => choice.value);
     const unknown = (value as string[]).filter((item) => !allowed.includes(item));
-    if (unknown.length > 0) return wrong(`${unknown.join(', ')} is not one of them`);
+    if (unknown.length > 0) return wrong(`${unknown.map((item) => cut(item)).join(', ')} is not one of them`);
     value = [...new Set(value as string[])];
   } else {
     if (typeof raw !== 'string') return wrong();
     if (question.kind === 'enum' && !question.choices.some((choice) => choice.value === raw)) return wrong();
-    if (question.pattern && !new RegExp(question.pattern.source).test(raw)) return wrong();
+    if (question.pattern && !new RegExp(question.pattern.source).test(raw)) {
+      const keywords = NAME_PATTERNS.has(question.pattern.source) ? keywordsIn(raw) : [];
+      return wrong(
+        keywords.length > 0 ? `${keywords.join(', ')} is a Python keyword, which cannot name a module, class or method` : undefined,
+      );
+    }
   }
   const why = (question.validate as ((value: unknown, answers: Partial<Answers>) => string | undefined) | undefined)?.(
     value,
@@ -78,6 +85,8 @@ export function checkValue(
 }
 
 function closestName(key: string): string | undefined {
+  // No answer name is this long: a guess would only cost time (the distance is quadratic).
+  if (key.length > 64) return undefined;
   const distance = (a: string, b: string): number => {
     const row = Array.from({ length: b.length + 1 }, (_, index) => index);
     for (let i = 1; i <= a.length; i++) {
@@ -114,7 +123,7 @@ export function checkAnswerMapping(
     const question = questionNamed(key);
     if (!question) {
       const guess = closestName(key);
-      problems.push(`\`${key}\` is not a known answer${guess ? ` (did you mean \`${guess}\`?)` : ''}`);
+      problems.push(`\`${cut(key)}\` is not a known answer${guess ? ` (did you mean \`${guess}\`?)` : ''}`);
       continue;
     }
     const checked = checkValue(question, raw, mapping as Partial<Answers>, source === 'command line');
@@ -130,30 +139,147 @@ export function checkAnswerMapping(
   return answers as Partial<Answers>;
 }
 
+/** The largest answers file or preset read: real ones are a few kilobytes. */
+const MAX_MAPPING_BYTES = 4 * 1024 * 1024;
+
 /** Reads a JSON or YAML file that must hold a mapping; `what` names it in errors. */
 function readMapping(file: string, cwd: string, what: string, option: string): Record<string, unknown> {
   const resolved = path.resolve(cwd, file);
-  if (!existsSync(resolved)) {
-    throw new UsageError(
-      `The ${what} ${file} does not exist (looked at ${resolved}). Pass the path of a JSON or YAML file with ${option}.`,
-    );
-  }
-  let parsed: unknown;
+  const named = `The ${what} ${cut(file)}`;
+  let text: string;
   try {
-    const text = readFileSync(resolved, 'utf8');
-    parsed = /\.json$/i.test(resolved) ? JSON.parse(text) : YAML.parse(text);
+    const stat = statSync(resolved);
+    if (stat.isDirectory()) {
+      throw new UsageError(
+        `${named} is a folder (${cut(resolved)}), not a file. Pass the path of a JSON or YAML file with ${option}.`,
+      );
+    }
+    if (stat.size > MAX_MAPPING_BYTES) {
+      throw new UsageError(
+        `${named} is ${Math.round(stat.size / 1024)} KB, far more than any answers need (at most ${MAX_MAPPING_BYTES / 1024 / 1024} MB). Pass the right file with ${option}.`,
+      );
+    }
+    text = decodeUtf8(readFileSync(resolved), named);
   } catch (error) {
-    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw new UsageError(
-      `The ${what} ${file} cannot be read as ${/\.json$/i.test(resolved) ? 'JSON' : 'YAML'}: ${reason}. Fix its syntax and run again.`,
-    );
+    if (isUsageError(error)) throw error;
+    throw unreadable(error, named, resolved, option);
   }
+  const json = /\.json$/i.test(resolved);
+  // Editors on Windows may start a UTF-8 file with a byte order mark; it is not content.
+  if (text.startsWith('\uFEFF')) text = text.slice(1);
+  const parsed = json ? parseJson(text, named) : parseYaml(text, named);
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new UsageError(
-      `The ${what} ${file} must hold a mapping of answer names to values, such as {"module": "my_pkg.checkpoints"}, but it holds a ${describeType(parsed)}.`,
+      `${named} must hold a mapping of answer names to values, such as {"module": "my_pkg.checkpoints"}, but it holds a ${describeType(parsed)}.`,
     );
   }
   return parsed as Record<string, unknown>;
+}
+
+/** A file that exists or not, but cannot be read: say which, and the fix (never "fix its syntax"). */
+function unreadable(error: unknown, named: string, resolved: string, option: string): UsageError {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'ENOENT':
+    case 'ENOTDIR':
+      return new UsageError(
+        `${named} does not exist (looked at ${cut(resolved)}). Pass the path of a JSON or YAML file with ${option}.`,
+      );
+    case 'EACCES':
+    case 'EPERM':
+      return new UsageError(
+        `${named} cannot be read: permission denied on ${cut(resolved)}. Give the user running checkpoint-tests read access to it, or pass a copy with ${option}.`,
+      );
+    case 'EISDIR':
+      return new UsageError(`${named} is a folder, not a file. Pass the path of a JSON or YAML file with ${option}.`);
+    default:
+      return new UsageError(
+        `${named} cannot be read (${cut(error instanceof Error ? error.message : String(error))}). Check the path and pass a JSON or YAML file with ${option}.`,
+      );
+  }
+}
+
+function decodeUtf8(bytes: Uint8Array, named: string): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    throw new UsageError(`${named} is not UTF-8 text. Save it as UTF-8 (JSON and YAML files are) and run again.`);
+  }
+}
+
+function parseJson(text: string, named: string): unknown {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+    throw new UsageError(`${named} cannot be read as JSON: ${cut(reason)}. Fix its syntax and run again.`);
+  }
+  const repeated = repeatedJsonKey(text);
+  if (repeated) {
+    throw new UsageError(
+      `${named} gives the key ${quoteValue(repeated.key)} twice (again on line ${repeated.line}); JSON would silently keep only the last one. Keep one of them and run again.`,
+    );
+  }
+  return parsed;
+}
+
+function parseYaml(text: string, named: string): unknown {
+  const fail = (reason: string): UsageError =>
+    new UsageError(`${named} cannot be read as YAML: ${cut(reason)}. Fix its syntax and run again.`);
+  let document: YAML.Document.Parsed;
+  try {
+    // Warnings (an unknown tag, say) are collected on the document, never printed by the library.
+    document = YAML.parseDocument(text, { uniqueKeys: true, prettyErrors: true, logLevel: 'silent' });
+  } catch (error) {
+    throw fail(error instanceof Error ? error.message : String(error));
+  }
+  const problem = document.errors[0] ?? document.warnings[0];
+  if (problem) throw fail(problem.message.split('\n')[0]!);
+  try {
+    return document.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    throw fail(error instanceof Error ? error.message.split('\n')[0]! : String(error));
+  }
+}
+
+/**
+ * The first key given twice in one JSON object of `text` (already known to
+ * parse), with its line: JSON.parse keeps the last silently, YAML refuses.
+ */
+export function repeatedJsonKey(text: string): { key: string; line: number } | undefined {
+  // One entry per open bracket: the keys seen, or null for an array.
+  const open: (Set<string> | null)[] = [];
+  let expectKey = false;
+  let line = 1;
+  for (let index = 0; index < text.length; index++) {
+    const char = text[index]!;
+    if (char === '\n') line++;
+    else if (char === '{') {
+      open.push(new Set());
+      expectKey = true;
+    } else if (char === '[') {
+      open.push(null);
+      expectKey = false;
+    } else if (char === '}' || char === ']') {
+      open.pop();
+      expectKey = false;
+    } else if (char === ',') {
+      expectKey = open.at(-1) instanceof Set;
+    } else if (char === '"') {
+      let end = index + 1;
+      while (text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
+      if (expectKey) {
+        const key = JSON.parse(text.slice(index, end + 1)) as string;
+        const keys = open.at(-1)!;
+        if (keys.has(key)) return { key, line };
+        keys.add(key);
+        expectKey = false;
+      }
+      index = end;
+    }
+  }
+  return undefined;
 }
 
 /** Reads an answers file (JSON or YAML) and checks every key and value in it. */
@@ -181,9 +307,14 @@ export interface Preset {
 export function loadPreset(file: string, cwd: string): Preset {
   const mapping = readMapping(file, cwd, 'preset', '--preset');
   const unknownKeys = Object.keys(mapping).filter((key) => !['answers', 'locked', '$schema'].includes(key));
-  if (unknownKeys.length > 0 || typeof mapping.answers !== 'object' || mapping.answers === null) {
+  if (
+    unknownKeys.length > 0 ||
+    typeof mapping.answers !== 'object' ||
+    mapping.answers === null ||
+    Array.isArray(mapping.answers)
+  ) {
     throw new UsageError(
-      `The preset ${file} must hold \`answers\` (a mapping of answer names to values) and may hold \`locked\` (a list of those names)${unknownKeys.length > 0 ? `, but it also holds ${unknownKeys.map((key) => `\`${key}\``).join(', ')}` : ', but it has no `answers` mapping'}. Fix the preset and run again; nothing was written.`,
+      `The preset ${file} must hold \`answers\` (a mapping of answer names to values) and may hold \`locked\` (a list of those names)${unknownKeys.length > 0 ? `, but it also holds ${joinProblems(unknownKeys.map((key) => `\`${cut(key)}\``))}` : ', but it has no `answers` mapping'}. Fix the preset and run again; nothing was written.`,
     );
   }
   const answers = checkAnswerMapping(
@@ -193,11 +324,11 @@ export function loadPreset(file: string, cwd: string): Preset {
   );
   const locked = mapping.locked ?? [];
   const badLocks = Array.isArray(locked)
-    ? locked.filter((name) => typeof name !== 'string' || !(name in answers))
+    ? locked.filter((name) => typeof name !== 'string' || !Object.hasOwn(answers, name))
     : [locked];
   if (!Array.isArray(locked) || badLocks.length > 0) {
     throw new UsageError(
-      `The preset ${file} locks ${badLocks.map((name) => JSON.stringify(name)).join(', ')}, but \`locked\` must list names of answers the preset gives. Fix the preset and run again; nothing was written.`,
+      `The preset ${cut(file)} locks ${badLocks.map((name) => quoteValue(name)).join(', ')}, but \`locked\` must list names of answers the preset gives. Fix the preset and run again; nothing was written.`,
     );
   }
   return { file, answers, locked: new Set(locked as string[]) };
@@ -265,7 +396,7 @@ export async function resolveAnswers(sources: AnswerSources, settings: ResolveSe
         const value = source[question.name];
         if (value !== undefined && JSON.stringify(value) !== JSON.stringify(lockedValue)) {
           conflicts.push(
-            `\`${question.name}\` is ${JSON.stringify(value)} in ${label}, but the preset locks it to ${JSON.stringify(lockedValue)}`,
+            `\`${question.name}\` is ${quoteValue(value)} in ${label}, but the preset locks it to ${quoteValue(lockedValue)}`,
           );
         }
       }

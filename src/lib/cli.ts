@@ -2,17 +2,21 @@
  * `checkpoint-tests [family] [options]`: runs a generator of this package
  * through yeoman-environment, so no global `yo` is needed. Errors the user
  * can fix print as one paragraph with no stack trace.
+ *
+ * `main` takes its folder and streams as arguments and returns the exit code,
+ * so tests can run many CLI invocations in one process (bin/ passes the
+ * process's own and sets the exit code).
  */
 import { existsSync } from 'node:fs';
-import { prepareCommand } from 'yeoman-environment';
-import { UsageError } from './errors.js';
+import { addEnvironmentOptions, createEnv } from 'yeoman-environment';
+import { UsageError, isUsageError } from './errors.js';
 import { generatorPath } from './paths.js';
 import { CATEGORIES } from './questions.js';
 
 /** Generators the first argument may name; the app generator runs when it names none. */
 const GENERATORS = ['app', 'audit', 'templates', ...CATEGORIES] as const;
 
-function wrap(text: string, width = Math.min(process.stderr.columns || 88, 100)): string {
+function wrap(text: string, width: number): string {
   const lines: string[] = [];
   let line = '';
   for (const word of text.split(/\s+/)) {
@@ -30,20 +34,20 @@ function wrap(text: string, width = Math.min(process.stderr.columns || 88, 100))
 /** Yeoman's own line for a failed task, which would precede (and repeat) our paragraph. */
 const TASK_FAILED = /^An error occured while running (\S+)/;
 
-/** The task Yeoman said failed, kept to name it when the failure is a bug. */
-let failedTask: string | undefined;
+/** The largest message printed: values are cut where they are quoted, this is the last guard. */
+const MAX_MESSAGE = 16_000;
 
 /**
  * Keeps Yeoman's "An error occured while running <task>" line off stderr: a
  * UsageError or a cancel prints one paragraph of its own, and a bug names the
- * task in its message instead.
+ * task in its message instead (through `onTask`).
  */
-function quietTaskFailures(log: { error: (...args: unknown[]) => unknown }): void {
+function quietTaskFailures(log: { error: (...args: unknown[]) => unknown }, onTask: (task: string) => void): void {
   const error = log.error;
   log.error = function (this: unknown, ...args: unknown[]) {
     const task = typeof args[0] === 'string' ? TASK_FAILED.exec(args[0]) : null;
     if (task) {
-      failedTask ??= task[1];
+      onTask(task[1]!);
       return this;
     }
     return error.apply(this, args);
@@ -55,7 +59,56 @@ function isCancel(error: unknown): boolean {
   return name === 'ExitPromptError' || name === 'AbortPromptError';
 }
 
-export async function main(argv: string[]): Promise<number> {
+/** Commander's own exits (--help, --version, an unknown option): it has printed its text already. */
+function commanderExit(error: unknown): number | undefined {
+  const { code, exitCode } = (error ?? {}) as { code?: unknown; exitCode?: unknown };
+  return typeof code === 'string' && code.startsWith('commander.') && typeof exitCode === 'number' ? exitCode : undefined;
+}
+
+export interface CliContext {
+  /** The project folder (default: the process's working directory). */
+  cwd?: string;
+  stdin?: NodeJS.ReadStream;
+  stdout?: NodeJS.WriteStream;
+  stderr?: NodeJS.WriteStream;
+}
+
+/** Runs `checkpoint-tests ...argv`; prints what the CLI prints and returns its exit code. */
+export async function main(argv: readonly string[], context: CliContext = {}): Promise<number> {
+  const stderr = context.stderr ?? process.stderr;
+  const width = Math.min(stderr.columns || 88, 100);
+  let failedTask: string | undefined;
+  try {
+    await run(argv, context, (task) => (failedTask ??= task));
+    return 0;
+  } catch (error) {
+    const exited = commanderExit(error);
+    if (exited !== undefined) return exited;
+    if (isUsageError(error)) {
+      stderr.write(`\n${wrap(`checkpoint-tests: ${capped(error.message)}`, width)}\n`);
+      return error.exitCode;
+    }
+    if (isCancel(error)) {
+      stderr.write('\ncheckpoint-tests: cancelled; nothing was written.\n');
+      return 130;
+    }
+    const message = capped(error instanceof Error ? error.message : String(error));
+    stderr.write(
+      `\n${wrap(`checkpoint-tests failed unexpectedly${failedTask ? ` in ${failedTask}` : ''}: ${message}. This is a bug in checkpoint-tests; run again with DEBUG=checkpoint-tests to see where, and report it.`, width)}\n`,
+    );
+    if (process.env.DEBUG?.includes('checkpoint-tests') && error instanceof Error) stderr.write(`${error.stack}\n`);
+    return 1;
+  }
+}
+
+/** A message kept to MAX_MESSAGE characters: its start (what is wrong) and its end (the fix). */
+function capped(message: string): string {
+  if (message.length <= MAX_MESSAGE) return message;
+  const half = MAX_MESSAGE / 2;
+  return `${message.slice(0, half)} … (${message.length - MAX_MESSAGE} characters left out) … ${message.slice(-half)}`;
+}
+
+async function run(argv: readonly string[], context: CliContext, onTask: (task: string) => void): Promise<void> {
   const [first, ...rest] = argv;
   const named = first !== undefined && (GENERATORS as readonly string[]).includes(first);
   const name = named ? first! : 'app';
@@ -66,36 +119,26 @@ export async function main(argv: string[]): Promise<number> {
       `checkpoint-tests is not built (${resolved} is missing). Run \`npm run build\` (or \`npm ci\`, which builds) in the checkpoint-tests folder.`,
     );
   }
-  const command = await prepareCommand({ resolved, namespace: `checkpoint-tests:${name}` });
+  const stdout = context.stdout ?? process.stdout;
+  const stderr = context.stderr ?? process.stderr;
+  // What yeoman-environment's prepareCommand does, with this run's folder and streams.
+  const env = createEnv({ cwd: context.cwd ?? process.cwd(), stdin: context.stdin, stdout, stderr });
+  const meta = env.register(resolved, { namespace: `checkpoint-tests:${name}` });
+  const command = addEnvironmentOptions();
+  command.env = env;
+  command.registerGenerator(await meta.instantiateHelp());
+  command.action(async function (this: typeof command) {
+    await env.runGenerator(await meta.instantiate(this.args, this.opts()));
+  });
   // Every generator of the run logs through this adapter (composed ones too).
-  if (command.env) quietTaskFailures(command.env.adapter.log as never);
+  quietTaskFailures(env.adapter.log as never, onTask);
+  // Commander prints help and its own errors to these streams and throws instead of exiting the process.
+  command.exitOverride();
+  command.configureOutput({ writeOut: (text) => stdout.write(text), writeErr: (text) => stderr.write(text) });
   command.name(named ? `checkpoint-tests ${name}` : 'checkpoint-tests');
   command.addHelpText(
     'after',
     `\nFamilies, each a sub-generator: ${CATEGORIES.join(', ')} (checkpoint-tests <family> [options]).\ncheckpoint-tests audit PATH audits existing tests and writes only the families they miss.\nTeam templates: checkpoint-tests templates copies the templates into the project to edit.\nEvery question is also an option and an answers-file key; see the README's answers table.`,
   );
-  await command.parseAsync(args, { from: 'user' });
-  return 0;
+  await command.parseAsync([...args], { from: 'user' });
 }
-
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    if (error instanceof UsageError) {
-      process.stderr.write(`\n${wrap(`checkpoint-tests: ${error.message}`)}\n`);
-      process.exitCode = error.exitCode;
-    } else if (isCancel(error)) {
-      process.stderr.write('\ncheckpoint-tests: cancelled; nothing was written.\n');
-      process.exitCode = 130;
-    } else {
-      const message = error instanceof Error ? error.message : String(error);
-      process.stderr.write(
-        `\n${wrap(`checkpoint-tests failed unexpectedly${failedTask ? ` in ${failedTask}` : ''}: ${message}. This is a bug in checkpoint-tests; run again with DEBUG=checkpoint-tests to see where, and report it.`)}\n`,
-      );
-      if (process.env.DEBUG?.includes('checkpoint-tests') && error instanceof Error) process.stderr.write(`${error.stack}\n`);
-      process.exitCode = 1;
-    }
-  },
-);

@@ -441,9 +441,3 @@ export async function formatWithBlack(
   }
 }
 
-/** A word for a POSIX shell: as is when it is plainly safe, else in single quotes. */
-export function shellQuote(word: string): string {
-  if (word !== '' && /^[\w@%+=:,./-]+$/.test(word)) return word;
-  return `'${word.replace(/'/g, "'\\''")}'`;
-}
-

@@ -138,9 +138,32 @@ export type Question = {
 // -- builders --------------------------------------------------------------
 
 export const PYTHON_NAME = '[A-Za-z_][A-Za-z0-9_]*';
-export const DOTTED_NAME = `^${PYTHON_NAME}(\\.${PYTHON_NAME})*$`;
+
+/**
+ * Python's hard keywords: they match PYTHON_NAME but can name nothing (a
+ * `class` method, a `None` module), so an answer naming one gives a broken
+ * adapter. Soft keywords (`match`, `type`) are ordinary names.
+ */
+export const PYTHON_KEYWORDS: readonly string[] = [
+  'False', 'None', 'True', 'and', 'as', 'assert', 'async', 'await', 'break', 'class', 'continue', 'def', 'del',
+  'elif', 'else', 'except', 'finally', 'for', 'from', 'global', 'if', 'import', 'in', 'is', 'lambda', 'nonlocal',
+  'not', 'or', 'pass', 'raise', 'return', 'try', 'while', 'with', 'yield',
+];
+const KEYWORD = `(?:${PYTHON_KEYWORDS.join('|')})`;
+
+/** The parts of a dotted name that are Python keywords (`my.class.X` → `["class"]`). */
+export function keywordsIn(name: string): string[] {
+  return name.split('.').filter((part) => PYTHON_KEYWORDS.includes(part));
+}
+
+// The patterns refuse keywords themselves, so the answers schema refuses them too.
+export const DOTTED_NAME = `^(?!(?:[^.]*\\.)*${KEYWORD}(?:\\.|$))${PYTHON_NAME}(\\.${PYTHON_NAME})*$`;
 // `none` is itself an identifier, so this also admits the NONE answer.
-export const IDENTIFIER = `^${PYTHON_NAME}$`;
+export const IDENTIFIER = `^(?!${KEYWORD}$)${PYTHON_NAME}$`;
+/** A class name, or empty for module-level functions. */
+export const OPTIONAL_IDENTIFIER = `^(?!${KEYWORD}$)(${PYTHON_NAME})?$`;
+/** The patterns of answers that name Python things: a keyword among them gets its own message. */
+export const NAME_PATTERNS: ReadonlySet<string> = new Set([DOTTED_NAME, IDENTIFIER, OPTIONAL_IDENTIFIER]);
 
 /** Asked only when the family is chosen (all are, until `categories` says otherwise). */
 export const hasCategory = (category: Category) => (answers: Partial<Answers>) =>

@@ -14,7 +14,7 @@ import {
   type ListQuestion,
   NONE,
   type Op,
-  PYTHON_NAME,
+  OPTIONAL_IDENTIFIER,
   type Question,
   type StringQuestion,
 } from './question-kit.js';
@@ -106,10 +106,14 @@ const COMMON_QUESTIONS: readonly Question[] = [
     message: 'Which folder must be on sys.path to import it? (relative to the project)',
     help: 'Folder, relative to the project root, that the generated conftest puts on `sys.path` (`.` for the project root, `src` for a src layout).',
     default: () => '.',
-    validate: (value) =>
-      value.trim() === '' || value.startsWith('/') || /^[A-Za-z]:[\\/]/.test(value)
-        ? 'it must be a folder relative to the project root, such as "." or "src"'
-        : undefined,
+    validate: (value) => {
+      if (value.trim() === '' || value.startsWith('/') || /^[A-Za-z]:[\\/]/.test(value)) {
+        return 'it must be a folder relative to the project root, such as "." or "src"';
+      }
+      // On Linux and macOS a backslash is part of a folder's name, not a separator: refuse it rather than guess.
+      if (value.includes('\\')) return 'it must separate folders with "/" (write "src/app", not "src\\app"), as the conftest does on every system';
+      return undefined;
+    },
   },
   {
     name: 'className',
@@ -118,7 +122,7 @@ const COMMON_QUESTIONS: readonly Question[] = [
     message: 'Which class manages checkpoints? (empty for module-level functions)',
     help: 'The checkpoint manager class; empty when the ops are module-level functions that take the checkpoint directory first.',
     default: () => 'CheckpointManager',
-    pattern: { source: `^(${PYTHON_NAME})?$`, allowed: 'a Python class name, or empty for module functions' },
+    pattern: { source: OPTIONAL_IDENTIFIER, allowed: 'a Python class name, or empty for module functions' },
     dynamicChoices: 'classes',
   },
   {

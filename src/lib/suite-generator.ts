@@ -20,7 +20,7 @@ import {
 } from './answers.js';
 import { decideCases, generatedCases } from './cases.js';
 import { formatWithPrettier, prettierTransform } from './format.js';
-import { UsageError, joinProblems } from './errors.js';
+import { UsageError, cut, joinProblems, quoteValue } from './errors.js';
 import {
   type Introspection,
   type IntrospectRequest,
@@ -32,7 +32,6 @@ import {
   formatWithBlack,
   introspect,
   probePython,
-  shellQuote,
 } from './python.js';
 import {
   type Answers,
@@ -52,7 +51,7 @@ import { renderTemplate, type TemplateRoots } from './render.js';
 import { TEMPLATES_ROOT } from './paths.js';
 import { GITHUB_WORKFLOW, PRE_COMMIT_CONFIG, withPreCommitHook } from './ci-recipe.js';
 import { coverageTable } from './report.js';
-import { buildSuiteView } from './view-model.js';
+import { buildSuiteView, runCommand } from './view-model.js';
 import { commitAtomically } from './atomic-write.js';
 import { lockProject, unlockProject } from './project-lock.js';
 import { cutText, resolveInProject } from './project-path.js';
@@ -112,7 +111,12 @@ export interface SuiteOptions {
   resolvedAnswers?: Answers;
   /** The Python the app generator found to import the module, for formatting and checks. */
   resolvedPython?: PythonInfo;
+  /** Whether this run's command line named the team templates folder (--templates-dir). */
+  teamTemplatesAsked?: boolean;
 }
+
+/** The team templates each run (one environment, composed generators included) rendered with. */
+const TEAM_TEMPLATES_USED = new WeakMap<object, Set<string>>();
 
 type RunOptions = BaseOptions &
   SuiteOptions & {
@@ -195,6 +199,7 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
   /** What a family generator composed by the app generator is handed. */
   protected handOver(): RunOptions {
     const { force, dryRun, skipChecks, overwriteGenerated } = this.options;
+    const teamTemplatesAsked = this.teamTemplatesAsked();
     return {
       resolvedAnswers: this.answers,
       resolvedPython: this.python,
@@ -202,6 +207,7 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
       dryRun,
       skipChecks,
       overwriteGenerated,
+      teamTemplatesAsked,
     } as RunOptions;
   }
 
@@ -215,7 +221,9 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
     const adapter = this.env.adapter as unknown as { actualAdapter?: unknown };
     const actual = adapter.actualAdapter ?? adapter;
     const isTerminal = actual instanceof TerminalAdapter || actual?.constructor?.name === 'TerminalAdapter';
-    return isTerminal ? Boolean(process.stdin.isTTY && process.stdout.isTTY) : true;
+    // The adapter's own streams: the process's for the CLI, others when the CLI runs in-process.
+    const streams = actual as { stdin?: { isTTY?: boolean }; stdout?: { isTTY?: boolean } };
+    return isTerminal ? Boolean(streams.stdin?.isTTY && streams.stdout?.isTTY) : true;
   }
 
   private inScope(question: Question): boolean {
@@ -433,7 +441,7 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
     const problems: string[] = [];
     if (found.module_error) {
       throw new UsageError(
-        `The module \`${answers.module}\` (answer \`module\`) does not import with ${this.python.executable} and ${this.importRoots(answers)[0]} on sys.path: ${found.module_error}. Check the module path and \`pythonRoot\` (the folder that must be on sys.path), or pass --python with the interpreter your tests run with; nothing was written.`,
+        `The module \`${answers.module}\` (answer \`module\`) does not import with ${this.python.executable} and ${cut(this.importRoots(answers)[0]!)} on sys.path: ${cut(found.module_error, 2000)}. Check the module path and \`pythonRoot\` (the folder that must be on sys.path), or pass --python with the interpreter your tests run with; nothing was written.`,
       );
     }
     for (const [needed, why] of Object.entries(found.missing_needs)) {
@@ -466,7 +474,7 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
     }
     if (found.expression_error) {
       problems.push(
-        `\`constructorExpression\` is "${answers.constructorExpression}", which is not a Python expression: ${found.expression_error}`,
+        `\`constructorExpression\` is ${quoteValue(answers.constructorExpression)}, which is not a Python expression: ${cut(found.expression_error)}`,
       );
     }
     if (problems.length > 0) {
@@ -487,12 +495,37 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
     );
   }
 
+  private teamTemplatesAsked(): boolean {
+    const options = this.options as unknown as Record<string, unknown>;
+    return this.options.teamTemplatesAsked ?? (options.templatesDir ?? options['templates-dir']) !== undefined;
+  }
+
+  /** The team templates this run rendered with (shared by the generators of one run). */
+  private get teamTemplatesUsed(): Set<string> {
+    let used = TEAM_TEMPLATES_USED.get(this.env);
+    if (!used) TEAM_TEMPLATES_USED.set(this.env, (used = new Set()));
+    return used;
+  }
+
+  /**
+   * The project's team templates folder, if this run may read it. Team
+   * templates run JavaScript: a --dry-run, which promises to change nothing,
+   * reads them only when its command line names the folder (--templates-dir).
+   */
+  private teamTemplatesFolder(): string | undefined {
+    if (!this.answers.templatesDir) return undefined;
+    if (this.options.dryRun && !this.teamTemplatesAsked()) return undefined;
+    return path.resolve(this.projectRoot, this.answers.templatesDir);
+  }
+
   /** The files this run writes, rendered: the shared ones (unless composed) and the families' tests. */
   private async plannedOutputs(): Promise<Output[]> {
     const view = buildSuiteView(this.answers, PACKAGE_VERSION);
     const roots: TemplateRoots = {
       builtIn: TEMPLATES_ROOT,
-      override: this.answers.templatesDir ? path.resolve(this.projectRoot, this.answers.templatesDir) : undefined,
+      override: this.teamTemplatesFolder(),
+      project: this.projectRoot,
+      used: this.teamTemplatesUsed,
     };
     const inSuite = (file: string) => this.destinationPath(this.answers.outputDir, file);
     const rendered = (template: string, target: string, userOwned = false): Output => ({
@@ -649,6 +682,20 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
     );
   }
 
+  /** One line naming the team templates used (they ran as JavaScript), or those a dry run left unread. */
+  private announceTeamTemplates(): void {
+    const used = [...this.teamTemplatesUsed].map((file) => this.relative(file)).sort();
+    if (used.length > 0) {
+      this.log.info(
+        `Rendered with your team's templates, which run as JavaScript with your rights: ${cut(used.join(', '), 2000)}.`,
+      );
+    } else if (this.answers.templatesDir && !this.teamTemplatesFolder() && existsSync(this.destinationPath(this.answers.templatesDir))) {
+      this.log.info(
+        `--dry-run rendered the built-in templates: the team templates in ${cut(this.answers.templatesDir)} run as JavaScript, so a dry run reads them only when you also pass --templates-dir with that folder.`,
+      );
+    }
+  }
+
   /** The conflicter asks about changed files only when someone can answer. */
   private canPromptForConflicts(): boolean {
     return this.canPrompt() || Boolean(this.options.dryRun);
@@ -664,12 +711,13 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
     if (this.composed) return;
     // Piped output keeps one line a case (for grep); a terminal gets a table that fits it.
     this.log(coverageTable(decideCases(this.answers), process.stdout.isTTY ? process.stdout.columns : undefined));
+    this.announceTeamTemplates();
     if (!this.python || this.options.skipChecks || this.options.dryRun) return;
     const suite = this.destinationPath(this.answers.outputDir);
     this.progress(`Checking the suite with ${this.python.executable} -m pytest --setup-only…`);
     const check = await checkSuite(this.python, suite, this.projectRoot);
     closeDrivers();
-    const runIt = `${shellQuote(this.python.executable)} -m pytest ${shellQuote(this.answers.outputDir)}`;
+    const runIt = runCommand(this.answers, this.python.executable);
     if (!check.ok) {
       // The suite is written (the user fixes the adapter in place), but the run did not succeed.
       throw new UsageError(

@@ -11,6 +11,7 @@ import { pyDef, pyReturn, pyString } from './python-literal.js';
 import { type Answers, hasOp, NONE, type Op, OPS, questionFamilies, testFilesWritten } from './question-kit.js';
 import { STRAY_KINDS } from './stray-kinds.js';
 import type { PreCommitHook } from './ci-recipe.js';
+import { shellCommand, yamlScalar } from './shell-quote.js';
 import { QUESTIONS } from './questions.js';
 
 
@@ -164,8 +165,10 @@ interface CiView {
   preCommitHook: PreCommitHook;
   /** What CI installs besides the project's own requirements. */
   pythonPackages: string[];
-  /** The fast tests: everything not marked slow. */
+  /** The fast tests: everything not marked slow, every value in it quoted for a POSIX shell. */
   fastCommand: string;
+  /** `fastCommand` as a YAML scalar, for a workflow's `run:` (never print a command into YAML raw). */
+  fastCommandYaml: string;
 }
 
 /** What a team's own template may use: every variable, one line each (VARIABLES.md is made from this). */
@@ -184,7 +187,7 @@ export const TEMPLATE_VARIABLES: { [K in Exclude<keyof SuiteView, number>]: stri
   conftest:
     '{pythonRootFromSuite, numpyArrays, markers, strayKinds, partials}: what conftest.py prints; numpyArrays: states hold NumPy arrays (RNG states) to compare',
   readme: '{files, families, policies, runCommand}: what the suite README prints',
-  ci: '{preCommitHook, pythonPackages, fastCommand}: what the CI recipe prints',
+  ci: '{preCommitHook, pythonPackages, fastCommand, fastCommandYaml}: what the CI recipe prints; fastCommand is shell-quoted, and a YAML file must print fastCommandYaml (the same command as a quoted YAML scalar)',
 };
 
 
@@ -240,8 +243,9 @@ export function buildSuiteView(answers: Answers, generatorVersion: string): Suit
   };
 }
 
-function runCommand(answers: Answers): string {
-  return `python -m pytest ${answers.outputDir}`;
+/** The command that runs the suite, the output folder quoted as one shell word. */
+export function runCommand(answers: Pick<Answers, 'outputDir'>, python = 'python'): string {
+  return shellCommand([python, '-m', 'pytest', answers.outputDir]);
 }
 
 function readmeView(answers: Answers, cases: CaseDecision[], generated: ReadonlySet<string>): ReadmeView {
@@ -280,6 +284,7 @@ function ciView(answers: Answers): CiView {
   const chosen = FAMILIES.filter((family) => answers.categories.includes(family.name));
   return {
     fastCommand,
+    fastCommandYaml: yamlScalar(fastCommand),
     pythonPackages: [...new Set(['pytest', ...chosen.flatMap((family) => family.pythonPackages ?? [])])],
     preCommitHook: {
       id: 'checkpoint-tests',
@@ -307,6 +312,11 @@ export function templateVariablesDoc(): string {
     'folder replaces the built-in one of the same path, file by file; delete it to go back to the',
     'built-in one. Use `<%-` (never `<%=`, which HTML-escapes) and print every answer into Python',
     'through `py(...)`. A name that is not listed here stops the run with the template and line.',
+    '',
+    '**These templates are code.** EJS runs the JavaScript inside `<% %>` with the rights of whoever runs',
+    '`checkpoint-tests`, so review changes to this folder as you review code. Each run names the',
+    'templates of this folder it used; a `--dry-run` reads none of them unless you pass `--templates-dir`;',
+    'and a template that is a symbolic link leading outside the project is refused.',
     '',
     '## Every template',
     '',

@@ -55,7 +55,7 @@ export default class TemplatesGenerator extends Generator {
 
   end(): void {
     this.log.ok(
-      `Templates copied to ${this.folder}. Edit any of them: the next \`npx checkpoint-tests\` uses yours, file by file (VARIABLES.md lists what each receives).`,
+      `Templates copied to ${this.folder}. Edit any of them: the next \`npx checkpoint-tests\` uses yours, file by file (VARIABLES.md lists what each receives). They are code: EJS runs the JavaScript in them with your rights, so review them as code.`,
     );
   }
 }

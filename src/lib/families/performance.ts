@@ -22,6 +22,15 @@ declare module '../question-kit.js' {
 const inPerformance = hasCategory('performance');
 const POSITIVE_NUMBER = { source: '^(?:[0-9]+(?:\\.[0-9]+)?|\\.[0-9]+)$', allowed: 'a positive number' };
 
+/**
+ * The pattern admits "0" and digit strings too long to be finite: each
+ * "positive number" answer also checks its value is above 0, finite and at most `max`.
+ */
+const positiveUpTo = (max: number, range: string) => (value: string) => {
+  const number = Number(value);
+  return Number.isFinite(number) && number > 0 && number <= max ? undefined : `it must be ${range}`;
+};
+
 const QUESTIONS: readonly Question[] = [
   {
     name: 'stateMiB',
@@ -31,7 +40,7 @@ const QUESTIONS: readonly Question[] = [
     help: 'P1/P2: the size of the large state, in MiB (default 256 for torch, 64 otherwise).',
     default: (answers) => (answers.format === 'torch' ? '256' : '64'),
     pattern: POSITIVE_NUMBER,
-    validate: (value) => (Number(value) > 0 && Number(value) <= 8192 ? undefined : 'it must be between 1 and 8192'),
+    validate: positiveUpTo(8192, 'above 0 and at most 8192'),
     when: inPerformance,
   },
   {
@@ -42,7 +51,7 @@ const QUESTIONS: readonly Question[] = [
     help: 'P1: the lowest allowed ratio of a raw write of the same bytes to the save (and to the load) time.',
     default: () => '0.25',
     pattern: POSITIVE_NUMBER,
-    validate: (value) => (Number(value) > 0 && Number(value) <= 1 ? undefined : 'it must be a ratio above 0 and at most 1'),
+    validate: positiveUpTo(1, 'a ratio above 0 and at most 1'),
     when: inPerformance,
   },
   {
@@ -53,6 +62,8 @@ const QUESTIONS: readonly Question[] = [
     help: 'P2: the highest allowed peak extra memory during a save, as a multiple of the state size.',
     default: () => '3',
     pattern: POSITIVE_NUMBER,
+    // A multiple of 0 would make P2 fail for every save.
+    validate: positiveUpTo(1_000_000, 'above 0 (a multiple of 0 fails every save) and at most 1000000'),
     when: inPerformance,
   },
 ];
