@@ -1,3 +1,3 @@
 #!/usr/bin/env node
-// Runs the compiled CLI (src/lib/cli.ts); `npm run build` makes lib/.
+// Runs the CLI (src/lib/cli.ts): `npm run build` compiles it and bundles it with its generators (scripts/bundle.mjs).
 import '../lib/cli.js';
