@@ -5,17 +5,22 @@
  *   policy) and every bug-zoo variant: detection per family and overall,
  *   false failures (must be 0), flakes over repeated runs (must be 0), and
  *   the peers (Ghostwriter, an audit-shaped hand-written file) on the same zoo;
- * - speed: generation in a fresh `node` process and warm in-process, and the
+ * - speed: generation in a fresh `node` process (wall and CPU seconds of the
+ *   child), beside the bare `node -e 0` floor and cookiecutter rendering a
+ *   one-file template when cookiecutter is installed; warm in-process; and the
  *   suite's pytest time per family and whole, serial and with `-n 2`;
  * - scale: generation time for 1, 10 and 50 target classes in one project.
  *
- * Prints a table, writes bench/results.json and the table in README.md.
+ * Prints a table, writes bench/results.json (the previous results kept beside
+ * the new, in `history`) and, for a full run, a short table in README.md.
  *
  *   npm run bench               # everything (a few minutes)
- *   npm run bench -- --quick    # fewer repetitions, no peers, no README update (fits a CI step)
+ *   npm run bench -- --quick    # a representative subset in under 2 minutes: the sample in pickle,
+ *                               # one zoo variant a family, the corpus entries (when the corpus
+ *                               # harness is there), the peers on the sample only, fewer repetitions
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,7 +28,16 @@ import { CASES } from '../lib/cases.js';
 import { generate } from '../lib/programmatic.js';
 import { CATEGORIES } from '../lib/questions.js';
 import { runPeers } from './peers.mjs';
-import { pythonWith, runPytest, runS1Zoo, runZoo, sampleAnswers, scratchProject, zooProblems } from './zoo.mjs';
+import {
+  pythonWith,
+  runPytest,
+  runS1Zoo,
+  runZoo,
+  sampleAnswers,
+  scratchProject,
+  zooCatalogue,
+  zooProblems,
+} from './zoo.mjs';
 
 const quick = process.argv.includes('--quick');
 const repo = fileURLToPath(new URL('..', import.meta.url));
@@ -40,16 +54,83 @@ const median = (values) => {
 const seconds = (started) => (performance.now() - started) / 1000;
 const familyOfCase = new Map(CASES.map((spec) => [spec.id, spec.family]));
 
+/**
+ * CPU seconds (user + system) of the children this process has waited for, from
+ * /proc/self/stat (cutime, cstime); undefined where there is no /proc.
+ */
+const ticksPerSecond = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+function childrenCpuSeconds() {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields 16 and 17 of stat(5), counted from after the command name (which starts at field 3).
+    return (Number(fields[13]) + Number(fields[14])) / ticksPerSecond;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs a command to its end: wall seconds and the CPU seconds it (and what it waited for) used. */
+function timed(command, args, options = {}) {
+  const cpuBefore = childrenCpuSeconds();
+  const started = performance.now();
+  const result = spawnSync(command, args, { stdio: 'ignore', timeout: 300_000, ...options });
+  const wall = seconds(started);
+  const cpuAfter = childrenCpuSeconds();
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${result.status ?? result.signal}`);
+  return { wall, cpu: cpuBefore === undefined ? undefined : cpuAfter - cpuBefore };
+}
+
 function cliRun(extra) {
   const project = newProject();
-  const started = performance.now();
-  const result = spawnSync(process.execPath, [bin, '--yes', '--module', 'sample_trainer.manager', ...extra], {
-    cwd: project,
-    stdio: 'ignore',
-  });
-  if (result.status !== 0) throw new Error(`checkpoint-tests exited ${result.status} in ${project}`);
-  return seconds(started);
+  return timed(process.execPath, [bin, '--yes', '--module', 'sample_trainer.manager', ...extra], { cwd: project });
 }
+
+/** cookiecutter on PATH, or undefined: the bench compares with it only when it is installed. */
+function findCookiecutter() {
+  const probe = spawnSync('cookiecutter', ['--version'], { encoding: 'utf8', timeout: 60_000 });
+  return probe.status === 0 ? 'cookiecutter' : undefined;
+}
+
+/** A one-file cookiecutter template (one variable, one Markdown file), rendered without prompts. */
+function cookiecutterRun(cookiecutter) {
+  const template = mkdtempSync(path.join(root, 'cookiecutter-template-'));
+  writeFileSync(path.join(template, 'cookiecutter.json'), '{"project_slug": "checkpoint_tests"}\n');
+  mkdirSync(path.join(template, '{{cookiecutter.project_slug}}'));
+  writeFileSync(path.join(template, '{{cookiecutter.project_slug}}', 'README.md'), '# {{cookiecutter.project_slug}}\n');
+  const output = mkdtempSync(path.join(root, 'cookiecutter-output-'));
+  return timed(cookiecutter, ['--no-input', '--output-dir', output, template], {
+    env: { ...process.env, HOME: output },
+  });
+}
+
+const medianOf = (runs, key) =>
+  runs.some((run) => run[key] === undefined) ? undefined : median(runs.map((run) => run[key]));
+
+/** The figures the README's table shows: key, label, unit ("s" seconds, "×" a ratio, none as is). */
+const README_FIGURES = [
+  ['caughtOverall', 'zoo variants caught by their cases'],
+  ['falseFailures', 'false failures on the correct sample'],
+  ['corpusCaught', 'corpus bugs caught by their cases'],
+  ['corpusFalseFailures', 'false failures on the corpus managers'],
+  ['flakes', 'failing runs of the whole suite on the correct sample'],
+  ['cliColdSeconds', 'generate cold, pickle, --skip-checks: wall', 's'],
+  ['cliColdCpuSeconds', 'generate cold, pickle, --skip-checks: CPU (target 0.5 s)', 's'],
+  ['cookiecutterCpuSeconds', 'cookiecutter, one-file template: CPU', 's'],
+  ['cliColdTimesCookiecutterCpu', 'generate cold ÷ cookiecutter, CPU (target 3×)', '×'],
+  ['nodeFloorCpuSeconds', '`node -e 0`: CPU', 's'],
+  ['cliWithChecksSeconds', 'generate cold with the import check and pytest --setup-only: wall', 's'],
+  ['generateWarmSeconds', 'generate warm, in-process', 's'],
+  ['pytest_pickle_seconds', 'the pickle suite under pytest, serial', 's'],
+  ['pytest_pickle_xdist_seconds', 'the pickle suite under pytest -n 2', 's'],
+  ['scale_50_seconds', '50 target classes: generation', 's'],
+];
 
 const figures = {};
 const sections = [];
@@ -67,7 +148,21 @@ try {
 
   // -- bite ------------------------------------------------------------------
   section('Bite: bugs caught on the same sample and zoo');
-  const zoo = await runZoo({ formats: quick ? ['pickle'] : ['pickle', 'json', 'torch'] });
+  // Quick: one variant a family (the first that needs no torch), the sample in pickle only.
+  const catalogue = await zooCatalogue(python);
+  const firstOfFamily = new Map();
+  for (const [name, entry] of Object.entries(catalogue)) {
+    const family = familyOfCase.get(entry.breaks[0]) ?? 'other';
+    if (!firstOfFamily.has(family) || (firstOfFamily.get(family).format === 'torch' && entry.format !== 'torch')) {
+      firstOfFamily.set(family, { name, format: entry.format });
+    }
+  }
+  const quickVariants = [...firstOfFamily.values()].map((entry) => entry.name);
+  const zoo = await runZoo(
+    quick
+      ? { formats: ['pickle'], variants: quickVariants, policies: false, trackers: false }
+      : { formats: ['pickle', 'json', 'torch'] },
+  );
   const variants = zoo.filter((row) => row.kind === 'variant');
   const byFamily = new Map();
   for (const row of variants) {
@@ -88,7 +183,7 @@ try {
     zooProblems(zoo.filter((row) => row.kind !== 'variant')).length,
   );
   // The stateful test alone, against the same variants: the evidence that it finds bugs no one listed.
-  const s1 = await runS1Zoo();
+  const s1 = quick ? [] : await runS1Zoo();
   const s1ByFamily = new Map();
   for (const row of s1) {
     const entry = s1ByFamily.get(row.family) ?? { total: 0, caught: 0 };
@@ -97,29 +192,52 @@ try {
     s1ByFamily.set(row.family, entry);
   }
   const s1Families = [...s1ByFamily].sort(([a], [b]) => a.localeCompare(b));
-  record(
-    's1ByFamily',
-    'S1 alone: variants caught, by the family of their cases',
-    s1Families.map(([family, { total, caught }]) => `${family} ${caught}/${total}`).join(', '),
-  );
-  record('s1Overall', 'S1 alone: all variants caught', `${s1.filter((row) => row.caught).length}/${s1.length}`);
+  // Quick leaves it out: every quick variant run above includes S1 already.
   if (!quick) {
-    const peers = await runPeers({ python, root, variants: variants.map((row) => row.name) });
-    for (const peer of peers) {
-      if (peer.error) {
-        record(`peer_${peer.peer}`, `${peer.peer}: cannot run`, peer.error);
-        continue;
-      }
-      record(
-        `peer_${peer.peer}`,
-        `${peer.peer}: variants caught (usable tests of all, time)`,
-        `${peer.caught.length}/${variants.length} (${peer.usable} of ${peer.tests} tests pass on the correct sample, ${peer.seconds.toFixed(1)} s)`,
-      );
+    record(
+      's1ByFamily',
+      'S1 alone: variants caught, by the family of their cases',
+      s1Families.map(([family, { total, caught }]) => `${family} ${caught}/${total}`).join(', '),
+    );
+    record('s1Overall', 'S1 alone: all variants caught', `${s1.filter((row) => row.caught).length}/${s1.length}`);
+  }
+  // The peers: on the whole zoo, or (quick) on the correct sample only.
+  const peers = await runPeers({ python, root, variants: quick ? [] : variants.map((row) => row.name) });
+  for (const peer of peers) {
+    if (peer.error) {
+      record(`peer_${peer.peer}`, `${peer.peer}: cannot run`, peer.error);
+      continue;
     }
+    record(
+      `peer_${peer.peer}`,
+      quick
+        ? `${peer.peer}: tests that pass on the correct sample (time)`
+        : `${peer.peer}: variants caught (usable tests of all, time)`,
+      quick
+        ? `${peer.usable} of ${peer.tests} (${peer.seconds.toFixed(1)} s)`
+        : `${peer.caught.length}/${variants.length} (${peer.usable} of ${peer.tests} tests pass on the correct sample, ${peer.seconds.toFixed(1)} s)`,
+    );
+  }
+  // The corpus of realistic managers, when its harness is there (scripts/corpus.mjs).
+  if (existsSync(path.join(repo, 'scripts/corpus.mjs')) && existsSync(path.join(repo, 'examples/corpus'))) {
+    const { runCorpus } = await import('./corpus.mjs');
+    const corpus = await runCorpus({ parallel: os.availableParallelism() });
+    const entries = corpus.filter((row) => row.kind === 'corpus');
+    const bugs = corpus.filter((row) => row.kind === 'variant');
+    record(
+      'corpusFalseFailures',
+      `corpus: false failures on the ${entries.length} correct managers`,
+      entries.reduce((sum, row) => sum + row.falseFailures, 0),
+    );
+    record(
+      'corpusCaught',
+      'corpus: bugs caught by their cases',
+      `${bugs.filter((row) => row.caught && row.precise).length}/${bugs.length}`,
+    );
   }
   const flakeProject = newProject();
   await generate({ cwd: flakeProject, options: { ...sampleAnswers(), skipChecks: true } });
-  const repeats = quick ? 3 : 10;
+  const repeats = quick ? 2 : 10;
   let flaky = 0;
   for (let index = 0; index < repeats; index++) {
     const run = await runPytest(python, flakeProject);
@@ -129,17 +247,57 @@ try {
 
   // -- speed -----------------------------------------------------------------
   section('Speed');
+  // Side by side, one repetition of each in turn, so the load on the machine falls on all three alike.
+  const cookiecutter = findCookiecutter();
+  const cold = [];
+  const floor = [];
+  const peer = [];
+  for (let index = 0; index < (quick ? 3 : 7); index++) {
+    cold.push(cliRun(['--skip-checks']));
+    floor.push(timed(process.execPath, ['-e', '0']));
+    if (cookiecutter) peer.push(cookiecutterRun(cookiecutter));
+  }
+  const cpuShown = (value) => (value === undefined ? 'n/a' : `${value.toFixed(2)} s CPU`);
+  const both = (runs) => `${medianOf(runs, 'wall').toFixed(3)} s wall, ${cpuShown(medianOf(runs, 'cpu'))}`;
+  figures.cliColdSeconds = medianOf(cold, 'wall');
+  figures.cliColdCpuSeconds = medianOf(cold, 'cpu');
+  record('cliCold', 'generate, fresh node process, full pickle suite, --skip-checks (median)', both(cold));
+  figures.nodeFloorSeconds = medianOf(floor, 'wall');
+  figures.nodeFloorCpuSeconds = medianOf(floor, 'cpu');
+  record('nodeFloor', 'the floor: `node -e 0` (median)', both(floor));
+  if (cookiecutter) {
+    figures.cookiecutterSeconds = medianOf(peer, 'wall');
+    figures.cookiecutterCpuSeconds = medianOf(peer, 'cpu');
+    record('cookiecutter', 'cookiecutter rendering a one-file template (median)', both(peer));
+    const ratio = (key) => figures[`cliCold${key}`] / figures[`cookiecutter${key}`];
+    figures.cliColdTimesCookiecutterCpu = figures.cliColdCpuSeconds === undefined ? undefined : ratio('CpuSeconds');
+    figures.cliColdTimesCookiecutterWall = ratio('Seconds');
+    record(
+      'cliColdTimesCookiecutter',
+      'generate cold ÷ cookiecutter (target: at most 3×)',
+      `${figures.cliColdTimesCookiecutterWall.toFixed(1)}× wall, ${figures.cliColdTimesCookiecutterCpu?.toFixed(1) ?? 'n/a'}× CPU`,
+    );
+  } else {
+    record(
+      'cookiecutter',
+      'cookiecutter rendering a one-file template',
+      'not installed (apt-get install cookiecutter)',
+    );
+  }
+  if (figures.cliColdCpuSeconds !== undefined) {
+    record(
+      'cliColdCpuTarget',
+      'generate cold: CPU seconds within the 0.5 s target',
+      figures.cliColdCpuSeconds <= 0.5 ? 'yes' : 'no',
+    );
+  }
+  const checked = Array.from({ length: quick ? 1 : 3 }, () => cliRun([]));
+  figures.cliWithChecksSeconds = medianOf(checked, 'wall');
+  figures.cliWithChecksCpuSeconds = medianOf(checked, 'cpu');
   record(
-    'cliColdSeconds',
-    'generate, fresh node process, --skip-checks (median)',
-    median(Array.from({ length: quick ? 3 : 7 }, () => cliRun(['--skip-checks']))),
-    's',
-  );
-  record(
-    'cliWithChecksSeconds',
+    'cliWithChecks',
     'generate, fresh node process, with import check and pytest --setup-only (median)',
-    median(Array.from({ length: quick ? 1 : 3 }, () => cliRun([]))),
-    's',
+    both(checked),
   );
   await generate({ cwd: newProject(), options: { ...sampleAnswers(), skipChecks: true } });
   const warm = [];
@@ -153,7 +311,7 @@ try {
   for (const format of quick ? ['pickle'] : ['pickle', 'json', 'torch']) {
     const project = newProject();
     await generate({ cwd: project, options: { ...sampleAnswers(format), skipChecks: true } });
-    for (const family of CATEGORIES) {
+    for (const family of quick ? [] : CATEGORIES) {
       const serial = await runPytest(python, project, ['-m', family]);
       record(
         `pytest_${format}_${family}_seconds`,
@@ -216,24 +374,38 @@ try {
     console.log(`\n${part.title}`);
     for (const [label, value] of part.rows) console.log(`  ${label.padEnd(width)}  ${value}`);
   }
+  // The new results on top, every earlier one (up to 20) kept in `history`.
+  const resultsPath = path.join(repo, 'bench/results.json');
+  const earlier = existsSync(resultsPath) ? JSON.parse(readFileSync(resultsPath, 'utf8')) : undefined;
+  const history = earlier
+    ? [
+        ...(earlier.history ?? []),
+        { date: earlier.date, machine: earlier.machine, quick: earlier.quick, figures: earlier.figures },
+      ].slice(-20)
+    : [];
   mkdirSync(path.join(repo, 'bench'), { recursive: true });
-  writeFileSync(
-    path.join(repo, 'bench/results.json'),
-    `${JSON.stringify({ date: when, machine, quick, figures }, null, 2)}\n`,
-  );
+  writeFileSync(resultsPath, `${JSON.stringify({ date: when, machine, quick, figures, history }, null, 2)}\n`);
   console.log('\nwrote bench/results.json');
   if (!quick) {
-    const prettier = await import('prettier');
+    // The README keeps a short table: the headline figures, this run beside the previous full run.
+    const previous = [...history].reverse().find((entry) => !entry.quick);
+    const shown = (value, unit) =>
+      value === undefined
+        ? '-'
+        : typeof value === 'number' && unit
+          ? `${value.toFixed(unit === '×' ? 1 : 2)}${unit === '×' ? '×' : ' s'}`
+          : String(value);
+    const rows = README_FIGURES.filter(([key]) => figures[key] !== undefined).map(
+      ([key, label, unit]) => `| ${label} | ${shown(figures[key], unit)} | ${shown(previous?.figures?.[key], unit)} |`,
+    );
     const table = [
-      `Measured ${when} on ${machine}.`,
+      `Measured ${when} on ${machine}; the previous full run ${previous ? `was ${previous.date}` : 'is not recorded'}. Every figure is in \`bench/results.json\`.`,
       '',
-      '| figure | value |',
-      '| --- | --- |',
-      ...sections.flatMap((part) => [
-        `| **${part.title}** | |`,
-        ...part.rows.map(([label, value]) => `| ${label} | ${value} |`),
-      ]),
+      `| figure | ${when} | previous |`,
+      '| --- | --- | --- |',
+      ...rows,
     ].join('\n');
+    const prettier = await import('prettier');
     const readmePath = path.join(repo, 'README.md');
     const readme = readFileSync(readmePath, 'utf8');
     const start = '<!-- bench-table:start -->';

@@ -11,8 +11,8 @@
  *                                   # variant that breaks one of its cases: flakes and catch rates
  */
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, symlinkSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdtempSync, rmSync, symlinkSync, mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generate } from '../lib/programmatic.js';
@@ -214,12 +214,12 @@ export function scratchProject(root, name) {
 }
 
 /** Runs pytest on a generated suite (or one `target` file of it); returns the counts and the ids of failed or erroring tests. */
-export async function runPytest(python, project, extraArgs = [], target = SUITE_DIR) {
+export async function runPytest(python, project, extraArgs = [], target = SUITE_DIR, env = {}) {
   const started = performance.now();
   const result = await run(
     python,
     ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', '-rfE', '--tb=line', target, ...extraArgs],
-    { cwd: project, env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } },
+    { cwd: project, env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', ...env } },
   );
   const seconds = (performance.now() - started) / 1000;
   const failing = [...result.stdout.matchAll(/^(?:FAILED|ERROR) (\S+)/gm)].map((match) => match[1].split('::').at(-1));
@@ -251,6 +251,63 @@ export function variantAnswers(variant, entry) {
   return { ...sampleAnswers(format, `bug_zoo.${variant}`, entry.kwargs ?? {}), ...(entry.answers ?? {}) };
 }
 
+/** Jobs at once: one a core (each job is mostly a pytest process). */
+export const ZOO_PARALLEL = availableParallelism();
+
+/** The stand-in module a shared suite binds (see `variantSuites`). */
+const SELECTED_MODULE = 'zoo_selected';
+const SELECTED_ENV = 'CHECKPOINT_ZOO_MODULE';
+
+/**
+ * One generated suite per answers set. Many variants share every answer but
+ * `module`, and generating the same suite for each was most of the zoo's Node
+ * time. Variants whose answers agree (all but the module) share one suite,
+ * generated once for the stand-in module `zoo_selected`: a file of the
+ * scratch project only (never of a generated suite) that replaces itself in
+ * `sys.modules` with the module named by $CHECKPOINT_ZOO_MODULE, which each
+ * run sets to its variant. Each run gets its own copy of the suite (and so its
+ * own .hypothesis database: no failing example found on one variant is
+ * replayed on another). A variant whose answers no other shares is generated
+ * for its own module, as before.
+ */
+export function variantSuites(root, answerSets) {
+  const keyOf = (options) => JSON.stringify({ ...options, module: undefined });
+  const counts = new Map();
+  for (const options of answerSets) counts.set(keyOf(options), (counts.get(keyOf(options)) ?? 0) + 1);
+  const generated = new Map();
+  let groups = 0;
+  /** A project named `name` holding the suite for `options`; `env` is what pytest needs to bind its module. */
+  return async function projectFor(name, options) {
+    const key = keyOf(options);
+    if (counts.get(key) === 1) {
+      const project = scratchProject(root, name);
+      await generate({ cwd: project, options: { ...options, skipChecks: true } });
+      return { project, env: {} };
+    }
+    if (!generated.has(key)) {
+      generated.set(
+        key,
+        (async () => {
+          const shared = scratchProject(root, `shared-suite-${groups++}`);
+          writeFileSync(
+            path.join(shared, `${SELECTED_MODULE}.py`),
+            `"""The zoo's stand-in: the module named by $${SELECTED_ENV} (scripts/zoo.mjs)."""\n` +
+              'import importlib\nimport os\nimport sys\n\n' +
+              `sys.modules[__name__] = importlib.import_module(os.environ["${SELECTED_ENV}"])\n`,
+          );
+          await generate({ cwd: shared, options: { ...options, module: SELECTED_MODULE, skipChecks: true } });
+          return shared;
+        })(),
+      );
+    }
+    const shared = await generated.get(key);
+    const project = scratchProject(root, name);
+    cpSync(path.join(shared, 'tests'), path.join(project, 'tests'), { recursive: true });
+    cpSync(path.join(shared, `${SELECTED_MODULE}.py`), path.join(project, `${SELECTED_MODULE}.py`));
+    return { project, env: { [SELECTED_ENV]: options.module } };
+  };
+}
+
 /** Runs `tasks` (functions returning promises) with at most `limit` at once. */
 async function pooled(tasks, limit) {
   const results = new Array(tasks.length);
@@ -276,7 +333,7 @@ export async function runZoo({
   variants,
   policies = true,
   trackers = true,
-  parallel = 2,
+  parallel = ZOO_PARALLEL,
 } = {}) {
   // One interpreter for every run when one has everything; torch runs need torch.
   const torchPython = await pythonWith(['torch', 'hypothesis']);
@@ -330,28 +387,29 @@ export async function runZoo({
       if (!catalogue[variant].breaks.some((id) => id.startsWith('A'))) continue;
       for (const tracker of Object.keys(trackers ? TRACKER_RUNS : {})) variantRuns.push({ variant, tracker });
     }
-    for (const { variant, tracker } of variantRuns) {
+    const optionsOf = ({ variant, tracker }) => {
       const { format, answers, kwargs } = catalogue[variant];
-      const interpreter = format === 'torch' ? torchPython : python;
-      if (!interpreter) continue;
+      const run = tracker ? TRACKER_RUNS[tracker] : { answers: {}, kwargs: {} };
+      return {
+        ...sampleAnswers(format, `bug_zoo.${variant}`, { ...kwargs, ...run.kwargs }),
+        ...answers,
+        ...run.answers,
+      };
+    };
+    const interpreterOf = (variant) => (catalogue[variant].format === 'torch' ? torchPython : python);
+    const runnable = variantRuns.filter(({ variant }) => interpreterOf(variant));
+    const projectFor = variantSuites(root, runnable.map(optionsOf));
+    for (const { variant, tracker } of runnable) {
+      const interpreter = interpreterOf(variant);
       jobs.push(async () => {
         const name = tracker ? `${variant} (${tracker})` : variant;
-        const run = tracker ? TRACKER_RUNS[tracker] : { answers: {}, kwargs: {} };
-        const project = scratchProject(root, tracker ? `${variant}-${tracker}` : variant);
-        await generate({
-          cwd: project,
-          options: {
-            ...sampleAnswers(format, `bug_zoo.${variant}`, { ...kwargs, ...run.kwargs }),
-            ...answers,
-            ...run.answers,
-            skipChecks: true,
-          },
-        });
+        const options = optionsOf({ variant, tracker });
+        const { project, env } = await projectFor(tracker ? `${variant}-${tracker}` : variant, options);
         const breaks = catalogue[variant].breaks;
         // A tracker run needs only the artifact suite (the other families do not depend on the
         // tracker); the slow cases run only for the variants that declare one.
         const selection = tracker ? ['-m', 'artifact'] : breaks.some(isSlowCase) ? [] : FAST_ONLY;
-        const result = await runPytest(interpreter, project, selection);
+        const result = await runPytest(interpreter, project, selection, SUITE_DIR, env);
         const failingCases = [...new Set(result.failing.map(caseOf))];
         return {
           kind: 'variant',
@@ -376,7 +434,7 @@ export async function runZoo({
  * each and runs only S1 (`-k test_s1_`). Its catch rate is the evidence that
  * the model-based test finds bugs nobody wrote a case for.
  */
-export async function runS1Zoo({ variants, parallel = 2 } = {}) {
+export async function runS1Zoo({ variants, parallel = ZOO_PARALLEL } = {}) {
   // The interpreter the main zoo uses (the one with torch), so both tables agree.
   const python = (await pythonWith(['torch', 'hypothesis'])) ?? (await pythonWith(['hypothesis']));
   if (!python) throw new Error('no Python with pytest and hypothesis was found on PATH');
@@ -384,15 +442,15 @@ export async function runS1Zoo({ variants, parallel = 2 } = {}) {
   const chosen = Object.keys(catalogue).filter((name) => !variants || variants.includes(name));
   const root = mkdtempSync(path.join(tmpdir(), 'checkpoint-s1-zoo-'));
   try {
-    const jobs = chosen.map((variant) => async () => {
-      const project = scratchProject(root, variant);
-      // The variant as the main zoo answers it: its format, answers and keyword arguments.
+    // The variant as the main zoo answers it: its format, answers and keyword arguments.
+    const optionsOf = (variant) => {
       const { format, answers, kwargs } = catalogue[variant];
-      await generate({
-        cwd: project,
-        options: { ...sampleAnswers(format, `bug_zoo.${variant}`, kwargs), ...answers, skipChecks: true },
-      });
-      const result = await runPytest(python, project, ['-k', 'test_s1_']);
+      return { ...sampleAnswers(format, `bug_zoo.${variant}`, kwargs), ...answers };
+    };
+    const projectFor = variantSuites(root, chosen.map(optionsOf));
+    const jobs = chosen.map((variant) => async () => {
+      const { project, env } = await projectFor(variant, optionsOf(variant));
+      const result = await runPytest(python, project, ['-k', 'test_s1_'], SUITE_DIR, env);
       return {
         name: variant,
         family: catalogue[variant].breaks.find((id) => id !== 'S1')?.replace(/\d+$/, '') ?? 'S',

@@ -19,7 +19,7 @@ import {
   resolveAnswers,
 } from './answers.js';
 import { decideCases, generatedCases } from './cases.js';
-import { formatWithPrettier, prettierTransform } from './format.js';
+import { alignMarkdownTables, finalFormTransform, formatWithPrettier } from './format.js';
 import { UsageError, cut, joinProblems, quoteValue } from './errors.js';
 import {
   type Introspection,
@@ -544,24 +544,32 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
         outputs.push(rendered('ci/github-workflow.yml.ejs', this.destinationPath(GITHUB_WORKFLOW)));
         const preCommit = this.destinationPath(PRE_COMMIT_CONFIG);
         const existing = this.fs.exists(preCommit) ? this.fs.read(preCommit) : undefined;
-        outputs.push({ target: preCommit, content: withPreCommitHook(existing, view.ci.preCommitHook), userOwned: false });
+        const merged = withPreCommitHook(existing, view.ci.preCommitHook);
+        // The user's own file, merged: formatted their way (see format.ts); ours is already final.
+        const content = existing === undefined ? merged : await formatWithPrettier(merged, preCommit);
+        outputs.push({ target: preCommit, content, userOwned: false });
       }
     }
     for (const { template, file } of this.filesToWrite()) outputs.push(rendered(template, inSuite(file)));
-    await Promise.all(
-      outputs.map(async (output) => {
-        output.content = output.target.endsWith('.py')
-          ? this.python?.hasBlack
-            ? await formatWithBlack(this.python, output.content, output.target, this.projectRoot)
-            : output.content
-          : await formatWithPrettier(output.content, output.target);
-      }),
-    );
+    // Python goes through black; the other files are rendered in their final form (format.ts).
+    for (const output of outputs) {
+      if (output.target.endsWith('.md')) output.content = alignMarkdownTables(output.content);
+    }
+    const python = this.python;
+    if (python?.hasBlack) {
+      await Promise.all(
+        outputs
+          .filter((output) => output.target.endsWith('.py'))
+          .map(async (output) => {
+            output.content = await formatWithBlack(python, output.content, output.target, this.projectRoot);
+          }),
+      );
+    }
     return outputs;
   }
 
   protected async writeSuite(): Promise<void> {
-    if (!this.composed) this.queueTransformStream({}, prettierTransform());
+    if (!this.composed) this.queueTransformStream({}, finalFormTransform());
     const outputs = await this.plannedOutputs();
     const force = Boolean(this.options.force);
     const overwriteGenerated = force || Boolean(this.options.overwriteGenerated);
