@@ -118,6 +118,9 @@ const READ_FROM_CODE: readonly string[] = [
   'tracker',
 ];
 
+/** Answers the summary does not offer: the app's first question has already routed the run. */
+const NOT_REVIEWED: readonly string[] = ['start', 'auditPath', 'coveredCases'];
+
 /** Summary headings, in order: the target, its binding, the suite, then each family. */
 const GROUP_TITLES: Record<string, string> = { target: 'Target', binding: 'Binding', suite: 'Suite' };
 
@@ -262,7 +265,7 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
     sofar: Partial<Answers>,
     origins: Readonly<Record<string, AnswerOrigin>>,
   ): Promise<string | undefined> {
-    const shown = (value: unknown) => (Array.isArray(value) ? value.join(', ') || '(none)' : value === '' ? '(empty)' : String(value));
+    const shown = (value: unknown) => (Array.isArray(value) ? value.join(',') || '(none)' : value === '' ? '(empty)' : String(value));
     const label: Record<string, string> = {
       given: 'given',
       locked: 'locked by the preset',
@@ -270,18 +273,37 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
       inferred: 'from your code',
       default: 'recommended',
     };
-    const groups = new Map<string, string[]>();
-    for (const question of QUESTIONS) {
-      if (!(question.name in sofar)) continue;
-      const origin = origins[question.name];
-      const title = GROUP_TITLES[question.group] ?? `${question.group} policies`;
-      const why = origin?.why ? `: ${origin.why}` : '';
-      const line = `  ${question.name} = ${shown(sofar[question.name])}  (${label[origin?.source ?? 'given']}${why})`;
-      groups.set(title, [...(groups.get(title) ?? []), line]);
+    const width = Math.max(60, Math.min(process.stdout.columns || 100, 120));
+    const lines: string[] = ['', 'The answers the suite will be built from (* read from your code, + yours):'];
+    const summarised = QUESTIONS.filter((question) => question.name in sofar && !NOT_REVIEWED.includes(question.name));
+    const groups = [...new Set(['target', 'binding', 'suite', ...summarised.map((question) => question.group)])];
+    for (const group of groups) {
+      const members = summarised.filter((question) => question.group === group);
+      if (members.length === 0) continue;
+      if (group === 'target' || group === 'binding') {
+        lines.push(GROUP_TITLES[group]!);
+        for (const question of members) {
+          const origin = origins[question.name];
+          const why = origin?.why ? `: ${origin.why}` : '';
+          lines.push(`  ${question.name} = ${shown(sofar[question.name])}  (${label[origin?.source ?? 'given']}${why})`);
+        }
+        continue;
+      }
+      // Policies and suite settings, one packed paragraph per group so the summary fits one screen.
+      const mark = (name: string) => (origins[name]?.source === 'inferred' ? '*' : origins[name]?.source === 'asked' ? '+' : '');
+      const items = members.map((question) => `${question.name}=${shown(sofar[question.name])}${mark(question.name)}`);
+      let line = `${GROUP_TITLES[group] ?? `${group} policies`}:`;
+      for (const item of items) {
+        if (line.length + item.length + 1 > width) {
+          lines.push(line);
+          line = '   ';
+        }
+        line += ` ${item}`;
+      }
+      lines.push(line);
     }
-    const screen = [...groups].map(([title, lines]) => `${title}\n${lines.join('\n')}`).join('\n');
-    this.log(`\nThe answers the suite will be built from:\n${screen}\n`);
-    const { action } = (await this.prompt([
+    this.log(`${lines.join('\n')}\n`);
+    const { action } = (await this.promptKeepingAnswers([
       {
         type: 'select',
         name: 'action',
@@ -294,8 +316,10 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
       } as never,
     ])) as { action: string };
     if (action !== 'edit') return undefined;
-    const editable = QUESTIONS.filter((question) => question.name in sofar && origins[question.name]?.source !== 'locked');
-    const { name } = (await this.prompt([
+    const editable = QUESTIONS.filter(
+      (question) => question.name in sofar && !NOT_REVIEWED.includes(question.name) && origins[question.name]?.source !== 'locked',
+    );
+    const { name } = (await this.promptKeepingAnswers([
       {
         type: 'select',
         name: 'name',
@@ -340,6 +364,21 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
     const temporary = `${this.config.path}.${process.pid}.tmp`;
     writeFileSync(temporary, `${JSON.stringify(whole, null, 2)}\n`);
     renameSync(temporary, this.config.path);
+  }
+
+  /** A prompt that, when cancelled (Ctrl-C), first says where the answers given so far are kept. */
+  private async promptKeepingAnswers(questions: never[]): Promise<Record<string, unknown>> {
+    try {
+      return (await this.prompt(questions)) as Record<string, unknown>;
+    } catch (error) {
+      const count = Object.keys(this.pending).length;
+      if (count > 0 && !this.options.dryRun) {
+        process.stderr.write(
+          `\nYour ${count === 1 ? 'answer' : `${count} answers`} so far ${count === 1 ? 'is' : 'are'} kept in ${this.relative(this.config.path)}; the next run offers to resume ${count === 1 ? 'it' : 'them'}.\n`,
+        );
+      }
+      throw error;
+    }
   }
 
   private savePending(name: string, value: unknown): void {
@@ -410,7 +449,11 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
     if (question.kind === 'enum') {
       prompt = {
         type: 'select',
-        choices: question.choices.map((choice) => ({ name: choiceLabel(choice, question.policy), value: choice.value })),
+        choices: question.choices.map((choice) => ({
+          name: choiceLabel(choice, question.policy),
+          value: choice.value,
+          short: choice.value,
+        })),
       };
     } else if (question.kind === 'list') {
       const defaults = new Set((suggested as string[] | undefined) ?? []);
@@ -419,6 +462,7 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
         choices: question.choices.map((choice) => ({
           name: choiceLabel(choice, question.policy),
           value: choice.value,
+          short: choice.value,
           checked: defaults.has(choice.value),
         })),
       };
@@ -427,7 +471,7 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
     } else {
       prompt = { type: 'input' };
     }
-    const answered = await this.prompt([
+    const answered = await this.promptKeepingAnswers([
       { ...prompt, name: question.name, message, default: suggested, validate } as never,
     ]);
     const value = (answered as Record<string, unknown>)[question.name];
