@@ -144,6 +144,10 @@ describe('class, constructor, format, tracker, keepLast', () => {
     });
     expect(inferFormat(manager(), ['pickle.dump', 'torch.save'])).toMatchObject({ value: 'torch', certain: false });
     expect(inferFormat(manager(), [])).toBeUndefined();
+    expect(inferFormat(keyword, [], 'Checkpointer(checkpoint_dir, fmt="torch")')).toMatchObject({
+      value: 'torch',
+      certain: true,
+    });
   });
 
   it('reads the tracker from the imports, and the attribute that records a resume', () => {

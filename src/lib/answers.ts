@@ -342,7 +342,9 @@ export async function resolveAnswers(sources: AnswerSources, settings: ResolveSe
   };
 
   await walk();
-  if (confirming && settings.review && missing.length === 0 && conflicts.length === 0) {
+  // The summary is for what this run chose: a run whose answers were all given has nothing to confirm.
+  const chosenNow = () => Object.values(origins).some((origin) => origin.source !== 'given' && origin.source !== 'locked');
+  if (confirming && settings.review && missing.length === 0 && conflicts.length === 0 && chosenNow()) {
     for (let edit = await settings.review(answers, origins); edit !== undefined; edit = await settings.review(answers, origins)) {
       const question = questionNamed(edit);
       if (!question) continue;

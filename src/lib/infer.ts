@@ -192,7 +192,16 @@ const FORMAT_CALLS: Record<string, Answers['format']> = {
 };
 
 /** The format: a constructor keyword's default (`fmt="pickle"`), else the one save call the source makes. */
-export function inferFormat(cls: ModuleClass | undefined, sourceCalls: readonly string[]): Inferred | undefined {
+export function inferFormat(
+  cls: ModuleClass | undefined,
+  sourceCalls: readonly string[],
+  constructorExpression?: string,
+): Inferred | undefined {
+  // The constructor expression's own keyword (`fmt="json"`) wins over the signature's default.
+  for (const name of FORMAT_PARAMETERS) {
+    const given = new RegExp(`\\b${name}\\s*=\\s*["'](pickle|json|torch)["']`).exec(constructorExpression ?? '');
+    if (given) return { value: given[1]!, certain: true, why: `${name}="${given[1]}" in the constructor expression` };
+  }
   const keyword = cls?.parameters?.find(
     (parameter) => FORMAT_PARAMETERS.includes(parameter.name.toLowerCase()) && ['pickle', 'json', 'torch'].includes(String(parameter.default)),
   );
@@ -274,7 +283,7 @@ export function inferAnswer(name: AnswerName, answers: Partial<Answers>, found: 
       ? { value: attribute, certain: true, why: `the class sets self.${attribute}` }
       : { value: NONE, certain: true, why: 'no attribute records it' };
   }
-  if (name === 'format') return inferFormat(cls, found.source_calls ?? []);
+  if (name === 'format') return inferFormat(cls, found.source_calls ?? [], answers.constructorExpression);
   if (name === 'tracker') return inferTracker(found, cls);
   if (name === 'keepLast') return inferKeepLast(cls, answers.constructorExpression);
   return undefined;
