@@ -8,7 +8,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Answers, CATEGORIES, QUESTIONS, isAsked } from '../src/lib/questions.js';
+import { type Answers, CATEGORIES, QUESTIONS, isAsked, questionFamilies } from '../src/lib/questions.js';
 import {
   SAMPLE_MODULE,
   makeSampleProject,
@@ -120,7 +120,7 @@ function questionsAskedWithDefaults(): { asked: string[]; names: string[] } {
 
 /** The prompts a run answered, in order: each leaves one "✔ <question> <answer>" (the pytest check's line aside). */
 const answeredPrompts = (result: PtyResult) =>
-  [...result.text.matchAll(/✔ (?!pytest collected)([^?\n]*\?)/g)].map((match) => match[1]);
+  [...result.text.matchAll(/✔ (?!pytest collected)([^?…\n]*[?…])/g)].map((match) => match[1]);
 
 const SUMMARY_PROMPT = 'Build the suite from these answers\\?';
 const CORRUPT_ERROR_PROMPT = literal(question('corruptError').message);
@@ -277,6 +277,45 @@ describe('checkpoint-tests in a terminal', () => {
     expect(second.text).not.toContain(question('module').message);
     // A finished run drops the unfinished one's block and stores its answers as always.
     expect(storedAnswers(root)).toEqual({ ...SUGGESTED_ANSWERS, generatorVersion: expect.any(String) });
+  });
+
+  it("the corruption sub-generator asks the module and its own family's questions only, then the summary", async () => {
+    const root = makeSampleProject();
+    // What a person answering with Enter is asked: corruption's questions and those it shares (the version
+    // key, for C7); pickle checkpoints, so not C9's restore.
+    const answers: Partial<Answers> = { module: SAMPLE_MODULE, format: 'pickle', categories: ['corruption'] };
+    const own = QUESTIONS.filter((candidate) => {
+      if (!questionFamilies(candidate).includes('corruption') || !isAsked(candidate, answers)) return false;
+      (answers as Record<string, unknown>)[candidate.name] = candidate.default(answers);
+      return true;
+    });
+    expect(own.length).toBeGreaterThanOrEqual(4);
+    const result = await runInPty({
+      args: ['corruption'],
+      cwd: root,
+      timeout: 60,
+      abortOn: REFUSED,
+      steps: [
+        { expect: MODULE_PROMPT, send: `${SAMPLE_MODULE}${KEYS.enter}` },
+        ...own.map((candidate) => ({ expect: literal(candidate.message), send: KEYS.enter })),
+        { expect: SUMMARY_PROMPT, send: KEYS.enter },
+        { expect: 'pytest collected \\d+ tests', timeout: 120 },
+      ],
+    });
+
+    expect(result.error, shown(result)).toBeNull();
+    expect(result.exit_code, shown(result)).toBe(0);
+    const prompts = answeredPrompts(result);
+    expect(prompts).toEqual([
+      question('module').message.replace(/\?.*/, '?'),
+      ...own.map((candidate) => candidate.message.replace(/\?.*/, '?')),
+      'Build the suite from these answers?',
+    ]);
+    expect(prompts.length).toBeLessThanOrEqual(12);
+    for (const other of ['publishOp', 'pruneOp', 'ciRecipe', 'missingPath', 'tracker']) {
+      expect(result.text).not.toContain(question(other).message);
+    }
+    expect(existsSync(path.join(root, SUITE, 'test_corruption.py'))).toBe(true);
   });
 
   it('asks nothing under --yes when the module is given', async () => {

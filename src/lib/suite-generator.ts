@@ -251,6 +251,8 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
 
   /** In the confirm flow: prompt only what the code does not show, the user's own choices and, run alone, the family's questions. */
   private mustAsk(question: Question, suggestion: Suggestion | undefined): boolean {
+    // A family run alone writes a whole suite, but its settings (start, outputDir, CI) keep their defaults.
+    if (this.ownFamilies !== 'chosen' && question.group === 'suite') return false;
     if (ALWAYS_ASKED.includes(question.name)) return true;
     if (this.ownFamilies !== 'chosen' && questionFamilies(question).some((family) => (this.ownFamilies as readonly string[]).includes(family))) {
       return true;
