@@ -431,7 +431,7 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
   protected async ask(question: Question, suggested: unknown, sofar: Partial<Answers>): Promise<unknown> {
     const editing = this.editing;
     this.editing = false;
-    if (!editing) {
+    if (!editing && !this.options.askAnswered) {
       // The app's first question is asked before the rest resolve: an unfinished run's answer to it counts too.
       const resumed = (await this.resumedAnswers()) as Record<string, unknown>;
       if (resumed[question.name] !== undefined) return resumed[question.name];
