@@ -98,7 +98,10 @@ def constructor_parameters(cls):
     for parameter in signature.parameters.values():
         if parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD):
             continue
-        entry = {"name": parameter.name, "required": parameter.default is parameter.empty}
+        entry = {
+            "name": parameter.name,
+            "required": parameter.default is parameter.empty,
+        }
         default = parameter.default
         if default is not parameter.empty and (
             default is None or isinstance(default, (bool, int, float, str))
