@@ -7,11 +7,12 @@ reads the request as JSON on stdin and prints the answer as JSON on stdout:
 request:  {"paths": [...], "module": "pkg.mod", "exceptions": ["pkg.Err"],
            "expression": "Manager(checkpoint_dir)", "needs": ["torch"]}
 answer:   {"module_error": null | "one line",
-           "classes": [{"name", "methods", "attributes"}],
+           "classes": [{"name", "methods", "attributes", "parameters"}],
            "functions": [...], "imports": [...],
            "exceptions": {"pkg.Err": null | "why not"},
            "expression_error": null | "one line",
-           "missing_needs": {"torch": "why it does not import"}}
+           "missing_needs": {"torch": "why it does not import"},
+           "source_calls": ["torch.save", ...], "exception_classes": ["pkg.Err"]}
 
 It imports the module (so its import-time code runs, as pytest would run it)
 and never calls anything in it.
@@ -76,11 +77,97 @@ def describe_module(module):
                     "name": name,
                     "methods": methods,
                     "attributes": instance_attributes(value),
+                    "parameters": constructor_parameters(value),
                 }
             )
         elif inspect.isfunction(value):
             functions.append(name)
     return classes, functions
+
+
+def constructor_parameters(cls):
+    """The constructor's parameters, in order: name, and the default when it is a plain literal.
+
+    For inference only (``keep_last=3`` gives keepLast, the directory parameter
+    gives the constructor expression); a default that is not a literal is
+    reported as present without a value.
+    """
+    try:
+        signature = inspect.signature(cls)
+    except (TypeError, ValueError):
+        return []
+    parameters = []
+    for parameter in signature.parameters.values():
+        if parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD):
+            continue
+        entry = {
+            "name": parameter.name,
+            "required": parameter.default is parameter.empty,
+        }
+        default = parameter.default
+        if default is not parameter.empty and (
+            default is None or isinstance(default, (bool, int, float, str))
+        ):
+            entry["default"] = default
+        parameters.append(entry)
+    return parameters
+
+
+# Calls in the module's source that tell the checkpoint format or the tracker.
+KNOWN_CALLS = {
+    "torch.save",
+    "torch.load",
+    "pickle.dump",
+    "pickle.dumps",
+    "pickle.load",
+    "json.dump",
+    "json.dumps",
+    "json.load",
+    "wandb.log_artifact",
+    "mlflow.log_artifact",
+}
+
+
+def source_calls(module):
+    """Which of KNOWN_CALLS the module's source calls (``torch.save(...)``), sorted.
+
+    A small AST scan of the file; ``import torch as th`` is followed, so
+    ``th.save`` counts as ``torch.save``.
+    """
+    try:
+        tree = ast.parse(inspect.getsource(module))
+    except (OSError, TypeError, SyntaxError):
+        return []
+    aliases = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                aliases[alias.asname or alias.name.split(".")[0]] = (
+                    alias.name if alias.asname else alias.name.split(".")[0]
+                )
+    found = set()
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Name)
+        ):
+            owner = aliases.get(node.func.value.id, node.func.value.id)
+            dotted = f"{owner}.{node.func.attr}"
+            if dotted in KNOWN_CALLS:
+                found.add(dotted)
+    return sorted(found)
+
+
+def exception_classes(module):
+    """Exception classes the module defines, as import paths (for did-you-mean)."""
+    return sorted(
+        f"{module.__name__}.{name}"
+        for name, value in vars(module).items()
+        if inspect.isclass(value)
+        and issubclass(value, BaseException)
+        and getattr(value, "__module__", None) == module.__name__
+    )
 
 
 def module_imports(module):
@@ -122,6 +209,8 @@ def answer(request):
         "exceptions": {},
         "expression_error": None,
         "missing_needs": {},
+        "source_calls": [],
+        "exception_classes": [],
     }
     for name in request.get("needs", []):
         try:
@@ -136,6 +225,8 @@ def answer(request):
         else:
             found["classes"], found["functions"] = describe_module(module)
             found["imports"] = module_imports(module)
+            found["source_calls"] = source_calls(module)
+            found["exception_classes"] = exception_classes(module)
     for dotted in request.get("exceptions", []):
         found["exceptions"][dotted] = resolve_exception(dotted)
     if request.get("expression"):

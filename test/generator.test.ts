@@ -24,8 +24,8 @@ const read = (file: string) => readFileSync(path.join(result.cwd, SUITE, file), 
 const testNames = (source: string) => [...source.matchAll(/^def (test_\w+)/gm)].map((match) => match[1]);
 
 describe('app generator', () => {
-  it('asks every question of the declaration in order and writes the shared files and test_resume.py', async () => {
-    await runApp({}, { module: MODULE });
+  it('--all-questions asks every question of the declaration in order and writes the shared files and test_resume.py', async () => {
+    await runApp({ allQuestions: true }, { module: MODULE });
     result.assertFile([`${SUITE}/conftest.py`, `${SUITE}/checkpoint_adapter.py`, `${SUITE}/test_resume.py`]);
     const asked = result.askedQuestions.map((question) => question.name);
     // The first question chooses between a new suite and an audit; "new" (its default) goes on.
@@ -186,7 +186,7 @@ describe('artifact generator', () => {
   });
 
   it('asks no retry questions and leaves A6 out when publishRetries is 0; no clock is faked', async () => {
-    await runApp({}, { module: MODULE, publishRetries: '0' });
+    await runApp({ allQuestions: true }, { module: MODULE, publishRetries: '0' });
     const asked = result.askedQuestions.map((question) => question.name);
     expect(asked).toContain('tracker');
     expect(asked).not.toContain('transientErrors');

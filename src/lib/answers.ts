@@ -360,6 +360,23 @@ export interface AnswerSources {
   preset?: Preset;
 }
 
+/** Where an answer came from, for the summary screen. */
+export type AnswerSource = 'given' | 'locked' | 'asked' | 'inferred' | 'default';
+
+export interface AnswerOrigin {
+  source: AnswerSource;
+  /** For an inferred answer: where in the code it was read. */
+  why?: string;
+}
+
+/** An answer the user's code shows (see src/lib/infer.ts). */
+export interface Suggestion {
+  value: unknown;
+  /** The code leaves no doubt: the confirm flow need not ask. */
+  certain: boolean;
+  why: string;
+}
+
 export interface ResolveSettings {
   /** The questions this run is about (a sub-generator asks only its own). */
   inScope: (question: Question) => boolean;
@@ -369,58 +386,111 @@ export interface ResolveSettings {
   askAnswered: boolean;
   /** What importing the user's module showed, once it has been imported (for defaults). */
   facts?: (answers: Partial<Answers>) => Promise<ModuleFacts | undefined>;
+  /** What the user's code shows for a question (a method, the format), used before the default, under --yes too. */
+  infer?: (question: Question, answers: Partial<Answers>) => Promise<Suggestion | undefined>;
   /** Prompts one question; absent when there is no terminal to ask on. */
   ask?: (question: Question, suggested: unknown, answers: Partial<Answers>) => Promise<unknown>;
+  /**
+   * The confirm flow (absent for --all-questions): whether this question must
+   * be prompted; the others take what the code shows or their default, and
+   * `review` shows them all at the end.
+   */
+  mustAsk?: (question: Question, suggestion: Suggestion | undefined) => boolean;
+  /**
+   * The one summary screen of the confirm flow: returns the name of the answer
+   * to edit, or undefined to accept them all.
+   */
+  review?: (answers: Partial<Answers>, origins: Readonly<Record<string, AnswerOrigin>>) => Promise<string | undefined>;
 }
 
 /**
  * Walks the questions in order, taking each answer from the first source that
- * has it (options, answers file, .yo-rc.json), then the prompt, then the
- * default under --yes. Throws a UsageError naming every answer still missing
+ * has it (options, answers file, .yo-rc.json), then what the code shows, then
+ * the prompt, then the default under --yes. In the confirm flow only the
+ * questions `mustAsk` picks are prompted, and one summary screen lets the
+ * user edit any answer. Throws a UsageError naming every answer still missing
  * when there is no terminal to ask on.
  */
 export async function resolveAnswers(sources: AnswerSources, settings: ResolveSettings): Promise<Answers> {
   const answers: Record<string, unknown> = {};
+  const origins: Record<string, AnswerOrigin> = {};
   const missing: Question[] = [];
   const conflicts: string[] = [];
   const preset = sources.preset;
-  for (const question of QUESTIONS) {
-    if (!settings.inScope(question) || !isAsked(question, answers)) continue;
-    if (preset?.locked.has(question.name)) {
-      const lockedValue = preset.answers[question.name];
-      // .yo-rc.json only remembers an earlier run: a lock that changed since wins over it.
-      for (const [label, source] of [
-        ['the command line', sources.options],
-        ['the answers file', sources.file],
-      ] as const) {
-        const value = source[question.name];
-        if (value !== undefined && JSON.stringify(value) !== JSON.stringify(lockedValue)) {
-          conflicts.push(
-            `\`${question.name}\` is ${quoteValue(value)} in ${label}, but the preset locks it to ${quoteValue(lockedValue)}`,
-          );
-        }
+  const confirming = Boolean(settings.ask && settings.mustAsk && !settings.yes && !settings.askAnswered);
+
+  /** Fills every question in scope not answered yet; drops answers to questions no longer asked. */
+  const walk = async (): Promise<void> => {
+    for (const question of QUESTIONS) {
+      if (!settings.inScope(question) || !isAsked(question, answers)) {
+        delete answers[question.name];
+        delete origins[question.name];
+        continue;
       }
-      answers[question.name] = lockedValue;
-      continue;
+      if (question.name in answers) continue;
+      if (preset?.locked.has(question.name)) {
+        const lockedValue = preset.answers[question.name];
+        // .yo-rc.json only remembers an earlier run: a lock that changed since wins over it.
+        for (const [label, source] of [
+          ['the command line', sources.options],
+          ['the answers file', sources.file],
+        ] as const) {
+          const value = source[question.name];
+          if (value !== undefined && JSON.stringify(value) !== JSON.stringify(lockedValue)) {
+            conflicts.push(
+              `\`${question.name}\` is ${quoteValue(value)} in ${label}, but the preset locks it to ${quoteValue(lockedValue)}`,
+            );
+          }
+        }
+        answers[question.name] = lockedValue;
+        origins[question.name] = { source: 'locked' };
+        continue;
+      }
+      const given =
+        sources.options[question.name] ??
+        sources.file[question.name] ??
+        sources.stored[question.name] ??
+        preset?.answers[question.name];
+      if (given !== undefined && !(settings.askAnswered && settings.ask)) {
+        answers[question.name] = given;
+        origins[question.name] = { source: 'given' };
+        continue;
+      }
+      const inferred = given === undefined ? await settings.infer?.(question, answers) : undefined;
+      // Only defaults that take the module's facts make us import the module here.
+      const facts = !inferred && question.default.length > 1 ? await settings.facts?.(answers) : undefined;
+      const suggested = given ?? inferred?.value ?? question.default(answers, facts);
+      if (settings.yes && suggested !== undefined && !settings.askAnswered) {
+        answers[question.name] = suggested;
+        origins[question.name] = inferred ? { source: 'inferred', why: inferred.why } : { source: 'default' };
+      } else if (confirming && suggested !== undefined && !settings.mustAsk!(question, inferred)) {
+        answers[question.name] = suggested;
+        origins[question.name] = inferred ? { source: 'inferred', why: inferred.why } : { source: 'default' };
+      } else if (settings.ask) {
+        answers[question.name] = await settings.ask(question, suggested, answers);
+        origins[question.name] = { source: 'asked' };
+      } else {
+        missing.push(question);
+      }
     }
-    const given =
-      sources.options[question.name] ??
-      sources.file[question.name] ??
-      sources.stored[question.name] ??
-      preset?.answers[question.name];
-    if (given !== undefined && !(settings.askAnswered && settings.ask)) {
-      answers[question.name] = given;
-      continue;
-    }
-    // Only defaults that take the module's facts make us import the module here.
-    const facts = question.default.length > 1 ? await settings.facts?.(answers) : undefined;
-    const suggested = given ?? question.default(answers, facts);
-    if (settings.yes && suggested !== undefined && !settings.askAnswered) {
-      answers[question.name] = suggested;
-    } else if (settings.ask) {
-      answers[question.name] = await settings.ask(question, suggested, answers);
-    } else {
-      missing.push(question);
+  };
+
+  await walk();
+  // The summary is for what this run chose: a run whose answers were all given has nothing to confirm.
+  const chosenNow = () => Object.values(origins).some((origin) => origin.source !== 'given' && origin.source !== 'locked');
+  if (confirming && settings.review && missing.length === 0 && conflicts.length === 0 && chosenNow()) {
+    for (let edit = await settings.review(answers, origins); edit !== undefined; edit = await settings.review(answers, origins)) {
+      const question = questionNamed(edit);
+      if (!question) continue;
+      answers[edit] = await settings.ask!(question, answers[edit], answers);
+      origins[edit] = { source: 'asked' };
+      // What was read or defaulted after the edited answer may follow from it (a class's methods): read it again.
+      const position = QUESTIONS.indexOf(question);
+      for (const later of QUESTIONS.slice(position + 1)) {
+        const source = origins[later.name]?.source;
+        if (source === 'inferred' || source === 'default') delete answers[later.name];
+      }
+      await walk();
     }
   }
   if (conflicts.length > 0) {

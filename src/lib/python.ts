@@ -333,10 +333,19 @@ export function closeDrivers(): void {
   drivers.clear();
 }
 
+/** One constructor parameter; `default` only when it is a plain literal. */
+export interface ConstructorParameter {
+  name: string;
+  required: boolean;
+  default?: string | number | boolean | null;
+}
+
 export interface ModuleClass {
   name: string;
   methods: string[];
   attributes: string[];
+  /** The constructor's parameters, for inference (absent from older introspection). */
+  parameters?: ConstructorParameter[];
 }
 
 export interface Introspection {
@@ -348,6 +357,10 @@ export interface Introspection {
   expression_error: string | null;
   /** Modules the suite needs (torch for the torch format) that do not import, with why. */
   missing_needs: Record<string, string>;
+  /** Calls in the module's source that tell the format or tracker (`torch.save`), for inference. */
+  source_calls?: string[];
+  /** Exception classes the module defines, as import paths, for "did you mean". */
+  exception_classes?: string[];
 }
 
 export interface IntrospectRequest {

@@ -6,7 +6,7 @@
  * result.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { TerminalAdapter } from '@yeoman/adapter';
 import Generator, { type BaseOptions } from 'yeoman-generator';
@@ -17,7 +17,10 @@ import {
   loadAnswersFile,
   loadPreset,
   resolveAnswers,
+  type AnswerOrigin,
+  type Suggestion,
 } from './answers.js';
+import { COMMON_BUILTIN_EXCEPTIONS, choiceLabel, didYouMean, inferAnswer } from './infer.js';
 import { decideCases, generatedCases } from './cases.js';
 import { alignMarkdownTables, finalFormTransform, formatWithPrettier } from './format.js';
 import { UsageError, cut, joinProblems, quoteValue } from './errors.js';
@@ -44,6 +47,7 @@ import {
   isAsked,
   optionName,
   questionFamilies,
+  questionNamed,
 } from './questions.js';
 import { FAMILIES } from './families/index.js';
 import { type TestFile, testFilesWritten } from './question-kit.js';
@@ -75,6 +79,10 @@ const RUN_OPTIONS = {
   preset: {
     type: String,
     description: "a team's answers file ({answers, locked}) merged under yours; locked answers cannot change",
+  },
+  'all-questions': {
+    type: Boolean,
+    description: 'ask every question in turn instead of only what your code does not show (then a summary to confirm)',
   },
   'skip-checks': {
     type: Boolean,
@@ -129,7 +137,30 @@ type RunOptions = BaseOptions &
     dryRun?: boolean;
     askAnswered?: boolean;
     overwriteGenerated?: boolean;
+    allQuestions?: boolean;
   };
+
+/** The key of `.yo-rc.json` (under the generator's namespace) that keeps the answers of an unfinished run. */
+const PENDING_KEY = 'pendingAnswers';
+
+/** Questions always asked in the confirm flow: a choice only the user can make. */
+const ALWAYS_ASKED: readonly string[] = ['start', 'auditPath', 'module', 'categories'];
+
+/** Questions the code should answer: asked when it does not, or not clearly. */
+const READ_FROM_CODE: readonly string[] = [
+  'className',
+  'constructorExpression',
+  ...OPS.map((op) => `${op}Op`),
+  'resumedFromAttribute',
+  'format',
+  'tracker',
+];
+
+/** Answers the summary does not offer: the app's first question has already routed the run. */
+const NOT_REVIEWED: readonly string[] = ['start', 'auditPath', 'coveredCases'];
+
+/** Summary headings, in order: the target, its binding, the suite, then each family. */
+const GROUP_TITLES: Record<string, string> = { target: 'Target', binding: 'Binding', suite: 'Suite' };
 
 export abstract class SuiteGenerator extends Generator<Record<string, unknown>, RunOptions> {
   /** The families this generator writes; the app generator writes whichever were chosen. */
@@ -255,8 +286,9 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
     await this.claimProject();
     const options = answersFromOptions(this.options as unknown as Record<string, unknown>);
     const file = this.options.answers ? loadAnswersFile(this.options.answers, this.env.cwd) : {};
+    const { [PENDING_KEY]: _unfinished, ...kept } = this.config.getAll() as Record<string, unknown>;
     const stored = checkAnswerMapping(
-      this.config.getAll() as Record<string, unknown>,
+      kept,
       `The stored answers in ${this.config.path}`,
       'Fix or remove them there (or pass --ask-answered to answer again); nothing was written.',
       'stored',
@@ -269,14 +301,23 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
       if (!this.python && this.pythonOption()) await this.refuseExplicitPython(this.pythonOption()!);
     }
     const interactive = this.canPrompt();
+    const resumed = interactive ? await this.resumedAnswers() : {};
     const answers = await resolveAnswers(
-      { options, file, stored, preset },
+      { options, file, stored: { ...stored, ...resumed }, preset },
       {
         inScope: (question) => this.inScope(question),
         yes: Boolean(this.options.yes),
         askAnswered: Boolean(this.options.askAnswered),
         ask: interactive ? (question, suggested, sofar) => this.ask(question, suggested, sofar) : undefined,
         facts: (sofar) => this.moduleFacts(sofar),
+        infer: (question, sofar) => this.inferred(question, sofar),
+        ...(this.options.allQuestions
+          ? {}
+          : {
+              mustAsk: (question: Question, suggestion: Suggestion | undefined) => this.mustAsk(question, suggestion),
+              review: (sofar: Partial<Answers>, origins: Readonly<Record<string, AnswerOrigin>>) =>
+                this.review(sofar, origins),
+            }),
       },
     );
     if (this.ownFamilies !== 'chosen') {
@@ -286,7 +327,196 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
     resolveInProject(this.projectRoot, answers.outputDir, { what: '`outputDir`', kind: 'folder' });
     await this.checkAgainstPython(answers);
     this.answers = answers;
+    // A finished run keeps its answers as today; the unfinished-run block goes.
+    this.config.delete(PENDING_KEY);
     this.config.set({ ...answers, generatorVersion: PACKAGE_VERSION, ...(preset ? { preset: preset.file } : {}) });
+  }
+
+  // -- the confirm flow --------------------------------------------------------
+
+  /** What the user's code shows for a question, once the module imports. */
+  private async inferred(question: Question, sofar: Partial<Answers>): Promise<Suggestion | undefined> {
+    if (question.name === 'pythonRoot') {
+      // The module imported from the project root at its prompt: the root is the answer.
+      const found = sofar.module ? await this.introspected({ ...sofar, pythonRoot: '.' }) : undefined;
+      return found && !found.module_error ? { value: '.', certain: true, why: `${sofar.module} imports from there` } : undefined;
+    }
+    if (!READ_FROM_CODE.includes(question.name) && question.name !== 'keepLast') return undefined;
+    return inferAnswer(question.name, sofar, await this.introspected(sofar));
+  }
+
+  /** In the confirm flow: prompt only what the code does not show, the user's own choices and, run alone, the family's questions. */
+  private mustAsk(question: Question, suggestion: Suggestion | undefined): boolean {
+    // A family run alone writes a whole suite, but its settings (start, outputDir, CI) keep their defaults.
+    if (this.ownFamilies !== 'chosen' && question.group === 'suite') return false;
+    if (ALWAYS_ASKED.includes(question.name)) return true;
+    if (this.ownFamilies !== 'chosen' && questionFamilies(question).some((family) => (this.ownFamilies as readonly string[]).includes(family))) {
+      return true;
+    }
+    if (question.name === 'pythonRoot') return !suggestion;
+    if (READ_FROM_CODE.includes(question.name)) return !suggestion?.certain;
+    return false;
+  }
+
+  /** The one summary screen: every answer, grouped, with where it came from; returns the answer to edit, or undefined. */
+  private async review(
+    sofar: Partial<Answers>,
+    origins: Readonly<Record<string, AnswerOrigin>>,
+  ): Promise<string | undefined> {
+    const shown = (value: unknown) => (Array.isArray(value) ? value.join(',') || '(none)' : value === '' ? '(empty)' : String(value));
+    const label: Record<string, string> = {
+      given: 'given',
+      locked: 'locked by the preset',
+      asked: 'you',
+      inferred: 'from your code',
+      default: 'recommended',
+    };
+    const width = Math.max(60, Math.min(process.stdout.columns || 100, 120));
+    const lines: string[] = ['', 'The answers the suite will be built from (* read from your code, + yours):'];
+    const summarised = QUESTIONS.filter((question) => question.name in sofar && !NOT_REVIEWED.includes(question.name));
+    const groups = [...new Set(['target', 'binding', 'suite', ...summarised.map((question) => question.group)])];
+    for (const group of groups) {
+      const members = summarised.filter((question) => question.group === group);
+      if (members.length === 0) continue;
+      if (group === 'target' || group === 'binding') {
+        lines.push(GROUP_TITLES[group]!);
+        for (const question of members) {
+          const origin = origins[question.name];
+          const why = origin?.why ? `: ${origin.why}` : '';
+          lines.push(`  ${question.name} = ${shown(sofar[question.name])}  (${label[origin?.source ?? 'given']}${why})`);
+        }
+        continue;
+      }
+      // Policies and suite settings, one packed paragraph per group so the summary fits one screen.
+      const mark = (name: string) => (origins[name]?.source === 'inferred' ? '*' : origins[name]?.source === 'asked' ? '+' : '');
+      const items = members.map((question) => `${question.name}=${shown(sofar[question.name])}${mark(question.name)}`);
+      let line = `${GROUP_TITLES[group] ?? `${group} policies`}:`;
+      for (const item of items) {
+        if (line.length + item.length + 1 > width) {
+          lines.push(line);
+          line = '   ';
+        }
+        line += ` ${item}`;
+      }
+      lines.push(line);
+    }
+    this.log(`${lines.join('\n')}\n`);
+    const { action } = (await this.promptKeepingAnswers([
+      {
+        type: 'select',
+        name: 'action',
+        message: 'Build the suite from these answers?',
+        choices: [
+          { name: 'accept', value: 'accept' },
+          { name: 'edit one', value: 'edit' },
+        ],
+        default: 'accept',
+      } as never,
+    ])) as { action: string };
+    if (action !== 'edit') return undefined;
+    const editable = QUESTIONS.filter(
+      (question) => question.name in sofar && !NOT_REVIEWED.includes(question.name) && origins[question.name]?.source !== 'locked',
+    );
+    const { name } = (await this.promptKeepingAnswers([
+      {
+        type: 'select',
+        name: 'name',
+        message: 'Which answer?',
+        choices: editable.map((question) => ({
+          name: `${question.name} = ${shown(sofar[question.name])}`,
+          value: question.name,
+        })),
+        pageSize: 15,
+      } as never,
+    ])) as { name: string };
+    this.editing = true;
+    return name;
+  }
+
+  // -- answers of an unfinished run ------------------------------------------
+
+  /** The answers given so far in this run, kept in `.yo-rc.json` until the run finishes. */
+  private pending: Record<string, unknown> = {};
+  private resumption: Promise<Partial<Answers>> | undefined;
+  /** Set while the summary screen's "edit one" asks a question: it is asked even when resumed. */
+  private editing = false;
+
+  private readYoRc(): Record<string, unknown> {
+    try {
+      const parsed = JSON.parse(readFileSync(this.config.path, 'utf8')) as unknown;
+      return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+    } catch {
+      return {};
+    }
+  }
+
+  /** Writes the pending block alone, at once, atomically (a temporary file renamed in the same folder). */
+  private writePending(): void {
+    if (this.options.dryRun) return;
+    const whole = this.readYoRc();
+    const namespace = this.rootGeneratorName();
+    const ours = { ...((whole[namespace] as Record<string, unknown> | undefined) ?? {}) };
+    if (Object.keys(this.pending).length > 0) ours[PENDING_KEY] = this.pending;
+    else delete ours[PENDING_KEY];
+    whole[namespace] = ours;
+    const temporary = `${this.config.path}.${process.pid}.tmp`;
+    writeFileSync(temporary, `${JSON.stringify(whole, null, 2)}\n`);
+    renameSync(temporary, this.config.path);
+  }
+
+  /** A prompt that, when cancelled (Ctrl-C), first says where the answers given so far are kept. */
+  private async promptKeepingAnswers(questions: never[]): Promise<Record<string, unknown>> {
+    try {
+      return (await this.prompt(questions)) as Record<string, unknown>;
+    } catch (error) {
+      const count = Object.keys(this.pending).length;
+      if (count > 0 && !this.options.dryRun) {
+        process.stderr.write(
+          `\nYour ${count === 1 ? 'answer' : `${count} answers`} so far ${count === 1 ? 'is' : 'are'} kept in ${this.relative(this.config.path)}; the next run offers to resume ${count === 1 ? 'it' : 'them'}.\n`,
+        );
+      }
+      throw error;
+    }
+  }
+
+  private savePending(name: string, value: unknown): void {
+    this.pending[name] = value;
+    this.writePending();
+  }
+
+  /**
+   * The answers an unfinished earlier run left in `.yo-rc.json`, when the
+   * user takes them (asked once per run); values that no longer check are dropped.
+   */
+  private resumedAnswers(): Promise<Partial<Answers>> {
+    this.resumption ??= (async () => {
+      const namespace = this.rootGeneratorName();
+      const block = (this.readYoRc()[namespace] as Record<string, unknown> | undefined)?.[PENDING_KEY];
+      if (!block || typeof block !== 'object' || Array.isArray(block)) return {};
+      const usable: Record<string, unknown> = {};
+      for (const [name, raw] of Object.entries(block as Record<string, unknown>)) {
+        const question = questionNamed(name);
+        const checked = question ? checkValue(question, raw, block as Partial<Answers>) : undefined;
+        if (checked && 'value' in checked) usable[name] = checked.value;
+      }
+      const count = Object.keys(usable).length;
+      if (count === 0 || this.options.yes || !this.canPrompt()) return {};
+      const { resume } = (await this.prompt([
+        {
+          type: 'confirm',
+          name: 'resume',
+          message: `Resume the ${count === 1 ? 'answer' : `${count} answers`} from your last run?`,
+          default: true,
+        } as never,
+      ])) as { resume: boolean };
+      if (!resume) {
+        this.writePending();
+        return {};
+      }
+      this.pending = { ...usable };
+      return usable as Partial<Answers>;
+    })();
+    return this.resumption;
   }
 
   private pythonOption(): string | undefined {
@@ -311,6 +541,13 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
 
   /** One prompt, built from the question's declaration and, when possible, from the user's module. */
   protected async ask(question: Question, suggested: unknown, sofar: Partial<Answers>): Promise<unknown> {
+    const editing = this.editing;
+    this.editing = false;
+    if (!editing && !this.options.askAnswered) {
+      // The app's first question is asked before the rest resolve: an unfinished run's answer to it counts too.
+      const resumed = (await this.resumedAnswers()) as Record<string, unknown>;
+      if (resumed[question.name] !== undefined) return resumed[question.name];
+    }
     const choices = this.dynamicChoices(question, sofar);
     const validate = async (input: unknown): Promise<string | true> => {
       // A checkbox hands its validator the chosen choice objects, not their values.
@@ -319,42 +556,89 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
         : input;
       const checked = checkValue(question, value, sofar);
       if ('problem' in checked) return checked.problem.replace(/`/g, '');
-      if (question.name === 'module' && this.python) {
-        const found = await this.introspectModule({ ...sofar, module: String(value) });
-        if (found.module_error) return `${String(value)} does not import: ${found.module_error}`;
-      }
-      return true;
+      return (await this.checkAtPrompt(question, String(value), sofar)) ?? true;
     };
     const message = `${question.message}`;
     let prompt: Record<string, unknown>;
     if (question.kind === 'enum') {
       prompt = {
         type: 'select',
-        choices: question.choices.map((choice) => ({ name: `${choice.value}: ${choice.help}`, value: choice.value })),
+        choices: question.choices.map((choice) => ({
+          name: choiceLabel(choice, question.policy),
+          value: choice.value,
+          short: choice.value,
+        })),
       };
     } else if (question.kind === 'list') {
       const defaults = new Set((suggested as string[] | undefined) ?? []);
       prompt = {
         type: 'checkbox',
         choices: question.choices.map((choice) => ({
-          name: `${choice.value}: ${choice.help}`,
+          name: choiceLabel(choice, question.policy),
           value: choice.value,
+          short: choice.value,
           checked: defaults.has(choice.value),
         })),
       };
     } else if (choices) {
-      prompt = { type: 'select', choices };
+      prompt = { type: 'select', choices, pageSize: 12 };
     } else {
       prompt = { type: 'input' };
     }
-    const answered = await this.prompt([
+    const answered = await this.promptKeepingAnswers([
       { ...prompt, name: question.name, message, default: suggested, validate } as never,
     ]);
     const value = (answered as Record<string, unknown>)[question.name];
     if (question.name === 'module' && this.python && !this.introspection) {
       await this.introspectModule({ ...sofar, module: String(value) });
     }
+    // Kept at once, so a typo or Ctrl-C later costs only the answer being typed.
+    this.savePending(question.name, value);
     return value;
+  }
+
+  /**
+   * The checks that need the user's module, at the prompt: the module imports,
+   * a typed class or method exists, an exception imports; with a "did you
+   * mean" when a near name exists. Undefined when the value is fine (or
+   * there is no Python to check with).
+   */
+  private async checkAtPrompt(question: Question, value: string, sofar: Partial<Answers>): Promise<string | undefined> {
+    if (!this.python) return undefined;
+    const suggestion = (near: string | undefined) => (near ? ` Did you mean ${near}?` : '');
+    if (question.name === 'module') {
+      const found = await this.introspectModule({ ...sofar, module: value });
+      return found.module_error ? `${value} does not import: ${found.module_error}` : undefined;
+    }
+    const found = await this.introspected(sofar);
+    if (!found || found.module_error) return undefined;
+    if (question.name === 'className' && value !== '') {
+      const names = found.classes.map((cls) => cls.name);
+      return names.includes(value)
+        ? undefined
+        : `${sofar.module} has no class ${value} (it has ${names.join(', ') || 'none'}).${suggestion(didYouMean(value, names))}`;
+    }
+    if (question.dynamicChoices === 'methods' && value !== NONE) {
+      const cls = found.classes.find((candidate) => candidate.name === sofar.className);
+      if (sofar.className && !cls) return undefined;
+      const callables = cls ? cls.methods : found.functions;
+      return callables.includes(value)
+        ? undefined
+        : `${sofar.className || sofar.module} has no ${cls ? 'method' : 'function'} ${value} (answer ${NONE} if your code lacks it).${suggestion(didYouMean(value, callables))}`;
+    }
+    if (question.dynamicChoices === 'attributes' && value !== NONE) {
+      const cls = found.classes.find((candidate) => candidate.name === sofar.className);
+      if (!cls || cls.attributes.includes(value)) return undefined;
+      return `${sofar.className} never sets self.${value} (answer ${NONE} if nothing records it).${suggestion(didYouMean(value, cls.attributes))}`;
+    }
+    if (question.importsException) {
+      const checked = await this.introspectModule(sofar, { exceptions: [value] });
+      const why = checked.exceptions[value];
+      if (!why) return undefined;
+      const candidates = [...(checked.exception_classes ?? []), ...COMMON_BUILTIN_EXCEPTIONS];
+      return `${value} does not import as an exception: ${why}.${suggestion(didYouMean(value, candidates))}`;
+    }
+    return undefined;
   }
 
   /**
@@ -383,13 +667,17 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
     return this.introspection;
   }
 
-  /** What the user's module holds, importing it once the module is answered (never without a Python). */
-  private async moduleFacts(sofar: Partial<Answers>): Promise<ModuleFacts | undefined> {
+  /** The introspection of the module answered so far (imported once per module and root), or undefined without one. */
+  private async introspected(sofar: Partial<Answers>): Promise<Introspection | undefined> {
     if (!sofar.module || this.pythons.length === 0) return undefined;
     const key = `${sofar.module}\0${sofar.pythonRoot ?? '.'}`;
-    const found =
-      this.introspection && this.introspectedFor === key ? this.introspection : await this.introspectModule(sofar);
-    if (found.module_error) return undefined;
+    return this.introspection && this.introspectedFor === key ? this.introspection : this.introspectModule(sofar);
+  }
+
+  /** What the user's module holds, importing it once the module is answered (never without a Python). */
+  private async moduleFacts(sofar: Partial<Answers>): Promise<ModuleFacts | undefined> {
+    const found = await this.introspected(sofar);
+    if (!found || found.module_error) return undefined;
     const cls = found.classes.find((candidate) => candidate.name === sofar.className);
     return { imports: found.imports, callables: cls ? cls.methods : found.functions };
   }

@@ -98,7 +98,7 @@ const QUESTIONS: readonly Question[] = [
     name: 'publishFailure',
     kind: 'enum',
     group: 'artifact',
-    message: 'When the tracker fails (after any retries), publish() should…',
+    message: 'When the tracker fails (after any retries), your publish()…',
     help: 'A4: what a tracker error does once retries are spent.',
     choices: [
       { value: 'return-false', help: 'log the failure and return False: training goes on' },

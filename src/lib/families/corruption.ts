@@ -63,7 +63,7 @@ const QUESTIONS: readonly Question[] = [
     name: 'corruptPolicy',
     kind: 'enum',
     group: 'corruption',
-    message: 'Loading a corrupt checkpoint (truncated, garbage, wrong content, a newer format version) should…',
+    message: 'When asked to load a corrupt checkpoint (truncated, garbage, wrong content, a newer format version), your code…',
     help: 'C1–C8 and V3: what loading a corrupt checkpoint, or one of a newer format version, does.',
     choices: [
       { value: 'raise', help: 'raise an exception naming the path' },

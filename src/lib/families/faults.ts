@@ -27,7 +27,7 @@ const QUESTIONS: readonly Question[] = [
     name: 'saveFault',
     kind: 'enum',
     group: 'faults',
-    message: 'When writing a checkpoint fails (disk full, no permission), save() should…',
+    message: 'When writing a checkpoint fails (disk full, no permission), your save()…',
     help: 'F1/F2 (and S1): what `save` does when the storage fails under it.',
     choices: [
       { value: 'raise', help: 'raise the OSError (recommended: the run knows it has no new checkpoint)' },

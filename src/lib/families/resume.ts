@@ -72,7 +72,7 @@ const QUESTIONS: readonly Question[] = [
     name: 'missingPath',
     kind: 'enum',
     group: 'resume',
-    message: 'Resuming from an explicit path that does not exist should…',
+    message: 'When asked to resume from a path that does not exist, your code…',
     help: 'R4: what `resume(path)` does when the path is missing.',
     choices: [
       { value: 'raise', help: 'raise an exception naming the path' },
@@ -93,7 +93,7 @@ const QUESTIONS: readonly Question[] = [
     name: 'latestBy',
     kind: 'enum',
     group: 'resume',
-    message: 'The newest checkpoint is the one with…',
+    message: 'Your code takes as the newest checkpoint the one with…',
     help: 'R5/R6: how `latest()` orders checkpoints.',
     choices: [
       { value: 'step', help: 'the largest training step (recommended)' },
@@ -106,7 +106,7 @@ const QUESTIONS: readonly Question[] = [
     name: 'stepZero',
     kind: 'enum',
     group: 'resume',
-    message: 'A checkpoint for step 0 is…',
+    message: 'When asked to save step 0, your code…',
     help: 'R9: whether `save(state, 0)` writes a checkpoint.',
     choices: [
       { value: 'save', help: 'written and found like any other' },
@@ -119,7 +119,7 @@ const QUESTIONS: readonly Question[] = [
     name: 'resumeNone',
     kind: 'enum',
     group: 'resume',
-    message: 'Resuming with no source given (None) should…',
+    message: 'When asked to resume with no source given (None), your code…',
     help: 'R12: what `resume(None)` does when checkpoints exist.',
     choices: [
       { value: 'fresh', help: 'start fresh and load nothing' },
@@ -132,7 +132,7 @@ const QUESTIONS: readonly Question[] = [
     name: 'duplicateStep',
     kind: 'enum',
     group: 'resume',
-    message: 'Saving a step that already has a checkpoint should…',
+    message: 'When asked to save a step that already has a checkpoint, your code…',
     help: 'R13: what a second `save` of the same step does.',
     choices: [
       { value: 'overwrite', help: 'replace it with the new state' },
