@@ -31,6 +31,7 @@ import {
   QUESTIONS,
   isAsked,
   optionName,
+  exceptionNames,
   questionFamilies,
 } from './questions.js';
 import { FAMILIES } from './families/index.js';
@@ -321,7 +322,8 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
     const exceptionQuestions = QUESTIONS.filter(
       (question) => question.importsException && isAsked(question, answers) && answers[question.name],
     );
-    const exceptions = [...new Set(exceptionQuestions.map((question) => String(answers[question.name])))];
+    // An answer may list several exceptions (corruptError): each must import.
+    const exceptions = [...new Set(exceptionQuestions.flatMap((question) => exceptionNames(String(answers[question.name]))))];
     const found = await this.introspectModule(answers, {
       exceptions,
       expression: answers.className ? answers.constructorExpression : undefined,
@@ -356,9 +358,12 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
       }
     }
     for (const question of exceptionQuestions) {
-      const name = String(answers[question.name]);
-      const why = found.exceptions[name];
-      if (why) problems.push(`\`${question.name}\` is "${name}", but it does not import as an exception: ${why}`);
+      const names = exceptionNames(String(answers[question.name]));
+      for (const name of names) {
+        const why = found.exceptions[name];
+        const said = names.length > 1 ? `names "${name}"` : `is "${name}"`;
+        if (why) problems.push(`\`${question.name}\` ${said}, but it does not import as an exception: ${why}`);
+      }
     }
     if (found.expression_error) {
       problems.push(
