@@ -339,6 +339,8 @@ export const WRONG_VALUES: Record<string, Param[]> = {
 export interface CorruptErrorsView {
   /** What `except` takes: `ValueError`, or `(EOFError, UnpicklingError)`. */
   expression: string;
+  /** The lines assigning it to `CORRUPT_ERRORS`. */
+  assignment: string[];
   /** `from x import Name` for each exception that is not a builtin, sorted. */
   importLines: string[];
   /** The exceptions in words, as answered: "EOFError, pickle.UnpicklingError or RuntimeError". */
@@ -354,8 +356,13 @@ export function corruptErrorsView(answers: Partial<Answers>): CorruptErrorsView 
   const views = dotted.map(exceptionView);
   const namesFile = answers.errorsNameFile !== 'no';
   const text = dotted.length > 1 ? `${dotted.slice(0, -1).join(', ')} or ${dotted.at(-1)}` : dotted[0]!;
+  const expression = views.length > 1 ? `(${views.map((view) => view.name).join(', ')})` : views[0]!.name;
+  const oneLine = `CORRUPT_ERRORS = ${expression}`;
   return {
-    expression: views.length > 1 ? `(${views.map((view) => view.name).join(', ')})` : views[0]!.name,
+    expression,
+    // Laid out as black lays it out: one line when it fits, else one exception a line.
+    assignment:
+      oneLine.length <= 88 ? [oneLine] : ['CORRUPT_ERRORS = (', ...views.map((view) => `    ${view.name},`), ')'],
     importLines: [...new Set(views.flatMap((view) => (view.importLine ? [view.importLine] : [])))].sort(),
     text,
     namesFile,
@@ -471,7 +478,7 @@ export const corruptionFamily: Family = {
     importTorch: 'whether the file imports torch (with pytest.importorskip)',
     policy: 'the policy on a corrupt file: "raise", "none" or "fallback"',
     errors:
-      '{expression, importLines, text, namesFile, answered}: what a corrupt load raises under "raise" (corruptError, one or several) and whether its message names the file (errorsNameFile)',
+      '{expression, assignment, importLines, text, namesFile, answered}: what a corrupt load raises under "raise" (corruptError, one or several) and whether its message names the file (errorsNameFile)',
     usesPolicyCheck: 'whether any of C1-C8 is generated (the shared policy check is printed)',
     writesFiles: 'whether any of C4-C7 is generated (the suite writes checkpoint files itself)',
     controlCase: 'the first of C4-C7 generated: the id of the control test that such a file loads',

@@ -310,7 +310,7 @@ export const versioningFamily: Family = {
     savedSteps: '[{id, step, size}]: the V1 parametrization',
     policy: 'the policy on a newer version (the corruption policy): "raise", "none" or "fallback"',
     errors:
-      '{expression, importLines, text, namesFile, answered}: what V3 expects under "raise" (corruptError, one or several) and whether the message names the file and version (errorsNameFile)',
+      '{expression, assignment, importLines, text, namesFile, answered}: what V3 expects under "raise" (corruptError, one or several) and whether the message names the file and version (errorsNameFile)',
     namesVersion: 'whether V3 reads the version in the error or warning (the names_version helper and `import re` are printed)',
     marks: '{recordsVersion, migrates, newerVersion}: the `@pytest.mark.policy(...)` lines of V1, V2 and V3',
     futureVersions: '[{id, value}]: the V3 parametrization (as C7\'s)',
