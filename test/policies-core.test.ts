@@ -12,7 +12,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generate } from '../lib/programmatic.js';
+import { QUESTIONS } from '../lib/questions.js';
 import { pythonWith } from '../scripts/zoo.mjs';
+import { answersWith, familyDecisions } from './helpers/family-views.js';
 
 const CORPUS = fileURLToPath(new URL('../examples/corpus', import.meta.url));
 const SUITE = 'tests/checkpoint';
@@ -170,4 +172,20 @@ describe('requiredKeys and typedKeys (item 2)', () => {
     expect(result.code).toBe(1);
     expect(result.output).toContain('got step-7.json: a directory named like a checkpoint, not a checkpoint');
   }, 300_000);
+});
+
+describe('the answers themselves (no Python)', () => {
+  it('typedKeys defaults to requiredKeys; [] leaves C6 out and keeps C5', () => {
+    expect(answersWith({ requiredKeys: ['step', 'model'] }).typedKeys).toEqual(['step', 'model']);
+    const presenceOnly = familyDecisions('corruption', { requiredKeys: ['step'], typedKeys: [] });
+    expect(presenceOnly.C5).toBe(true);
+    expect(presenceOnly.C6).toMatch(/typedKeys is empty/);
+  });
+
+  it('corruptError takes several exceptions, each class named once', () => {
+    const question = QUESTIONS.find((candidate) => candidate.name === 'corruptError')!;
+    expect(new RegExp(question.pattern!.source).test('EOFError, pickle.UnpicklingError,RuntimeError')).toBe(true);
+    expect(question.validate!('EOFError, my.errors.EOFError' as never, {})).toMatch(/called EOFError/);
+    expect(question.validate!('ValueError' as never, {})).toBeUndefined();
+  });
 });
