@@ -75,10 +75,12 @@ export const POLICY_PROFILES = {
     answers: { versionKey: 'format_version', currentVersion: '3' },
     kwargs: { version_key: '"format_version"', current_version: '3' },
   },
-  // R8's round-trip states lack required keys, so a manager that requires them runs the corruption
-  // family and S1 (whose states hold every key) only.
+  // Every state the suite saves holds the required keys (R8's awkward values sit on a valid state).
   'corrupt-required-keys': {
-    answers: { categories: ['corruption', 'stateful'], requiredKeys: ['step', 'model', 'optimizer', 'metadata'] },
+    answers: {
+      categories: ['resume', 'corruption', 'stateful'],
+      requiredKeys: ['step', 'model', 'optimizer', 'metadata'],
+    },
     kwargs: { required_keys: '("step", "model", "optimizer", "metadata")' },
   },
   'corrupt-torch-fallback-strict': {

@@ -208,6 +208,17 @@ export function exceptionQuestion<K extends AnswerName>(
   };
 }
 
+/** An answer that may list several exception classes, comma-separated: each name, trimmed. */
+export function exceptionNames(value: string): string[] {
+  return value
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
+}
+
+/** `A, b.B`: one dotted name or several, comma-separated. */
+export const DOTTED_NAMES = `^\\s*${PYTHON_NAME}(\\.${PYTHON_NAME})*(\\s*,\\s*${PYTHON_NAME}(\\.${PYTHON_NAME})*)*\\s*$`;
+
 // -- case families ---------------------------------------------------------
 
 export interface CaseSpec {

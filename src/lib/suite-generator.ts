@@ -46,6 +46,7 @@ import {
   QUESTIONS,
   isAsked,
   optionName,
+  exceptionNames,
   questionFamilies,
   questionNamed,
 } from './questions.js';
@@ -717,7 +718,8 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
     const exceptionQuestions = QUESTIONS.filter(
       (question) => question.importsException && isAsked(question, answers) && answers[question.name],
     );
-    const exceptions = [...new Set(exceptionQuestions.map((question) => String(answers[question.name])))];
+    // An answer may list several exceptions (corruptError): each must import.
+    const exceptions = [...new Set(exceptionQuestions.flatMap((question) => exceptionNames(String(answers[question.name]))))];
     // A module that did not import (it timed out, say) is not imported again to ask about exceptions.
     const failed = this.introspection?.module_error && this.introspectedFor === `${answers.module}\0${answers.pythonRoot ?? '.'}`;
     const found = failed
@@ -756,9 +758,12 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
       }
     }
     for (const question of exceptionQuestions) {
-      const name = String(answers[question.name]);
-      const why = found.exceptions[name];
-      if (why) problems.push(`\`${question.name}\` is "${name}", but it does not import as an exception: ${why}`);
+      const names = exceptionNames(String(answers[question.name]));
+      for (const name of names) {
+        const why = found.exceptions[name];
+        const said = names.length > 1 ? `names "${name}"` : `is "${name}"`;
+        if (why) problems.push(`\`${question.name}\` ${said}, but it does not import as an exception: ${why}`);
+      }
     }
     if (found.expression_error) {
       problems.push(

@@ -12,7 +12,7 @@ import { type Answers, hasOp, NONE, type Op, OPS, questionFamilies, testFilesWri
 import { STRAY_KINDS } from './stray-kinds.js';
 import type { PreCommitHook } from './ci-recipe.js';
 import { shellCommand, yamlScalar } from './shell-quote.js';
-import { QUESTIONS } from './questions.js';
+import { optionName, QUESTIONS } from './questions.js';
 
 
 
@@ -120,6 +120,41 @@ function adapterImports(answers: Answers, familyImports: string[][]): string[] {
   return [...sorted(stdlib), '', ...(thirdParty.size ? [...sorted(thirdParty), ''] : []), projectImport(answers)];
 }
 
+/** One answer the failure summary can name, as Python literals (conftest.py's POLICY_ANSWERS). */
+interface PolicyAnswerView {
+  name: string;
+  value: string;
+  option: string;
+  choices: { value: string; help: string }[];
+  help: string;
+  /** What a lenient answer still checks (the question's policy declaration), or "". */
+  lenient: string;
+}
+
+/**
+ * The answers of the chosen families, for the failure summary: what each is
+ * now, the CLI option that changes it and the values it allows. Every answer
+ * a `@pytest.mark.policy` names is among them.
+ */
+function policyAnswers(answers: Answers): PolicyAnswerView[] {
+  const chosen = new Set<string>(answers.categories);
+  return QUESTIONS.filter(
+    (question) =>
+      questionFamilies(question).some((family) => chosen.has(family)) && answers[question.name] !== undefined,
+  ).map((question) => {
+    const value = answers[question.name];
+    return {
+      name: pyString(question.name),
+      value: pyString(Array.isArray(value) ? value.join(',') : String(value)),
+      option: pyString(`--${optionName(question.name)}`),
+      choices:
+        question.kind === 'enum' ? question.choices.map((choice) => ({ value: pyString(choice.value), help: pyString(choice.help) })) : [],
+      help: pyString(question.help),
+      lenient: pyString(question.policy?.lenient ?? ''),
+    };
+  });
+}
+
 export interface SuiteView {
   generatorVersion: string;
   format: Answers['format'];
@@ -143,6 +178,8 @@ export interface SuiteView {
     markers: { name: string; help: string }[];
     strayKinds: typeof STRAY_KINDS;
     partials: string[];
+    policyAnswers: PolicyAnswerView[];
+    caseTitles: { id: string; title: string }[];
   };
   readme: ReadmeView;
   ci: CiView;
@@ -185,7 +222,7 @@ export const TEMPLATE_VARIABLES: { [K in Exclude<keyof SuiteView, number>]: stri
   adapter:
     "{importLine, imports, ops: [{name, params, doc, body}], familyMethods: [{name, lines}], missingOps}: the adapter's imports (\"\" for a blank line) and methods; familyMethods are those the chosen families add, as source lines",
   conftest:
-    '{pythonRootFromSuite, numpyArrays, markers, strayKinds, partials}: what conftest.py prints; numpyArrays: states hold NumPy arrays (RNG states) to compare',
+    '{pythonRootFromSuite, numpyArrays, markers, strayKinds, partials, policyAnswers, caseTitles}: what conftest.py prints; numpyArrays: states hold NumPy arrays (RNG states) to compare; policyAnswers: [{name, value, option, choices: [{value, help}], help, lenient}] and caseTitles: [{id, title}], as Python literals, for the failure summary',
   readme: '{files, families, policies, runCommand}: what the suite README prints',
   ci: '{preCommitHook, pythonPackages, fastCommand, fastCommandYaml}: what the CI recipe prints; fastCommand is shell-quoted, and a YAML file must print fastCommandYaml (the same command as a quoted YAML scalar)',
 };
@@ -236,6 +273,10 @@ export function buildSuiteView(answers: Answers, generatorVersion: string): Suit
       strayKinds: STRAY_KINDS,
       // Families may share a partial (storage faults): each is included once.
       partials: [...new Set(chosen.flatMap((family) => family.conftestPartials ?? []))],
+      policyAnswers: policyAnswers(answers),
+      caseTitles: cases
+        .filter((decision) => decision.generated)
+        .map((decision) => ({ id: pyString(decision.id), title: pyString(decision.title) })),
     },
     readme: readmeView(answers, cases, generated),
     ci: ciView(answers),

@@ -5,10 +5,13 @@
  * to the newest valid checkpoint), never a partly loaded state.
  */
 import {
+  type AnswerName,
   type Answers,
   type CaseSpec,
   type Family,
   type Question,
+  DOTTED_NAMES,
+  exceptionNames,
   exceptionQuestion,
   firstReason,
   hasAnyCategory,
@@ -17,6 +20,7 @@ import {
   lacking,
   NONE,
 } from '../question-kit.js';
+import { policyMark } from '../policy-mark.js';
 import { pyString, wrap } from '../python-literal.js';
 import { exceptionView } from './resume.js';
 
@@ -45,7 +49,9 @@ declare module '../question-kit.js' {
   interface Answers {
     corruptPolicy: 'raise' | 'none' | 'fallback';
     corruptError: string;
+    errorsNameFile: 'yes' | 'no';
     requiredKeys: RequiredKey[];
+    typedKeys: RequiredKey[];
     corruptionKinds: CorruptionKind[];
     hypothesisExamples: string;
     restoreOp: string;
@@ -53,6 +59,9 @@ declare module '../question-kit.js' {
 }
 
 const inCorruption = hasCategory('corruption');
+/** Whether the corruption (or versioning) family is chosen with the "raise" policy: the exception answers apply. */
+const raisesOnCorrupt = (answers: Partial<Answers>) =>
+  inCorruptionOrVersioning(answers) && (answers.corruptPolicy ?? 'raise') === 'raise';
 /** The policy on a corrupt file is also V3's (a newer unknown version), so versioning asks it too. */
 const inCorruptionOrVersioning = hasAnyCategory('corruption', 'versioning');
 const kindChosen = (answers: Partial<Answers>, kind: CorruptionKind) =>
@@ -78,25 +87,84 @@ const QUESTIONS: readonly Question[] = [
     ...exceptionQuestion(
       'corruptError',
       'corruption',
-      'Which exception does loading a corrupt checkpoint raise?',
-      'C1–C8 and V3: the exception `load(path)` raises for a corrupt file or a newer format version (a subclass passes too).',
+      'Which exception (or exceptions, comma-separated) does loading a corrupt checkpoint raise?',
+      'C1–C8, V3 and S1: the exception `load(path)` raises for a corrupt file or a newer format version (a subclass passes too); several, comma-separated, when your loader lets the errors of `pickle`, `json` or `torch.load` through (torch 1.13 raises `EOFError`, `pickle.UnpicklingError`, `RuntimeError` or `OSError` depending on the damage).',
       'ValueError',
-      (answers) => inCorruptionOrVersioning(answers) && (answers.corruptPolicy ?? 'raise') === 'raise',
+      raisesOnCorrupt,
     ),
+    pattern: { source: DOTTED_NAMES, allowed: 'builtin exception names or dotted import paths, comma-separated' },
+    validate: (value: string) => {
+      const names = exceptionNames(value).map((name) => name.slice(name.lastIndexOf('.') + 1));
+      const twice = names.find((name, index) => names.indexOf(name) !== index);
+      return twice ? `two of the exceptions are called ${twice}: name each class once` : undefined;
+    },
     sharedWith: ['versioning'],
+    policy: {
+      strict: 'ValueError',
+      why: 'one exception of your own, raised by the loader for every kind of damage, is one `except` for the trainer to write',
+      lenient: 'a list of the exceptions that escape from `pickle`/`json`/`torch.load`: the load must still raise one of them, never return a partial state',
+    },
+  },
+  {
+    name: 'errorsNameFile',
+    kind: 'enum',
+    group: 'corruption',
+    message: "Does your loader's error name the file? (the broken checkpoint's file name is in the exception's message)",
+    help: "C1–C8, V3 and S1: whether the exception a corrupt checkpoint raises names the file in its message (`no` when the errors come straight from `pickle`, `json` or `torch.load`: the tests then check only that one of `corruptError` is raised).",
+    choices: [
+      { value: 'yes', help: 'the message names the file (recommended)' },
+      { value: 'no', help: 'the error may come straight from the deserializer: only its type is checked' },
+    ],
+    default: () => 'yes',
+    sharedWith: ['versioning'],
+    when: raisesOnCorrupt,
+    policy: {
+      strict: 'yes',
+      why: 'an error naming the file tells whoever reads a crashed run\'s log which checkpoint to inspect or delete',
+      lenient: 'the load still raises one of `corruptError`, never returns a partial state; the message is not read',
+    },
   },
   {
     name: 'requiredKeys',
     kind: 'list',
     group: 'corruption',
     message: 'Which top-level keys must every checkpoint hold? (your loader refuses a file without them)',
-    help: "C5/C6: keys of the suite's states that your loader requires, each of the type the suite's states hold it in (`step` an int, `model`, `optimizer` and `metadata` dicts). None by default: C5 and C6 are then left out.",
+    help: "C5 (and C8, S1): keys of the suite's states that your loader refuses a file without. Whether each one's type is checked too is `typedKeys`. None by default: C5 and C6 are then left out.",
     choices: (Object.keys(REQUIRED_KEY_TYPES) as RequiredKey[]).map((key) => ({
       value: key,
-      help: `must be present and hold a ${REQUIRED_KEY_TYPES[key]}`,
+      help: `must be present (a ${REQUIRED_KEY_TYPES[key]} in the suite's states)`,
     })),
     default: () => [],
     when: inCorruption,
+    policy: {
+      strict: 'the keys your trainer reads back',
+      why: 'a loader that refuses a file without `optimizer` stops a run that would silently restart its optimizer',
+      lenient: '[]: no key is required, C5 is left out; every other kind of damage is still checked',
+    },
+  },
+  {
+    name: 'typedKeys',
+    kind: 'list',
+    group: 'corruption',
+    message: 'Of those required keys, which does your loader also type-check? (it refuses `optimizer: None`, say)',
+    help: "C6 (and C8, S1): required keys whose value your loader checks is of the type the suite's states hold (`step` an int, `model`, `optimizer` and `metadata` dicts). By default all of `requiredKeys`; `[]` for a loader that checks presence only (C6 is then left out).",
+    choices: (Object.keys(REQUIRED_KEY_TYPES) as RequiredKey[]).map((key) => ({
+      value: key,
+      help: `must hold a ${REQUIRED_KEY_TYPES[key]}`,
+    })),
+    default: (answers) => [...(answers.requiredKeys ?? [])],
+    validate: (value, answers) => {
+      const untyped = value.filter((key) => answers.requiredKeys !== undefined && !answers.requiredKeys.includes(key));
+      return untyped.length > 0
+        ? `${untyped.join(', ')} ${untyped.length > 1 ? 'are' : 'is'} not among requiredKeys: a key whose type is checked must be required too`
+        : undefined;
+    },
+    when: (answers) => inCorruption(answers) && (answers.requiredKeys ?? []).length > 0,
+    policy: {
+      strict: 'the same keys as requiredKeys',
+      why: 'a type check refuses `optimizer: None` at the file, instead of a `load_state_dict` failing far from it',
+      lenient: '[] (presence only): C5 still checks that each missing required key is refused; C6 is left out',
+    },
   },
   {
     name: 'corruptionKinds',
@@ -146,6 +214,16 @@ export function lackingPolicyOps(answers: Answers): string | undefined {
 const noRequiredKeys = (answers: Answers) =>
   answers.requiredKeys.length === 0 ? 'no required keys were answered (requiredKeys is empty)' : undefined;
 
+/** The keys whose type the loader checks: `typedKeys`, all of `requiredKeys` when it was not asked. */
+export function typedKeys(answers: Partial<Answers>): RequiredKey[] {
+  return answers.typedKeys ?? answers.requiredKeys ?? [];
+}
+
+const noTypedKeys = (answers: Answers) =>
+  typedKeys(answers).length === 0
+    ? 'no required key is type-checked (typedKeys is empty: the loader checks presence only)'
+    : undefined;
+
 /** A case every policy can check once the kind is chosen and the policy's ops exist. */
 function policyCase(id: string, kind: CorruptionKind, title: string): CaseSpec {
   return { id, family: 'corruption', title, leftOutBecause: firstReason(notChosen(kind), lackingPolicyOps) };
@@ -166,7 +244,7 @@ const CASES: readonly CaseSpec[] = [
     id: 'C6',
     family: 'corruption',
     title: 'a required key of the wrong type gives the policy\'s outcome',
-    leftOutBecause: firstReason(notChosen('wrong-value-types'), noRequiredKeys, lackingPolicyOps),
+    leftOutBecause: firstReason(notChosen('wrong-value-types'), noRequiredKeys, noTypedKeys, lackingPolicyOps),
   },
   {
     id: 'C7',
@@ -252,18 +330,72 @@ export const WRONG_VALUES: Record<string, Param[]> = {
 };
 
 
-export const OUTCOMES: Record<Answers['corruptPolicy'], (exception: string) => string> = {
-  raise: (exception) => `\`\`load(path)\`\` raises \`\`${exception}\`\` naming the file`,
+/**
+ * What a corrupt load must raise under the "raise" policy (corruptError, one
+ * exception or several) and whether its message must name the file
+ * (errorsNameFile): what the shared Python helper (partials/corrupt-errors)
+ * checks and says in its failure messages.
+ */
+export interface CorruptErrorsView {
+  /** What `except` takes: `ValueError`, or `(EOFError, UnpicklingError)`. */
+  expression: string;
+  /** The lines assigning it to `CORRUPT_ERRORS`. */
+  assignment: string[];
+  /** `from x import Name` for each exception that is not a builtin, sorted. */
+  importLines: string[];
+  /** The exceptions in words, as answered: "EOFError, pickle.UnpicklingError or RuntimeError". */
+  text: string;
+  /** Whether the message must name the file (errorsNameFile is not "no"). */
+  namesFile: boolean;
+  /** The answers the expectation follows, as failure messages name them. */
+  answered: string;
+}
+
+export function corruptErrorsView(answers: Partial<Answers>): CorruptErrorsView {
+  const dotted = exceptionNames(answers.corruptError || 'ValueError');
+  const views = dotted.map(exceptionView);
+  const namesFile = answers.errorsNameFile !== 'no';
+  const text = dotted.length > 1 ? `${dotted.slice(0, -1).join(', ')} or ${dotted.at(-1)}` : dotted[0]!;
+  const expression = views.length > 1 ? `(${views.map((view) => view.name).join(', ')})` : views[0]!.name;
+  const oneLine = `CORRUPT_ERRORS = ${expression}`;
+  return {
+    expression,
+    // Laid out as black lays it out: one line when it fits, else one exception a line.
+    assignment:
+      oneLine.length <= 88 ? [oneLine] : ['CORRUPT_ERRORS = (', ...views.map((view) => `    ${view.name},`), ')'],
+    importLines: [...new Set(views.flatMap((view) => (view.importLine ? [view.importLine] : [])))].sort(),
+    text,
+    namesFile,
+    answered: `corruptPolicy=raise, corruptError=${dotted.join(',')}, errorsNameFile=${namesFile ? 'yes' : 'no'}`,
+  };
+}
+
+export const OUTCOMES: Record<Answers['corruptPolicy'], (errors: CorruptErrorsView) => string> = {
+  raise: (errors) => `\`\`load(path)\`\` raises ${errors.text}${errors.namesFile ? ' naming the file' : ''}`,
   none: () => '``load(path)`` returns None',
   fallback: () => '``resume("latest")`` loads the newest valid checkpoint and logs a warning naming the broken one',
 };
 
+/** The policy marks of C1–C8: the answers each case's expectation follows. */
+function corruptionMarks(answers: Answers) {
+  const outcome: AnswerName[] =
+    answers.corruptPolicy === 'raise' ? ['corruptPolicy', 'corruptError', 'errorsNameFile'] : ['corruptPolicy'];
+  return {
+    outcome: policyMark(outcome),
+    missingKey: policyMark([...outcome, 'requiredKeys']),
+    wrongType: policyMark([...outcome, 'typedKeys']),
+    futureVersion: policyMark([...outcome, 'versionKey']),
+    property: policyMark(answers.requiredKeys.length > 0 ? [...outcome, 'requiredKeys', 'typedKeys'] : outcome),
+  };
+}
+
 function corruptionView(answers: Answers, cases: ReadonlySet<string>) {
   const has = (id: string) => cases.has(id);
   const policy = answers.corruptPolicy;
-  const exception = exceptionView(answers.corruptError || 'ValueError');
+  const errors = corruptErrorsView(answers);
   const versioned = answers.versionKey !== NONE;
   const keys = answers.requiredKeys;
+  const typed = typedKeys(answers);
   const usesPolicyCheck = ['C1', 'C2', 'C3', 'C4', 'C5', 'C6', 'C7', 'C8'].some(has);
   const writesFiles = ['C4', 'C5', 'C6', 'C7'].some(has);
   const controlCase = ['C4', 'C5', 'C6', 'C7'].find(has);
@@ -278,7 +410,7 @@ function corruptionView(answers: Answers, cases: ReadonlySet<string>) {
   ].filter((line): line is string => Boolean(line));
   const imports = [...stdlib, ...(stdlib.length ? [''] : []), 'import pytest'];
   if (has('C8')) imports.push('from hypothesis import HealthCheck, given, settings', 'from hypothesis import strategies as st');
-  if (usesPolicyCheck && policy === 'raise' && exception.importLine) imports.push('', exception.importLine);
+  if (usesPolicyCheck && policy === 'raise' && errors.importLines.length > 0) imports.push('', ...errors.importLines);
   // conftest.py imports torch for the whole torch suite; this file says so itself when it is missing.
   const torchNeeded = answers.format === 'torch' && (has('C4') || has('C9') || writesFiles);
 
@@ -286,13 +418,13 @@ function corruptionView(answers: Answers, cases: ReadonlySet<string>) {
     intro: wrap(
       'A checkpoint can be cut short by a crash, emptied by a full disk, overwritten with garbage or written by ' +
         "another version of the code. Each test breaks a valid checkpoint saved through the adapter in one way and checks the policy's " +
-        `outcome: ${OUTCOMES[policy](exception.name)}; a partly loaded state is never returned. \`\`-k c1\`\` runs one case; ` +
+        `outcome: ${OUTCOMES[policy](errors)}; a partly loaded state is never returned. \`\`-k c1\`\` runs one case; ` +
         'the policies are the answers in .yo-rc.json.',
     ),
     imports,
     importTorch: torchNeeded,
     policy,
-    exception: exception.name,
+    errors,
     usesPolicyCheck,
     writesFiles,
     controlCase,
@@ -301,10 +433,12 @@ function corruptionView(answers: Answers, cases: ReadonlySet<string>) {
     versionKey: versioned ? pyString(answers.versionKey) : undefined,
     currentVersion: versioned ? Number(answers.currentVersion) : undefined,
     futureVersions: versioned ? futureVersions(answers) : [],
-    requiredTypes: keys.map((key) => ({ key: pyString(key), type: REQUIRED_KEY_TYPES[key] })),
+    requiredKeys: keys.map(pyString),
+    requiredTypes: typed.map((key) => ({ key: pyString(key), type: REQUIRED_KEY_TYPES[key] })),
     hasRequiredKeys: keys.length > 0,
+    hasTypedKeys: typed.length > 0,
     missingKeys: keys.map((key) => ({ id: `missing-key-${key}`, value: pyString(key) })),
-    wrongValues: keys.flatMap((key) =>
+    wrongValues: typed.flatMap((key) =>
       WRONG_VALUES[REQUIRED_KEY_TYPES[key]]!.map((wrong) => ({
         id: `wrong-type-${key}-${wrong.id}`,
         value: `${pyString(key)}, ${wrong.value}`,
@@ -313,6 +447,7 @@ function corruptionView(answers: Answers, cases: ReadonlySet<string>) {
     truncations: truncations(answers.format),
     wrongContents: wrongContents(answers.format),
     examples: Number(answers.hypothesisExamples || '50'),
+    marks: corruptionMarks(answers),
   };
 }
 
@@ -342,7 +477,8 @@ export const corruptionFamily: Family = {
     imports: 'the import lines of test_corruption.py, in order ("" for a blank line)',
     importTorch: 'whether the file imports torch (with pytest.importorskip)',
     policy: 'the policy on a corrupt file: "raise", "none" or "fallback"',
-    exception: 'the exception name tests expect under "raise"',
+    errors:
+      '{expression, assignment, importLines, text, namesFile, answered}: what a corrupt load raises under "raise" (corruptError, one or several) and whether its message names the file (errorsNameFile)',
     usesPolicyCheck: 'whether any of C1-C8 is generated (the shared policy check is printed)',
     writesFiles: 'whether any of C4-C7 is generated (the suite writes checkpoint files itself)',
     controlCase: 'the first of C4-C7 generated: the id of the control test that such a file loads',
@@ -351,13 +487,16 @@ export const corruptionFamily: Family = {
     versionKey: 'the version key as a Python literal, when versioned',
     currentVersion: 'the current format version, when versioned',
     futureVersions: '[{id, value}]: the C7 parametrization',
-    requiredTypes: '[{key, type}]: the required keys (Python literals) and their expected types',
+    requiredKeys: 'the required keys, as Python literals',
+    requiredTypes: '[{key, type}]: the type-checked keys (typedKeys, Python literals) and their expected types',
     hasRequiredKeys: 'whether any required key was answered',
+    hasTypedKeys: 'whether any required key is type-checked (typedKeys)',
     missingKeys: '[{id, value}]: the C5 parametrization',
     wrongValues: '[{id, value}]: the C6 parametrization ("key, wrong value" as Python)',
     truncations: '[{id, ...}]: the C1 cut points for the format',
     wrongContents: '[{id, ...}]: the C4 wrong contents for the format',
     examples: 'the number of Hypothesis examples of each C8 property',
+    marks: '{outcome, missingKey, wrongType, futureVersion, property}: the `@pytest.mark.policy(...)` lines of C1-C8',
     adapterMethods: '[{name, params, doc, body}]: adapter methods the family needs (restore, for C9)',
   } satisfies { [K in keyof ReturnType<typeof corruptionFamilyView>]: string },
 };

@@ -17,6 +17,7 @@ import {
   lacking,
   NONE,
 } from '../question-kit.js';
+import { policyMark } from '../policy-mark.js';
 import { pyString, pyStringList } from '../python-literal.js';
 import { STRAY_KINDS } from '../stray-kinds.js';
 
@@ -279,6 +280,8 @@ function resumeView(answers: Answers, cases: ReadonlySet<string>) {
     deepR8 ? 'import copy' : undefined,
     cases.has('R6') ? 'import os' : undefined,
     training ? 'import random' : undefined,
+    // R2 says what latest() wrongly gave: a directory, a stray file.
+    cases.has('R2') && hasOp(answers, 'latest') ? 'from pathlib import Path' : undefined,
   ].filter((line): line is string => Boolean(line));
   const thirdParty = [
     ...(training ? ['import numpy as np'] : []),
@@ -296,6 +299,10 @@ function resumeView(answers: Answers, cases: ReadonlySet<string>) {
     stepZero: answers.stepZero,
     resumeNone: answers.resumeNone,
     missingPath: { policy: answers.missingPath, exception: missingPath.name },
+    marks: {
+      missingPath: policyMark(answers.missingPath === 'raise' ? ['missingPath', 'missingPathError'] : ['missingPath']),
+      duplicateStep: policyMark(answers.duplicateStep === 'raise' ? ['duplicateStep', 'duplicateStepError'] : ['duplicateStep']),
+    },
     duplicateStep: { policy: answers.duplicateStep, exception: duplicateStep.name },
     stepOrders: STEP_ORDERS.map((order) => ({ id: order.id, steps: `[${order.steps.join(', ')}]` })),
     strayKinds: pyStringList(STRAY_KINDS.map((kind) => kind.id)),
@@ -476,6 +483,7 @@ export const resumeFamily: Family = {
     stepZero: 'the R9 policy: "save" or "skip"',
     resumeNone: 'the R12 policy: "fresh" or "latest"',
     missingPath: '{policy, exception}: the R4 policy and the exception name tests expect',
+    marks: '{missingPath, duplicateStep}: the `@pytest.mark.policy(...)` lines of R4 and R13',
     duplicateStep: '{policy, exception}: the R13 policy and the exception name tests expect',
     stepOrders: '[{id, steps}]: the R5 parametrization, steps as a Python list literal',
     strayKinds: 'the stray kinds of R2/R7 as a Python list literal',

@@ -10,6 +10,7 @@
  * situation, and the test file's header says which.
  */
 import {
+  type AnswerName,
   type Answers,
   type CaseSpec,
   type Family,
@@ -23,7 +24,8 @@ import {
 import { pyCall, pyString, pyStringList, wrap } from '../python-literal.js';
 import { STRAY_KINDS } from '../stray-kinds.js';
 import { artifactView } from './artifact.js';
-import { REQUIRED_KEY_TYPES, WRONG_VALUES } from './corruption.js';
+import { policyMark } from '../policy-mark.js';
+import { corruptErrorsView, REQUIRED_KEY_TYPES, typedKeys, WRONG_VALUES } from './corruption.js';
 import { DIRECTORY_FAULTS, saveFaults } from './faults.js';
 import { AWKWARD_NAMES } from './paths.js';
 import { exceptionView } from './resume.js';
@@ -150,7 +152,7 @@ function statefulView(answers: Answers, cases: ReadonlySet<string>) {
   return {
     intro,
     imports: {
-      exceptions: [...new Set([...exceptionImports, ...(damage.errorImport ? [damage.errorImport] : [])])].sort(),
+      exceptions: [...new Set([...exceptionImports, ...damage.errorImports])].sort(),
       stdlib: [
         ...(touchesFiles && answers.format !== 'torch' ? [answers.format] : []),
         ...(damage.policy === 'fallback' ? ['logging'] : []),
@@ -202,8 +204,24 @@ function statefulView(answers: Answers, cases: ReadonlySet<string>) {
     hasResumedFrom: Boolean(answers.className) && Boolean(answers.resumedFromAttribute) && answers.resumedFromAttribute !== NONE,
     unknown,
     generated: cases.has('S1'),
+    mark: s1Policies(answers, chosen).length > 0 ? policyMark(s1Policies(answers, chosen)) : '',
     ignoresLockFiles: chosen('concurrency') && Boolean(answers.lockFile) && answers.lockFile !== 'none',
   };
+}
+
+/** The answers S1 follows: every policy of the other chosen families that its rules exercise. */
+function s1Policies(answers: Answers, chosen: (family: string) => boolean): AnswerName[] {
+  const raising = answers.corruptPolicy === 'raise';
+  const policies: AnswerName[] = [
+    ...(chosen('resume') ? (['latestBy', 'stepZero', 'duplicateStep', 'missingPath', 'resumeNone'] as const) : []),
+    ...(chosen('corruption')
+      ? (['corruptPolicy', ...(raising ? (['corruptError', 'errorsNameFile'] as const) : []), 'requiredKeys', 'typedKeys'] as const)
+      : []),
+    ...(chosen('faults') ? (['saveFault'] as const) : []),
+    ...(chosen('retention') && hasOp(answers, 'prune') ? (['keepLast', 'keepBest'] as const) : []),
+    ...(chosen('versioning') && isVersioned(answers) ? (['versionKey'] as const) : []),
+  ];
+  return policies.filter((name) => answers[name] !== undefined);
 }
 
 /**
@@ -246,21 +264,22 @@ const isVersioned = (answers: Answers) => Boolean(answers.versionKey) && answers
 function damageView(answers: Answers, corruptionChosen: boolean) {
   const kinds = corruptionChosen ? (answers.corruptionKinds ?? []) : [];
   const requiredKeys = corruptionChosen ? (answers.requiredKeys ?? []) : [];
+  const typed = corruptionChosen ? typedKeys(answers) : [];
   const versioned = corruptionChosen && isVersioned(answers);
   const semantic = [
     ...(kinds.includes('wrong-type') ? ['not-a-dict'] : []),
     ...(requiredKeys.length > 0 && kinds.includes('missing-keys') ? ['missing-key'] : []),
-    ...(requiredKeys.length > 0 && kinds.includes('wrong-value-types') ? ['wrong-value-type'] : []),
+    ...(typed.length > 0 && kinds.includes('wrong-value-types') ? ['wrong-value-type'] : []),
     ...(versioned && kinds.includes('future-version') ? ['future-version'] : []),
   ];
   const policy = corruptionChosen ? answers.corruptPolicy : undefined;
-  const error = exceptionView(answers.corruptError || 'ValueError');
+  const errors = corruptErrorsView(answers);
   return {
     kinds: pyStringList(['truncated', 'empty', 'garbage', ...semantic]),
     /** The corruption policy, when the corruption family asked it. */
     policy,
-    error: error.name,
-    errorImport: policy === 'raise' ? error.importLine : undefined,
+    errors,
+    errorImports: policy === 'raise' ? errors.importLines : [],
     writesFiles: semantic.length > 0,
     /** The damage kinds that write a well-formed file with the wrong content. */
     semantic,
@@ -268,8 +287,8 @@ function damageView(answers: Answers, corruptionChosen: boolean) {
     flipProbe: (policy === 'raise' || policy === 'none') && kinds.includes('property-based'),
     requiredKeys: requiredKeys.length > 0 ? pyStringList(requiredKeys) : undefined,
     // The first wrong value C6 tries for each key's type.
-    wrongValues: requiredKeys.map((key) => ({ key: pyString(key), value: WRONG_VALUES[REQUIRED_KEY_TYPES[key]]![0]!.value })),
-    requiredTypes: requiredKeys.map((key) => ({ key: pyString(key), type: REQUIRED_KEY_TYPES[key] })),
+    wrongValues: typed.map((key) => ({ key: pyString(key), value: WRONG_VALUES[REQUIRED_KEY_TYPES[key]]![0]!.value })),
+    requiredTypes: typed.map((key) => ({ key: pyString(key), type: REQUIRED_KEY_TYPES[key] })),
   };
 }
 
@@ -284,7 +303,7 @@ export const statefulFamily: Family = {
   variables: {
     imports: '{exceptions, stdlib, torch}: the exception and standard-library import lines of test_stateful.py, and whether it imports torch',
     damage:
-      '{kinds, semantic, policy, error, errorImport, writesFiles, flipProbe, requiredKeys, wrongValues, requiredTypes}: how the damage rules break files and what the corruption policy expects',
+      '{kinds, semantic, policy, errors, errorImports, writesFiles, flipProbe, requiredKeys, wrongValues, requiredTypes}: how the damage rules break files and what the corruption policy expects (errors: corruptError and errorsNameFile; requiredTypes and wrongValues: the typedKeys)',
     intro: 'the first paragraph of the module docstring, wrapped',
     version: '{key, current}: the version key (a Python literal) and the current version, when checkpoints carry one',
     checksVersion: 'whether each save is checked to record the current version (the versioning family chosen)',
@@ -320,5 +339,6 @@ export const statefulFamily: Family = {
     unknown: 'the behaviours left out because their policy was not asked, for the module docstring',
     generated: 'whether S1 is generated',
     ignoresLockFiles: 'whether the folder check ignores *.lock files (a lock file is in use)',
+    mark: 'the `@pytest.mark.policy(...)` line of S1: the answers of the chosen families its rules follow',
   } satisfies { [K in keyof ReturnType<typeof statefulView>]: string },
 };

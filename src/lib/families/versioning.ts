@@ -23,8 +23,8 @@ import {
   NONE,
 } from '../question-kit.js';
 import { pyString, wrap } from '../python-literal.js';
-import { futureVersions, lackingPolicyOps, OUTCOMES } from './corruption.js';
-import { exceptionView } from './resume.js';
+import { corruptErrorsView, futureVersions, lackingPolicyOps, OUTCOMES } from './corruption.js';
+import { policyMark } from '../policy-mark.js';
 
 declare module '../question-kit.js' {
   interface Families {
@@ -211,7 +211,7 @@ function versioningView(answers: Answers, cases: ReadonlySet<string>) {
   const has = (id: string) => cases.has(id);
   const on = versioned(answers);
   const policy = answers.corruptPolicy ?? 'raise';
-  const exception = exceptionView(answers.corruptError || 'ValueError');
+  const errors = corruptErrorsView(answers);
   const renamed = parseRenamedKeys(answers.renamedKeys);
   const added = parseKeys(answers.addedKeys);
   const anyCase = ['V1', 'V2', 'V3'].some(has);
@@ -222,25 +222,27 @@ function versioningView(answers: Answers, cases: ReadonlySet<string>) {
     (key) => !(SUITE_STATE_KEYS as readonly string[]).includes(key),
   );
   const warns = has('V3') && policy !== 'raise';
+  // V3 reads the version in the message or warning, unless the answers say the error's message is not read.
+  const namesVersion = has('V3') && (policy !== 'raise' || errors.namesFile);
 
   const stdlib = [
     has('V2') ? 'from dataclasses import dataclass' : undefined,
     answers.format === 'json' && anyCase ? 'import json' : undefined,
     warns ? 'import logging' : undefined,
     answers.format === 'pickle' && anyCase ? 'import pickle' : undefined,
-    has('V3') ? 'import re' : undefined,
+    namesVersion ? 'import re' : undefined,
   ].filter((line): line is string => Boolean(line));
   // `import x` lines before `from x import y` ones, as isort's default (force_sort_within_sections off) does.
   stdlib.sort((a, b) => Number(a.startsWith('from ')) - Number(b.startsWith('from ')));
   const imports = [...stdlib, ...(stdlib.length ? [''] : []), 'import pytest'];
-  if (has('V3') && policy === 'raise' && exception.importLine) imports.push('', exception.importLine);
+  if (has('V3') && policy === 'raise' && errors.importLines.length > 0) imports.push('', ...errors.importLines);
 
   return {
     intro: wrap(
       'A checkpoint outlives the code that wrote it. Every save must record the format version it was written in (V1, read ' +
         'back from the raw file); a checkpoint of an older version must load through your migration into the current shape (V2, ' +
         'from an example old checkpoint this file writes: edit ``old_format`` if yours differed in more than the answers say); ' +
-        `and one of a newer version than your code knows must fail clearly (V3): ${OUTCOMES[policy](exception.name)}, saying ` +
+        `and one of a newer version than your code knows must fail clearly (V3): ${OUTCOMES[policy](errors)}, saying ` +
         'which version it found. The answers are in .yo-rc.json.',
     ),
     imports,
@@ -270,7 +272,15 @@ function versioningView(answers: Answers, cases: ReadonlySet<string>) {
       { id: 'large-state', step: '7', size: '1 << 20' },
     ],
     policy,
-    exception: exception.name,
+    errors,
+    namesVersion,
+    marks: {
+      recordsVersion: policyMark(['versionKey', 'currentVersion']),
+      migrates: policyMark(['previousVersion', 'renamedKeys', 'addedKeys']),
+      newerVersion: policyMark(
+        policy === 'raise' ? ['corruptPolicy', 'corruptError', 'errorsNameFile', 'versionKey'] : ['corruptPolicy', 'versionKey'],
+      ),
+    },
     futureVersions: on ? futureVersions(answers) : [],
   };
 }
@@ -299,7 +309,10 @@ export const versioningFamily: Family = {
     opens: '[{id, call}]: the ops V2 opens the old checkpoint with (load, resume by path)',
     savedSteps: '[{id, step, size}]: the V1 parametrization',
     policy: 'the policy on a newer version (the corruption policy): "raise", "none" or "fallback"',
-    exception: 'the exception name V3 expects under "raise"',
+    errors:
+      '{expression, assignment, importLines, text, namesFile, answered}: what V3 expects under "raise" (corruptError, one or several) and whether the message names the file and version (errorsNameFile)',
+    namesVersion: 'whether V3 reads the version in the error or warning (the names_version helper and `import re` are printed)',
+    marks: '{recordsVersion, migrates, newerVersion}: the `@pytest.mark.policy(...)` lines of V1, V2 and V3',
     futureVersions: '[{id, value}]: the V3 parametrization (as C7\'s)',
   } satisfies { [K in keyof ReturnType<typeof versioningView>]: string },
 };

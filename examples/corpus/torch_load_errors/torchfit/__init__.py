@@ -1,0 +1,1 @@
+"""A small torch training package (the corpus entry torch_load_errors)."""

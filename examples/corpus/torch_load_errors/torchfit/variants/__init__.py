@@ -1,0 +1,1 @@
+"""Buggy variants of ``torchfit.checkpoint``: one real bug each, declared in ``BREAKS``."""
