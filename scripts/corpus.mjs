@@ -173,6 +173,30 @@ export async function runCorpus({ entries, parallel = 2 } = {}) {
   }
 }
 
+/**
+ * One entry (or one of its variants, `variant`) generated with some answers
+ * changed (`overrides`) and run with pytest's `args` (`-k t2`, say): the
+ * focused policy tests compare a lenient answer with the strict one this way.
+ * Returns the pytest result with the failing case ids.
+ */
+export async function runCorpusEntry(name, { variant, overrides = {}, args = [] } = {}) {
+  const [entry] = await listCorpus([name]);
+  const bug = variant === undefined ? undefined : entry.variants.find((candidate) => candidate.name === variant);
+  if (variant !== undefined && !bug) throw new Error(`${name} has no variant named ${variant}`);
+  const python = (await pythonWith(['torch', 'hypothesis'])) ?? (await pythonWith(['hypothesis']));
+  if (!python) throw new Error('no Python with pytest and hypothesis was found on PATH');
+  const root = mkdtempSync(path.join(tmpdir(), 'checkpoint-corpus-'));
+  try {
+    const project = scratchCopy(entry, root, name);
+    const answers = bug ? variantAnswers(entry, bug) : entry.answers;
+    await generate({ cwd: project, options: { ...answers, ...overrides, skipChecks: true } });
+    const result = await runPytest(python, project, [...FAST_ONLY, ...args]);
+    return { ...result, failingCases: [...new Set(result.failing.map((test) => caseOf(test) ?? test))] };
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
 /** The corpus table: one row a run, with its verdict. */
 export function corpusTable(rows) {
   const lines = [['run', 'expected cases', 'failing tests (cases)', 'verdict']];

@@ -43,6 +43,9 @@ const inRetention = (answers: Partial<Answers>) => hasCategory('retention')(answ
 /** The keyword arguments that usually give N in a constructor (`max_to_keep=3`, `keep_last=3`...). */
 const KEEP_KEYWORD = /\b(?:keep|keep_last|keep_last_n|keep_n|max_to_keep|max_keep|num_to_keep|max_checkpoints|save_total_limit)\s*=\s*([1-9][0-9]{0,5})\b/;
 
+/** The keywords of the max_to_keep design, where every save prunes (not `keep=`, which a prune() may read). */
+const IN_SAVE_KEYWORD = /\b(?:max_to_keep|max_keep|num_to_keep|max_checkpoints|save_total_limit)\s*=/;
+
 /** N as the constructor expression passes it, if it does. */
 export function keepLastFromConstructor(expression: string | undefined): string | undefined {
   return KEEP_KEYWORD.exec(expression ?? '')?.[1];
@@ -54,14 +57,14 @@ const QUESTIONS: readonly Question[] = [
     kind: 'enum',
     group: 'retention',
     message: 'When does your code delete old checkpoints?',
-    help: 'T1–T4, S1: `prune-op` when the bound `prune()` op applies retention; `save` when every `save` prunes by itself (a `max_to_keep` design), so the T cases prune by saving and no prune op is needed.',
+    help: 'T1–T4, S1: `prune-op` when the bound `prune()` op applies retention; `save` when every `save` prunes by itself (a `max_to_keep` design), so the T cases prune by saving and no prune op is needed. By default `save` when no prune op is bound and the constructor expression passes `max_to_keep=` (or `save_total_limit=`, `num_to_keep=`...).',
     choices: [
       { value: 'prune-op', help: 'when the prune() op is called' },
       { value: 'save', help: 'inside every save (max_to_keep)' },
     ],
-    // A keep-N keyword in the constructor and no prune op: the common max_to_keep design.
+    // A max_to_keep-style keyword in the constructor and no prune op: the common design.
     default: (answers) =>
-      !hasOp(answers, 'prune') && keepLastFromConstructor(answers.constructorExpression) ? 'save' : 'prune-op',
+      !hasOp(answers, 'prune') && IN_SAVE_KEYWORD.test(answers.constructorExpression ?? '') ? 'save' : 'prune-op',
     when: hasCategory('retention'),
   },
   {

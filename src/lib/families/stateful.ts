@@ -75,6 +75,10 @@ const CASES: readonly CaseSpec[] = [
         ? undefined
         : `no load(), latest() or resume() op (answered "${NONE}"): nothing reads the checkpoints back`,
     ),
+    partlyLeftOutBecause: (answers) =>
+      answers.categories.includes('resume') && (answers.latestBy === 'pointer' || answers.latestBy === 'rolling')
+        ? `latestBy is "${answers.latestBy}": the newest is the last checkpoint saved, so S1 saves steps in increasing order only (R5 checks other orders)`
+        : undefined,
   },
 ];
 
@@ -221,6 +225,14 @@ function statefulView(answers: Answers, cases: ReadonlySet<string>) {
     hasResume: has('resume'),
     hasResumedFrom: Boolean(answers.className) && Boolean(answers.resumedFromAttribute) && answers.resumedFromAttribute !== NONE,
     unknown,
+    // The answers of items 3 and 4 that change what S1 expects: its policy marker.
+    policyMarker: [
+      ...(latestBy !== undefined && latestBy !== 'step' ? ['latestBy'] : []),
+      ...(retention ? ['pruneOn', 'keepLast'] : []),
+      ...(retention && hasOp(answers, 'resume') ? ['protectResumed'] : []),
+    ]
+      .map(pyString)
+      .join(', '),
     generated: cases.has('S1'),
     ignoresLockFiles: chosen('concurrency') && Boolean(answers.lockFile) && answers.lockFile !== 'none',
   };
@@ -342,6 +354,7 @@ export const statefulFamily: Family = {
     hasLatest: 'whether the binding has latest()',
     hasResume: 'whether the binding has resume()',
     hasResumedFrom: 'whether the manager records resumed_from',
+    policyMarker: 'the answers (Python literals, comma-separated) S1 follows for retention and the newest checkpoint, for its policy marker; "" for none',
     unknown: 'the behaviours left out because their policy was not asked, for the module docstring',
     generated: 'whether S1 is generated',
     ignoresLockFiles: 'whether the folder check ignores *.lock files (a lock file is in use)',

@@ -58,7 +58,9 @@ class Checkpointer:
     def save(self, state, step):
         """Write the checkpoint of ``step``, then point the pointer at it."""
         path = self.path_for(step)
-        write_atomically(path, pickle.dumps(dict(state), protocol=pickle.HIGHEST_PROTOCOL))
+        write_atomically(
+            path, pickle.dumps(dict(state), protocol=pickle.HIGHEST_PROTOCOL)
+        )
         self.update_pointer(path)
         return path
 
@@ -82,9 +84,13 @@ class Checkpointer:
             try:
                 state = pickle.load(stream)
             except (pickle.UnpicklingError, EOFError, ValueError) as error:
-                raise CheckpointError(f"{path} is not a readable checkpoint: {error}") from error
+                raise CheckpointError(
+                    f"{path} is not a readable checkpoint: {error}"
+                ) from error
         if not isinstance(state, dict):
-            raise CheckpointError(f"{path} holds a {type(state).__name__}, not a checkpoint")
+            raise CheckpointError(
+                f"{path} holds a {type(state).__name__}, not a checkpoint"
+            )
         return state
 
     def restore(self, source):

@@ -40,7 +40,9 @@ class CheckpointSaver:
     def save(self, state, step):
         path = self.directory / f"model_{step}.pkl"
         self.directory.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=self.directory, prefix=".model_", suffix=".pkl.tmp")
+        handle, temporary = tempfile.mkstemp(
+            dir=self.directory, prefix=".model_", suffix=".pkl.tmp"
+        )
         try:
             with os.fdopen(handle, "wb") as stream:
                 pickle.dump(dict(state), stream, protocol=pickle.HIGHEST_PROTOCOL)

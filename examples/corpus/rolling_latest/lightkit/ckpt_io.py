@@ -23,7 +23,9 @@ STEP_NAME = re.compile(r"^step=(\d+)\.ckpt$")
 
 def _write_atomically(path, data):
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".ckpt.part")
+    handle, temporary = tempfile.mkstemp(
+        dir=path.parent, prefix=".tmp-", suffix=".ckpt.part"
+    )
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)

@@ -17,5 +17,7 @@ class Checkpointer(_Checkpointer):
         path = self.path_for(step)
         self.directory.mkdir(parents=True, exist_ok=True)
         (self.directory / POINTER_NAME).write_text(f"{path.name}\n", encoding="utf-8")
-        write_atomically(path, pickle.dumps(dict(state), protocol=pickle.HIGHEST_PROTOCOL))
+        write_atomically(
+            path, pickle.dumps(dict(state), protocol=pickle.HIGHEST_PROTOCOL)
+        )
         return path

@@ -17,6 +17,9 @@ class ModelCheckpoint(_ModelCheckpoint):
         path = self.step_path(step)
         _write_atomically(path, data)
         last = self.dirpath / LAST_NAME
-        if not last.is_file() or pickle.loads(last.read_bytes()).get("step", -1) <= step:
+        if (
+            not last.is_file()
+            or pickle.loads(last.read_bytes()).get("step", -1) <= step
+        ):
             _write_atomically(last, data)
         return path
