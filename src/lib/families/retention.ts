@@ -135,6 +135,17 @@ const CASES: readonly CaseSpec[] = [
         ? 'no resume() op and no best checkpoint kept (keepBest is "no"): nothing is protected'
         : undefined,
     ),
+    partlyLeftOutBecause: (answers) =>
+      [
+        hasOp(answers, 'resume') && answers.protectResumed === 'no'
+          ? 'protectResumed is "no": after a resume it checks only that the N newest stay, not the checkpoint resumed from'
+          : undefined,
+        hasOp(answers, 'resume') && answers.protectResumed !== 'no' && answers.latestBy === 'rolling'
+          ? 'latestBy is "rolling": a resume of "latest" reads the rolling file, so the resumed-from protection is checked for an explicit path only'
+          : undefined,
+      ]
+        .filter(Boolean)
+        .join('; ') || undefined,
   },
   { id: 'T3', family: 'retention', title: 'prune() deletes only checkpoints: strays and numbered files survive', leftOutBecause: lackingPrune },
   {
