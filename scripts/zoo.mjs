@@ -311,7 +311,7 @@ export function variantSuites(root, answerSets) {
 }
 
 /** Runs `tasks` (functions returning promises) with at most `limit` at once. */
-async function pooled(tasks, limit) {
+export async function pooled(tasks, limit) {
   const results = new Array(tasks.length);
   let next = 0;
   await Promise.all(
@@ -468,7 +468,7 @@ export async function runS1Zoo({ variants, parallel = ZOO_PARALLEL } = {}) {
 }
 
 /** Rows of cells as lines of text, each column as wide as its widest cell. */
-function columns(lines) {
+export function columns(lines) {
   const widths = lines[0].map((_, column) => Math.max(...lines.map((line) => line[column].length)));
   return lines.map((line) =>
     line

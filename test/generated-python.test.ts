@@ -95,6 +95,23 @@ Object.assign(MATRIX, {
     corruptPolicy: 'fallback',
     resumeOp: 'none',
   },
+  // Issue 15, items 3 and 4: a pointer file and pruning inside save; a rolling file without load().
+  'latest-by-pointer-prune-in-save': {
+    ...sampleAnswers(),
+    latestBy: 'pointer',
+    latestPointerFile: 'checkpoint',
+    pruneOp: 'none',
+    pruneOn: 'save',
+    protectResumed: 'no',
+    keepBest: 'lowest',
+  },
+  'latest-by-rolling-no-load-op': {
+    ...sampleAnswers('json'),
+    latestBy: 'rolling',
+    rollingFile: 'last.ckpt',
+    loadOp: 'none',
+    resumedFromAttribute: 'none',
+  },
   'no-latest-op': { ...sampleAnswers(), latestOp: 'none' },
   'no-resume-op': { ...sampleAnswers(), resumeOp: 'none' },
   'no-load-op': { ...sampleAnswers(), loadOp: 'none', resumedFromAttribute: 'none' },

@@ -210,7 +210,8 @@ function concurrencyView(answers: Answers, cases: ReadonlySet<string>) {
     // K3 needs one writer beside the reader: a thread when threads write, or else a process.
     readerWriter: chosenModes[0],
     modes: `[${chosenModes.map((mode) => `"${mode}"`).join(', ')}]`,
-    latestIsLargest: answers.latestBy !== 'mtime',
+    // Under mtime, pointer or rolling the newest is what was written last: racing writers decide it.
+    latestIsLargest: answers.latestBy === undefined || answers.latestBy === 'step',
     lockFile: answers.lockFile,
     lockProbe,
     crashMidWrite,

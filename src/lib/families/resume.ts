@@ -28,7 +28,9 @@ declare module '../question-kit.js' {
   interface Answers {
     missingPath: 'raise' | 'none';
     missingPathError: string;
-    latestBy: 'step' | 'mtime';
+    latestBy: 'step' | 'mtime' | 'pointer' | 'rolling';
+    latestPointerFile: string;
+    rollingFile: string;
     stepZero: 'save' | 'skip';
     resumeNone: 'fresh' | 'latest';
     duplicateStep: 'overwrite' | 'skip' | 'raise';
@@ -40,6 +42,20 @@ declare module '../question-kit.js' {
 }
 
 const inResume = hasCategory('resume');
+/** A file name in the checkpoint folder: no folder part, not `.` or `..`. */
+const FILE_NAME = '^(?!\\.{1,2}$)[^/\\\\\\x00]{1,200}$';
+const FORMAT_SUFFIXES = { pickle: '.pkl', json: '.json', torch: '.pt' } as const;
+
+/** How the newest checkpoint is found: by a step order (`step`, `mtime`), or by what the last save wrote. */
+export const newestIsLastSaved = (answers: Partial<Answers>) =>
+  answers.latestBy === 'pointer' || answers.latestBy === 'rolling';
+
+/** The file besides the checkpoints that names or holds the newest (pointer, rolling), else undefined. */
+export function latestFile(answers: Partial<Answers>): string | undefined {
+  if (answers.latestBy === 'pointer') return answers.latestPointerFile || 'latest';
+  if (answers.latestBy === 'rolling') return answers.rollingFile || `latest${FORMAT_SUFFIXES[answers.format ?? 'pickle']}`;
+  return undefined;
+}
 const inTorchResume = (answers: Partial<Answers>) => inResume(answers) && answers.format === 'torch';
 
 /** A training-state method question: bound to the user's method, or NONE for the adapter's default. */
@@ -95,13 +111,37 @@ const QUESTIONS: readonly Question[] = [
     kind: 'enum',
     group: 'resume',
     message: 'Your code takes as the newest checkpoint the one with…',
-    help: 'R5/R6: how `latest()` orders checkpoints.',
+    help: 'R5–R7, T3, S1: how your code decides which checkpoint is the newest. With `pointer` the newest is the file a pointer file names (the last one saved, whatever its step); with `rolling` it is one file every save overwrites, beside the per-step files `save()` returns.',
     choices: [
       { value: 'step', help: 'the largest training step (recommended)' },
       { value: 'mtime', help: 'the latest modification time' },
+      { value: 'pointer', help: 'the one a pointer file names: the last one saved' },
+      { value: 'rolling', help: 'one rolling file (such as last.ckpt) that every save overwrites' },
     ],
     default: () => 'step',
     when: inResume,
+  },
+  {
+    name: 'latestPointerFile',
+    kind: 'string',
+    group: 'resume',
+    sharedWith: ['retention', 'stateful'],
+    message: 'What is the pointer file called? (in the checkpoint folder)',
+    help: 'With `latestBy: pointer`: the name of the file, in the checkpoint folder, that names the last checkpoint saved (TensorFlow calls it `checkpoint`); it is not a stray file, and pruning must leave it.',
+    default: () => 'latest',
+    when: (answers) => inResume(answers) && answers.latestBy === 'pointer',
+    pattern: { source: FILE_NAME, allowed: 'a file name without a folder, such as "latest" or "checkpoint"' },
+  },
+  {
+    name: 'rollingFile',
+    kind: 'string',
+    group: 'resume',
+    sharedWith: ['retention', 'stateful'],
+    message: 'What is the rolling file every save overwrites called? (in the checkpoint folder)',
+    help: "With `latestBy: rolling`: the name of the file, in the checkpoint folder, that every save overwrites and `latest()` returns (such as `last.ckpt`); `save()` returns the per-step file written beside it.",
+    default: (answers) => `latest${FORMAT_SUFFIXES[answers.format ?? 'pickle']}`,
+    when: (answers) => inResume(answers) && answers.latestBy === 'rolling',
+    pattern: { source: FILE_NAME, allowed: 'a file name without a folder, such as "last.ckpt" or "latest.pt"' },
   },
   {
     name: 'stepZero',
@@ -200,6 +240,10 @@ const CASES: readonly CaseSpec[] = [
     leftOutBecause: firstReason(lackingNewest, (answers) =>
       answers.latestBy === 'mtime' ? 'latestBy is "mtime": step order is not promised' : undefined,
     ),
+    partlyLeftOutBecause: (answers) =>
+      newestIsLastSaved(answers)
+        ? `latestBy is "${answers.latestBy}": the newest is the last checkpoint saved, not the largest step, so R5 checks that ${answers.latestBy === 'pointer' ? 'latest() names the last one saved' : 'latest() is the rolling file and holds the last state saved'}, in each save order`
+        : undefined,
   },
   { id: 'R6', family: 'resume', title: 'modification times do not decide the newest (unless that is the policy)', leftOutBecause: lackingNewest },
   { id: 'R7', family: 'resume', title: 'temp files, partial writes, backups and directories are not checkpoints', leftOutBecause: lackingNewest },
@@ -293,9 +337,14 @@ function resumeView(answers: Answers, cases: ReadonlySet<string>) {
   return {
     imports,
     newestVia,
-    newestFixtures: newestVia === 'latest' ? ['make_adapter'] : ['make_adapter', 'assert_same_state'],
+    // A rolling file's name says nothing of its content: its state is compared too.
+    newestFixtures:
+      newestVia === 'latest' && answers.latestBy !== 'rolling' ? ['make_adapter'] : ['make_adapter', 'assert_same_state'],
     hasLatest: hasOp(answers, 'latest'),
+    hasLoad: hasOp(answers, 'load'),
     latestBy: answers.latestBy,
+    rollingFile: answers.latestBy === 'rolling' ? pyString(latestFile(answers)!) : undefined,
+    newestOfSteps: newestIsLastSaved(answers) ? 'steps[-1]' : 'max(steps)',
     stepZero: answers.stepZero,
     resumeNone: answers.resumeNone,
     missingPath: { policy: answers.missingPath, exception: missingPath.name },
@@ -479,7 +528,10 @@ export const resumeFamily: Family = {
     newestVia: '"latest" when the binding has latest(), else "resume": how a test checks the newest checkpoint',
     newestFixtures: 'the fixtures a test needs to check the newest checkpoint that way',
     hasLatest: 'whether the binding has a latest() op',
-    latestBy: 'the R5/R6 policy: "step" or "mtime"',
+    latestBy: 'the R5/R6 policy: "step", "mtime", "pointer" or "rolling"',
+    hasLoad: 'whether the binding has a load() op',
+    rollingFile: 'the rolling file\'s name as a Python literal (latestBy "rolling"), else undefined',
+    newestOfSteps: 'the R5 expression of the newest of `steps` (saved in that order): `max(steps)`, or `steps[-1]` when the newest is the last saved',
     stepZero: 'the R9 policy: "save" or "skip"',
     resumeNone: 'the R12 policy: "fresh" or "latest"',
     missingPath: '{policy, exception}: the R4 policy and the exception name tests expect',

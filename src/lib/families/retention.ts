@@ -15,30 +15,85 @@ import {
 } from '../question-kit.js';
 import { pyString, pyStringList } from '../python-literal.js';
 import { STRAY_KINDS } from '../stray-kinds.js';
+import { latestFile } from './resume.js';
 
 declare module '../question-kit.js' {
   interface Families {
     retention: true;
   }
   interface Answers {
+    pruneOn: 'prune-op' | 'save';
     keepLast: string;
+    protectResumed: 'yes' | 'no';
     keepBest: 'no' | 'lowest' | 'highest';
     bestMetric: string;
   }
 }
 
-const inRetention = (answers: Partial<Answers>) => hasCategory('retention')(answers) && hasOp(answers, 'prune');
+/** Whether retention happens inside `save` (answer pruneOn), so the T cases prune by saving. */
+export const prunesInSave = (answers: Partial<Answers>) =>
+  hasCategory('retention')(answers) && answers.pruneOn === 'save';
+
+/** Whether anything prunes: a bound prune() op, or pruning inside save. */
+export const prunes = (answers: Partial<Answers>) =>
+  prunesInSave(answers) || (hasOp(answers, 'prune') && answers.pruneOn !== 'save');
+
+const inRetention = (answers: Partial<Answers>) => hasCategory('retention')(answers) && prunes(answers);
+
+/** The keyword arguments that usually give N in a constructor (`max_to_keep=3`, `keep_last=3`...). */
+const KEEP_KEYWORD = /\b(?:keep|keep_last|keep_last_n|keep_n|max_to_keep|max_keep|num_to_keep|max_checkpoints|save_total_limit)\s*=\s*([1-9][0-9]{0,5})\b/;
+
+/** The keywords of the max_to_keep design, where every save prunes (not `keep=`, which a prune() may read). */
+const IN_SAVE_KEYWORD = /\b(?:max_to_keep|max_keep|num_to_keep|max_checkpoints|save_total_limit)\s*=/;
+
+/** N as the constructor expression passes it, if it does. */
+export function keepLastFromConstructor(expression: string | undefined): string | undefined {
+  return KEEP_KEYWORD.exec(expression ?? '')?.[1];
+}
 
 const QUESTIONS: readonly Question[] = [
+  {
+    name: 'pruneOn',
+    kind: 'enum',
+    group: 'retention',
+    message: 'When does your code delete old checkpoints?',
+    help: 'T1–T4, S1: `prune-op` when the bound `prune()` op applies retention; `save` when every `save` prunes by itself (a `max_to_keep` design), so the T cases prune by saving and no prune op is needed. By default `save` when no prune op is bound and the constructor expression passes `max_to_keep=` (or `save_total_limit=`, `num_to_keep=`...).',
+    choices: [
+      { value: 'prune-op', help: 'when the prune() op is called' },
+      { value: 'save', help: 'inside every save (max_to_keep)' },
+    ],
+    // A max_to_keep-style keyword in the constructor and no prune op: the common design.
+    default: (answers) =>
+      !hasOp(answers, 'prune') && IN_SAVE_KEYWORD.test(answers.constructorExpression ?? '') ? 'save' : 'prune-op',
+    when: hasCategory('retention'),
+  },
   {
     name: 'keepLast',
     kind: 'string',
     group: 'retention',
-    message: 'How many of the newest checkpoints does prune() keep? (N)',
-    help: 'T1–T4: the number N of newest checkpoints (by step) that `prune()` keeps; asked when a prune op is bound.',
-    default: () => '3',
+    message: 'How many of the newest checkpoints does your code keep? (N)',
+    help: 'T1–T4: the number N of newest checkpoints (by step) that retention keeps; by default the number the constructor expression passes as `keep_last=`, `max_to_keep=`, `keep=` (and the like), else 3.',
+    default: (answers) => keepLastFromConstructor(answers.constructorExpression) ?? '3',
     when: inRetention,
     pattern: { source: '^[1-9][0-9]{0,5}$', allowed: 'a whole number from 1 to 999999, written as a string such as "3"' },
+  },
+  {
+    name: 'protectResumed',
+    kind: 'enum',
+    group: 'retention',
+    message: 'Does your retention keep the checkpoint a run resumed from, however old?',
+    help: 'T2, S1: whether pruning never deletes the checkpoint the run resumed from (`yes`), or treats it as any other (`no`: the tests then check only that pruning keeps the N newest and never deletes the newest).',
+    choices: [
+      { value: 'yes', help: 'yes: it is kept besides the N newest (recommended)' },
+      { value: 'no', help: 'no: it goes like any other once N newer ones exist' },
+    ],
+    default: () => 'yes',
+    when: (answers) => inRetention(answers) && hasOp(answers, 'resume'),
+    policy: {
+      strict: 'yes',
+      why: "the run's weights came from that checkpoint: deleting it makes the run impossible to reproduce or restart from the same point",
+      lenient: 'T2 and S1 check that pruning keeps exactly the N newest and never deletes the newest; the resumed-from checkpoint may go',
+    },
   },
   {
     name: 'keepBest',
@@ -66,7 +121,8 @@ const QUESTIONS: readonly Question[] = [
   },
 ];
 
-const lackingPrune = lacking('save', 'prune');
+/** Retention needs save() and, unless save prunes by itself, a prune() op. */
+const lackingPrune = (answers: Answers) => lacking('save')(answers) ?? (prunesInSave(answers) ? undefined : lacking('prune')(answers));
 
 const CASES: readonly CaseSpec[] = [
   { id: 'T1', family: 'retention', title: 'prune() keeps exactly the N newest by step (not by name)', leftOutBecause: lackingPrune },
@@ -79,9 +135,29 @@ const CASES: readonly CaseSpec[] = [
         ? 'no resume() op and no best checkpoint kept (keepBest is "no"): nothing is protected'
         : undefined,
     ),
+    partlyLeftOutBecause: (answers) =>
+      [
+        hasOp(answers, 'resume') && answers.protectResumed === 'no'
+          ? 'protectResumed is "no": after a resume it checks only that the N newest stay, not the checkpoint resumed from'
+          : undefined,
+        hasOp(answers, 'resume') && answers.protectResumed !== 'no' && answers.latestBy === 'rolling'
+          ? 'latestBy is "rolling": a resume of "latest" reads the rolling file, so the resumed-from protection is checked for an explicit path only'
+          : undefined,
+      ]
+        .filter(Boolean)
+        .join('; ') || undefined,
   },
   { id: 'T3', family: 'retention', title: 'prune() deletes only checkpoints: strays and numbered files survive', leftOutBecause: lackingPrune },
-  { id: 'T4', family: 'retention', title: 'prune() applies to checkpoints an earlier run left on disk', leftOutBecause: lackingPrune },
+  {
+    id: 'T4',
+    family: 'retention',
+    title: 'prune() applies to checkpoints an earlier run left on disk',
+    leftOutBecause: lackingPrune,
+    partlyLeftOutBecause: (answers) =>
+      prunesInSave(answers)
+        ? 'pruning happens inside save (answer pruneOn "save"): the earlier run\'s checkpoints are pruned at the first save, so T4\'s "prune with no new save" variant is left out'
+        : undefined,
+  },
 ];
 
 /** Steps across digit boundaries, in a fixed shuffled order, at least N + 2 of them. */
@@ -105,12 +181,17 @@ function retentionView(answers: Answers, cases: ReadonlySet<string>) {
   const keep = Number(answers.keepLast || '3');
   const keepBest = answers.keepBest ?? 'no';
   const hasResume = hasOp(answers, 'resume');
-  const stdlib: string[] = [];
+  const stdlib = cases.has('T4') ? ['import shutil', ''] : [];
   return {
     imports: [...stdlib, 'import pytest'],
+    rolling: answers.latestBy === 'rolling',
     keepLast: String(keep),
     boundarySteps: `[${digitBoundarySteps(keep).join(', ')}]`,
     resumedFrom: cases.has('T2') && hasResume,
+    protectResumed: (answers.protectResumed ?? 'yes') === 'yes',
+    inSave: prunesInSave(answers),
+    // The pointer or rolling file beside the checkpoints (latestBy), which pruning must leave.
+    latestFile: latestFile(answers) === undefined ? undefined : pyString(latestFile(answers)!),
     best:
       cases.has('T2') && keepBest !== 'no'
         ? { metric: pyString(answers.bestMetric || 'loss'), lowest: keepBest === 'lowest', word: keepBest }
@@ -131,7 +212,11 @@ export const retentionFamily: Family = {
     imports: 'the import lines of test_retention.py',
     keepLast: 'N, the checkpoints prune() keeps, as a Python int literal',
     boundarySteps: 'the T1 steps around a change of digit count, as a Python list literal',
-    resumedFrom: 'whether T2 checks the resumed-from checkpoint survives',
+    resumedFrom: 'whether T2 resumes a run before pruning (a resume() op is bound)',
+    protectResumed: 'whether T2 expects the resumed-from checkpoint kept (answer protectResumed), else only the N newest',
+    rolling: 'whether the newest is a rolling file (latestBy "rolling"): a resume of "latest" reads it, not a per-step file',
+    inSave: 'whether pruning happens inside save (answer pruneOn "save"): tests prune by saving',
+    latestFile: 'the pointer or rolling file (latestBy) as a Python literal, which pruning must leave, else undefined',
     best: '{metric, lowest, word} when a best checkpoint is kept, else undefined',
     strayKinds: 'the stray kinds of T3 as a Python list literal',
     numberedFiles: 'the T3 files with numbers in their names, as a Python list literal',

@@ -28,7 +28,8 @@ import { policyMark } from '../policy-mark.js';
 import { corruptErrorsView, REQUIRED_KEY_TYPES, typedKeys, WRONG_VALUES } from './corruption.js';
 import { DIRECTORY_FAULTS, saveFaults } from './faults.js';
 import { AWKWARD_NAMES } from './paths.js';
-import { exceptionView } from './resume.js';
+import { exceptionView, latestFile } from './resume.js';
+import { prunes, prunesInSave } from './retention.js';
 
 declare module '../question-kit.js' {
   interface Families {
@@ -76,6 +77,10 @@ const CASES: readonly CaseSpec[] = [
         ? undefined
         : `no load(), latest() or resume() op (answered "${NONE}"): nothing reads the checkpoints back`,
     ),
+    partlyLeftOutBecause: (answers) =>
+      answers.categories.includes('resume') && (answers.latestBy === 'pointer' || answers.latestBy === 'rolling')
+        ? `latestBy is "${answers.latestBy}": the newest is the last checkpoint saved, so S1 saves steps in increasing order only (R5 checks other orders)`
+        : undefined,
   },
 ];
 
@@ -92,8 +97,13 @@ function statefulView(answers: Answers, cases: ReadonlySet<string>) {
   const resumeNone = resume ? answers.resumeNone : undefined;
   const latestBy = resume ? answers.latestBy : undefined;
   const saveFault = chosen('faults') ? answers.saveFault : undefined;
-  const prune = chosen('retention') && hasOp(answers, 'prune');
-  const keepBest = prune ? (answers.keepBest ?? 'no') : 'no';
+  const retention = chosen('retention') && prunes(answers);
+  // Retention runs as a rule of its own (the prune op), or after every save that wrote a file.
+  const prune = retention && !prunesInSave(answers);
+  const pruneInSave = retention && prunesInSave(answers);
+  const lastSaved = latestBy === 'pointer' || latestBy === 'rolling';
+  const protectResumed = (answers.protectResumed ?? 'yes') === 'yes';
+  const keepBest = retention ? (answers.keepBest ?? 'no') : 'no';
   const has = (op: 'load' | 'latest' | 'resume') => hasOp(answers, op);
   const duplicateError = exceptionView(answers.duplicateStepError || 'FileExistsError');
   const missingError = exceptionView(answers.missingPathError || 'FileNotFoundError');
@@ -129,7 +139,15 @@ function statefulView(answers: Answers, cases: ReadonlySet<string>) {
   if (resumeNone === undefined && has('resume')) unknown.push('resume(None) is not called (its policy was not asked)');
   if (missingPath === undefined && has('resume')) unknown.push('a missing path is never resumed (its policy was not asked)');
   if (latestBy === undefined) unknown.push('files are saved with modification times in step order (the latestBy policy was not asked)');
-  if (!prune) unknown.push('prune() is not called (no prune op, or the retention family and its N were not chosen)');
+  if (!retention) unknown.push('prune() is not called (no prune op, or the retention family and its N were not chosen)');
+  if (lastSaved) {
+    unknown.push(
+      `steps are saved in increasing order only, as training saves them (latestBy "${latestBy}": the newest is the last one saved, which R5 checks in any order)`,
+    );
+  }
+  if (retention && hasOp(answers, 'resume') && !protectResumed) {
+    unknown.push('the checkpoint a run resumed from may be pruned like any other (answer protectResumed "no")');
+  }
   if (saveFault === undefined) unknown.push('a failed save may raise the OSError or return None (the faults policy was not asked)');
   if (damage.policy === undefined) {
     unknown.push('a damaged file may raise any error or load as None, and resuming past it may raise or fall back (the corruption policy was not asked)');
@@ -140,6 +158,7 @@ function statefulView(answers: Answers, cases: ReadonlySet<string>) {
     'a save hit by a storage fault',
     ...(['load', 'latest', 'resume'] as const).filter(has),
     ...(prune ? ['prune'] : []),
+    ...(pruneInSave ? ['pruning inside save'] : []),
     ...(publish ? ['publish'] : []),
     'a restart',
     'a damaged file',
@@ -196,6 +215,11 @@ function statefulView(answers: Answers, cases: ReadonlySet<string>) {
     newestBy: latestBy === 'mtime' ? 'mtime' : 'step',
     saveFault,
     prune,
+    pruneInSave,
+    protectResumed,
+    lastSaved,
+    rolling: latestBy === 'rolling',
+    latestFile: lastSaved ? pyString(latestFile(answers)!) : undefined,
     keepLast: answers.keepLast || '3',
     best: keepBest === 'no' ? undefined : { metric: pyString(answers.bestMetric || 'loss'), pick: keepBest === 'lowest' ? 'min' : 'max' },
     hasLoad: has('load'),
@@ -218,7 +242,9 @@ function s1Policies(answers: Answers, chosen: (family: string) => boolean): Answ
       ? (['corruptPolicy', ...(raising ? (['corruptError', 'errorsNameFile'] as const) : []), 'requiredKeys', 'typedKeys'] as const)
       : []),
     ...(chosen('faults') ? (['saveFault'] as const) : []),
-    ...(chosen('retention') && hasOp(answers, 'prune') ? (['keepLast', 'keepBest'] as const) : []),
+    ...(chosen('retention') && prunes(answers)
+      ? (['pruneOn', 'keepLast', 'keepBest', ...(hasOp(answers, 'resume') ? (['protectResumed'] as const) : [])] as const)
+      : []),
     ...(chosen('versioning') && isVersioned(answers) ? (['versionKey'] as const) : []),
   ];
   return policies.filter((name) => answers[name] !== undefined);
@@ -329,8 +355,13 @@ export const statefulFamily: Family = {
     mtimeOrder: '"written" or "step": how the model orders modification times',
     newestBy: '"step" or "mtime": how the model picks the newest',
     saveFault: 'the faults policy, when asked',
-    prune: 'whether the machine has a prune rule',
-    keepLast: 'N for the prune rule',
+    prune: 'whether the machine has a prune rule (a prune op applies retention)',
+    pruneInSave: 'whether every save prunes (answer pruneOn "save"): retention is checked after each save',
+    protectResumed: 'whether retention keeps the checkpoint a run resumed from (answer protectResumed)',
+    lastSaved: 'whether the newest is the last one saved (latestBy "pointer" or "rolling"): steps are saved in increasing order',
+    rolling: 'whether latest() is a rolling file every save overwrites (latestBy "rolling")',
+    latestFile: 'the pointer or rolling file beside the checkpoints, as a Python literal, else undefined',
+    keepLast: 'N for the prune rule, or for pruning inside save',
     best: '{metric, pick} when a best checkpoint is kept, else undefined',
     hasLoad: 'whether the binding has load()',
     hasLatest: 'whether the binding has latest()',

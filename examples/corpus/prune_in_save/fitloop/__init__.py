@@ -1,0 +1,1 @@
+"""A training loop's checkpoint saver that prunes as it saves."""

@@ -1,0 +1,1 @@
+"""Buggy variants of lightkit.ckpt_io, one real bug each (BREAKS: the cases that catch it)."""

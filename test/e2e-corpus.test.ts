@@ -1,0 +1,39 @@
+/**
+ * The corpus, end to end: every correct-but-unusual manager of
+ * examples/corpus passes its generated suite (answered as its author would)
+ * with no failure and no error, and every bug variant of each is caught, only
+ * in the cases it declares.
+ */
+import { describe, expect, it } from 'vitest';
+import { corpusProblems, corpusTable, listCorpus, runCorpus } from '../scripts/corpus.mjs';
+
+describe('corpus, end to end', () => {
+  it('has at least three real bug variants an entry, each declaring the cases it breaks', async () => {
+    const corpus = await listCorpus();
+    expect(corpus.length).toBeGreaterThanOrEqual(3);
+    for (const entry of corpus) {
+      expect(entry.variants.length, entry.name).toBeGreaterThanOrEqual(3);
+      for (const variant of entry.variants) {
+        expect(variant.breaks.length, `${entry.name}/${variant.name}`).toBeGreaterThan(0);
+        expect(variant.bug, `${entry.name}/${variant.name} has no docstring`).not.toBe('');
+      }
+    }
+  });
+
+  it('gives no failure on a correct manager and catches every variant within its BREAKS', async () => {
+    const rows = await runCorpus();
+    console.log(`\n${corpusTable(rows)}\n`);
+
+    expect(corpusProblems(rows).map((row) => `${row.name}: ${row.summary}`)).toEqual([]);
+    const correct = rows.filter((row) => row.kind === 'corpus');
+    expect(correct.length).toBe((await listCorpus()).length);
+    for (const row of correct) {
+      expect(row.falseFailures, row.name).toBe(0);
+      expect(row.passed, row.name).toBeGreaterThan(20);
+    }
+    for (const row of rows.filter((row) => row.kind === 'variant')) {
+      expect(row.caught, row.name).toBe(true);
+      expect(row.precise, `${row.name} failed ${row.failingCases.join(' ')}`).toBe(true);
+    }
+  }, 1_500_000);
+});
