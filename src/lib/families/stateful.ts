@@ -220,6 +220,7 @@ function publishView(answers: Answers, cases: ReadonlySet<string>, artifactChose
     constants: [
       artifact.constants.callSites,
       artifact.constants.errorKinds,
+      artifact.constants.retriedSites,
       artifact.constants.transientKinds,
       artifact.constants.defaultAliases,
     ],
