@@ -149,6 +149,21 @@ Object.assign(MATRIX, {
     defaultAliases: 'none',
     trackerActive: 'not-checked',
   },
+  // The lenient artifact policies (issue 15): the sample is correct under each weaker answer.
+  'wandb-lenient-policies': {
+    ...sampleAnswers(),
+    publishSuccess: 'not-false',
+    artifactName: 'contains',
+    failureLogNames: 'either',
+    retriedCalls: 'network',
+    emptyAliases: 'defaults-allowed',
+  },
+  'mlflow-lenient-policies': {
+    ...sampleAnswers('pickle', 'sample_trainer.manager', { tracker: '"mlflow"' }),
+    tracker: 'mlflow',
+    artifactName: 'contains',
+    failureLogNames: 'either',
+  },
   'tracker-none': { ...sampleAnswers(), tracker: 'none' },
   'module-functions-publish': { module: 'sample_trainer.functional', className: '', pruneOp: 'none' },
   'no-save-op': { ...sampleAnswers(), saveOp: 'none' },

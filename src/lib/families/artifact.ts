@@ -41,6 +41,11 @@ declare module '../question-kit.js' {
     retrySleep: string;
     defaultAliases: string;
     artifactType: string;
+    publishSuccess: 'true' | 'not-false';
+    artifactName: string;
+    failureLogNames: 'artifact' | 'file' | 'either';
+    retriedCalls: 'every-call' | 'network';
+    emptyAliases: 'none' | 'defaults-allowed';
   }
 }
 
@@ -50,6 +55,9 @@ const retries = (answers: Partial<Answers>) => Number(answers.publishRetries ?? 
 const withRetries = (answers: Partial<Answers>) => withTracker(answers) && retries(answers) > 0;
 const LABEL: Record<Exclude<Tracker, 'none'>, string> = { wandb: 'W&B', mlflow: 'MLflow' };
 const ALIAS = '[A-Za-z0-9_.:-]+';
+/** The artifactName answer that only asks the logged name to contain the name given. */
+export const NAME_CONTAINS = 'contains';
+const NAME_PART = '(?:[A-Za-z0-9_.:/-]|\\{run\\}|\\{name\\})*';
 
 const QUESTIONS: readonly Question[] = [
   {
@@ -166,6 +174,97 @@ const QUESTIONS: readonly Question[] = [
     pattern: { source: `^${ALIAS}$`, allowed: 'letters, digits, _ . : -' },
     when: withTracker,
   },
+  {
+    name: 'publishSuccess',
+    kind: 'enum',
+    group: 'artifact',
+    message: 'What does publish() return when the artifact was logged?',
+    help: 'A1, A6, A7, S1: `true` when it returns True; `not-false` when it returns None (or anything but False) on success, while failures still return False.',
+    choices: [
+      { value: 'true', help: 'True' },
+      { value: 'not-false', help: 'None, or anything but False (failures return False)' },
+    ],
+    default: () => 'true',
+    when: withTracker,
+    policy: {
+      strict: 'true',
+      why: 'a caller can tell a logged artifact from a skipped one only when success says so',
+      lenient: '`not-false`: any result but False is success, and the artifact must still be logged once, with no exception',
+    },
+  },
+  {
+    name: 'artifactName',
+    kind: 'string',
+    group: 'artifact',
+    message: `Which name does publish() log the artifact under? ({name} is the name given, {run} the run's name; or ${NAME_CONTAINS})`,
+    help: `A1, S1: \`{name}\` when the name given is logged as it is; a template such as \`{run}-{name}\` when publish adds the tracker run's name (W&B \`run.name\`, MLflow \`run_name\`); \`${NAME_CONTAINS}\` when the logged name only has to contain the name given.`,
+    default: () => '{name}',
+    pattern: {
+      source: `^(${NAME_CONTAINS}|${NAME_PART}\\{name\\}${NAME_PART})$`,
+      allowed: `a template holding {name} (letters, digits, _ . : / -, and {run}), or "${NAME_CONTAINS}"`,
+    },
+    when: withTracker,
+    policy: {
+      strict: '{name}',
+      why: 'the name given is what people search the tracker for: a transform must be stated exactly',
+      lenient: `\`${NAME_CONTAINS}\`: the logged name must contain the name given`,
+    },
+  },
+  {
+    name: 'failureLogNames',
+    kind: 'enum',
+    group: 'artifact',
+    message: "What does publish()'s warning name when the tracker fails?",
+    help: 'A4: `artifact` when the warning names the artifact, `file` when it names the checkpoint file (its path or file name), `either` when a warning or error naming one of them will do.',
+    choices: [
+      { value: 'artifact', help: 'the artifact name' },
+      { value: 'file', help: 'the checkpoint file' },
+      { value: 'either', help: 'one of them' },
+    ],
+    default: () => 'artifact',
+    when: (answers) => withTracker(answers) && answers.publishFailure !== 'raise',
+    policy: {
+      strict: 'artifact',
+      why: 'the artifact name is what the person reading the log looks for in the tracker',
+      lenient: '`either`: a warning or error record names the artifact or the file',
+    },
+  },
+  {
+    name: 'retriedCalls',
+    kind: 'enum',
+    group: 'artifact',
+    message: 'Which W&B calls does publish() retry on a transient failure?',
+    help: 'A6, S1: `every-call` when the retry wraps the whole publish (`Artifact()`, `add_file`, `log_artifact`); `network` when only `log_artifact`, the call that talks to the server, is retried. Failures at calls not retried must still end publish per publishFailure.',
+    choices: [
+      { value: 'every-call', help: 'every call: Artifact(), add_file and log_artifact' },
+      { value: 'network', help: 'only log_artifact, the upload' },
+    ],
+    default: () => 'every-call',
+    when: (answers) => withRetries(answers) && (answers.tracker ?? 'wandb') === 'wandb',
+    policy: {
+      strict: 'every-call',
+      why: 'a retry around the whole publish leaves no tracker call where a transient failure loses the upload',
+      lenient: '`network`: transient failures are retried at `log_artifact` only; at the other calls they must end publish cleanly',
+    },
+  },
+  {
+    name: 'emptyAliases',
+    kind: 'enum',
+    group: 'artifact',
+    message: 'With aliases=[] (an empty list), which aliases does publish() give the artifact?',
+    help: 'A7, S1: `none` when an empty list means no aliases; `defaults-allowed` when publish uses `aliases or [defaults]`, so an empty list may get the default aliases (W&B adds `latest` to a new version by itself anyway).',
+    choices: [
+      { value: 'none', help: 'none: the empty list as given' },
+      { value: 'defaults-allowed', help: 'none or the default aliases (`aliases or [...]`)' },
+    ],
+    default: () => 'none',
+    when: withTracker,
+    policy: {
+      strict: 'none',
+      why: 'an empty list given on purpose asks for no aliases; treating it like None hides that choice',
+      lenient: '`defaults-allowed`: the artifact gets no aliases or exactly the default aliases',
+    },
+  },
 ];
 
 const trackerNone = (answers: Answers) =>
@@ -227,6 +326,17 @@ const CALL_SITES: Record<Exclude<Tracker, 'none'>, string[]> = {
   mlflow: ['log_artifact', 'log_dict', 'set_tag'],
 };
 
+/** The calls that talk to the server (every MLflow call does; of W&B's, only the upload). */
+const NETWORK_SITES: Record<Exclude<Tracker, 'none'>, string[]> = {
+  wandb: ['log_artifact'],
+  mlflow: CALL_SITES.mlflow,
+};
+
+/** The calls publish retries, as retriedCalls says. */
+function retriedSites(answers: Answers, tracker: Exclude<Tracker, 'none'>): string[] {
+  return answers.retriedCalls === 'network' ? NETWORK_SITES[tracker] : CALL_SITES[tracker];
+}
+
 const pyList = (values: readonly string[]) => `[${values.map(pyString).join(', ')}]`;
 
 /** `NAME = [...]` on one line when it fits black's 88 columns, else one item a line. */
@@ -248,10 +358,18 @@ export function artifactView(answers: Answers, cases: ReadonlySet<string>) {
   const transient = new Set(retryCount > 0 ? answers.transientErrors : []);
   const kinds = ERROR_KINDS[tracker];
   const returnsFalse = answers.publishFailure !== 'raise';
+  const logNamesFile = cases.has('A4') && returnsFalse && (answers.failureLogNames ?? 'artifact') !== 'artifact';
   const imports = [
     ...(cases.has('A7') ? ['import copy'] : []),
     ...(cases.has('A3') || (cases.has('A4') && returnsFalse) ? ['import logging'] : []),
+    ...(logNamesFile ? ['import os'] : []),
   ];
+  // The policy checks of tracker_fakes.py that test_artifact.py calls.
+  const checks = [
+    ...(cases.has('A1') ? ['check_artifact_name'] : []),
+    ...(cases.has('A7') ? ['check_empty_aliases'] : []),
+    ...(['A1', 'A6', 'A7'].some((id) => cases.has(id)) ? ['check_published'] : []),
+  ].sort();
   return {
     /** False when no case is generated: the files say why and hold nothing else. */
     active,
@@ -278,10 +396,19 @@ export function artifactView(answers: Answers, cases: ReadonlySet<string>) {
     hasSave: hasOp(answers, 'save'),
     artifactType: pyString(answers.artifactType || 'model'),
     defaultAliasesText: defaultAliasList(answers.defaultAliases).join(', ') || 'none',
+    /** publishSuccess: "true" (publish returns True) or "not-false" (anything but False). */
+    publishSuccess: answers.publishSuccess ?? 'true',
+    /** The artifactName template as a Python literal, or undefined for "contains". */
+    nameTemplate: answers.artifactName === NAME_CONTAINS ? undefined : pyString(answers.artifactName || '{name}'),
+    nameText: answers.artifactName || '{name}',
+    failureLogNames: answers.failureLogNames ?? 'artifact',
+    retriedCalls: retriedSites(answers, tracker).length < CALL_SITES[tracker].length ? 'network' : 'every-call',
+    emptyAliasesDefaults: answers.emptyAliases === 'defaults-allowed',
     /** The module constants of test_artifact.py, each a whole assignment. */
     constants: {
       callSites: pyListAssignment('CALL_SITES', CALL_SITES[tracker]),
       errorKinds: pyListAssignment('ERROR_KINDS', kinds.map((kind) => kind.id)),
+      retriedSites: pyListAssignment('RETRIED_SITES', retriedSites(answers, tracker)),
       transientKinds: pyListAssignment(
         'TRANSIENT_KINDS',
         kinds.filter((kind) => kind.transient && transient.has(kind.transient)).map((kind) => kind.id),
@@ -292,7 +419,12 @@ export function artifactView(answers: Answers, cases: ReadonlySet<string>) {
       ),
       defaultAliases: pyListAssignment('DEFAULT_ALIASES', defaultAliasList(answers.defaultAliases)),
     },
-    imports: [...imports, ...(imports.length ? [''] : []), 'import pytest'],
+    imports: [
+      ...imports,
+      ...(imports.length ? [''] : []),
+      'import pytest',
+      ...(checks.length ? ['', `from tracker_fakes import ${checks.join(', ')}`] : []),
+    ],
   };
 }
 
@@ -325,7 +457,13 @@ export const artifactFamily: Family = {
     hasSave: 'whether the binding has save()',
     artifactType: 'the artifact type, as a Python literal',
     defaultAliasesText: 'the default aliases, for docstrings',
-    constants: '{callSites, errorKinds, transientKinds, permanentKinds, defaultAliases}: module constants, each a whole assignment',
+    publishSuccess: 'publishSuccess: "true" (publish returns True on success) or "not-false" (anything but False)',
+    nameTemplate: 'the artifactName template ({name}, {run}) as a Python literal, or undefined when the name only has to contain the one given',
+    nameText: 'the artifactName answer, for docstrings',
+    failureLogNames: 'what the failure warning names: "artifact", "file" or "either"',
+    retriedCalls: '"every-call" or "network" (only the calls that talk to the server are retried)',
+    emptyAliasesDefaults: 'whether aliases=[] may get the default aliases (`aliases or [...]`)',
+    constants: '{callSites, errorKinds, retriedSites, transientKinds, permanentKinds, defaultAliases}: module constants, each a whole assignment',
     imports: 'the import lines of test_artifact.py, in order ("" for a blank line)',
   } satisfies { [K in keyof ReturnType<typeof artifactView>]: string },
 };

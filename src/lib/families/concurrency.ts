@@ -111,7 +111,7 @@ const needsAtomic = (answers: Answers) =>
  */
 function inProcessCrashLeftOut(answers: Answers): string | undefined {
   return answers.format === 'torch'
-    ? "the crash raised half-way through a write (torch's zip writer aborts the interpreter when an error unwinds through it, as torch 1.13's does); the crash at the rename and the process killed mid-save are checked"
+    ? "the crash raised half-way through a write (torch's zip writer aborts the interpreter when an error unwinds through it, as torch 1.13's does); the crash at the rename and the process killed mid-save (watched inside torch's own writer, for torch.save by file name too) are checked"
     : undefined;
 }
 

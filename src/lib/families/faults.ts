@@ -42,7 +42,7 @@ const CASES: readonly CaseSpec[] = [
   {
     id: 'F1',
     family: 'faults',
-    title: 'a fault at each phase of a save (ENOSPC, EACCES, EXDEV) is reported and harmless',
+    title: 'a fault at each phase of a save (ENOSPC, EACCES, EXDEV across folders) is reported and harmless, or skipped saying why the save never meets it',
     leftOutBecause: lacking('save', 'load'),
   },
   {

@@ -228,13 +228,13 @@ function statefulView(answers: Answers, cases: ReadonlySet<string>) {
     hasResumedFrom: Boolean(answers.className) && Boolean(answers.resumedFromAttribute) && answers.resumedFromAttribute !== NONE,
     unknown,
     generated: cases.has('S1'),
-    mark: s1Policies(answers, chosen).length > 0 ? policyMark(s1Policies(answers, chosen)) : '',
+    mark: s1Policies(answers, chosen, Boolean(publish)).length > 0 ? policyMark(s1Policies(answers, chosen, Boolean(publish))) : '',
     ignoresLockFiles: chosen('concurrency') && Boolean(answers.lockFile) && answers.lockFile !== 'none',
   };
 }
 
 /** The answers S1 follows: every policy of the other chosen families that its rules exercise. */
-function s1Policies(answers: Answers, chosen: (family: string) => boolean): AnswerName[] {
+function s1Policies(answers: Answers, chosen: (family: string) => boolean, publishes: boolean): AnswerName[] {
   const raising = answers.corruptPolicy === 'raise';
   const policies: AnswerName[] = [
     ...(chosen('resume') ? (['latestBy', 'stepZero', 'duplicateStep', 'missingPath', 'resumeNone'] as const) : []),
@@ -246,6 +246,7 @@ function s1Policies(answers: Answers, chosen: (family: string) => boolean): Answ
       ? (['pruneOn', 'keepLast', 'keepBest', ...(hasOp(answers, 'resume') ? (['protectResumed'] as const) : [])] as const)
       : []),
     ...(chosen('versioning') && isVersioned(answers) ? (['versionKey'] as const) : []),
+    ...(publishes ? (['publishSuccess', 'artifactName', 'retriedCalls', 'emptyAliases'] as const) : []),
   ];
   return policies.filter((name) => answers[name] !== undefined);
 }
@@ -264,6 +265,7 @@ function publishView(answers: Answers, cases: ReadonlySet<string>, artifactChose
     constants: [
       artifact.constants.callSites,
       artifact.constants.errorKinds,
+      artifact.constants.retriedSites,
       artifact.constants.transientKinds,
       artifact.constants.defaultAliases,
     ],
