@@ -7,7 +7,7 @@
  * writes new files beside the user's and never touches theirs.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import helpers, { result as yoResult } from 'yeoman-test';
@@ -156,11 +156,14 @@ describe.concurrent('audit findings', () => {
 });
 
 describe('audit of a file shaped like the audited one', () => {
-  const report = path.join(scratch, 'example.audit.md');
+  // A project of its own: a report is written inside the project it audits.
+  const project = path.join(scratch, 'audited-project');
+  const report = path.join(project, 'example.audit.md');
   let markdown = '';
 
   it('writes a Markdown report with the sections of the shared audit', async () => {
-    const result = await runCli(['audit', EXAMPLE, '--report', report], REPO_ROOT);
+    cpSync(path.join(REPO_ROOT, path.dirname(EXAMPLE)), path.join(project, path.dirname(EXAMPLE)), { recursive: true });
+    const result = await runCli(['audit', EXAMPLE, '--report', 'example.audit.md'], project);
     expect(result.code, result.stderr).toBe(0);
     markdown = readFileSync(report, 'utf8');
     for (const heading of [

@@ -145,8 +145,8 @@ describe('app generator', () => {
     );
   });
 
-  it('prints answers into Python as literals (quotes, non-ASCII) and Windows separators as /', async () => {
-    await runApp({ yes: true, module: MODULE, pythonRoot: `wéird "dir"\\x` });
+  it('prints answers into Python as literals (quotes, non-ASCII)', async () => {
+    await runApp({ yes: true, module: MODULE, pythonRoot: `wéird "dir"/x` });
     expect(read('conftest.py')).toContain(`PYTHON_ROOT = (SUITE_DIR / '../../wéird "dir"/x').resolve()`);
   });
 });

@@ -34,11 +34,20 @@ export function shellCommand(words: readonly string[]): string {
 const YAML_UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g;
 
 /**
- * A string as one YAML double-quoted scalar on a single line. JSON's string
- * syntax is YAML's double-quoted one; what JSON leaves raw but YAML cannot
- * print is written as a \uXXXX escape, which both read the same.
+ * A string as one YAML quoted scalar on a single line: single-quoted when it
+ * holds more double quotes than single ones (as Prettier writes it), else
+ * double-quoted. JSON's string syntax is YAML's double-quoted one; what JSON
+ * leaves raw but YAML cannot print is written as a \uXXXX escape, which both
+ * read the same.
  */
 export function yamlScalar(text: string): string {
+  // Prettier's choice of quotes: the one the text holds fewer of, double on a tie. Single quotes
+  // escape nothing but themselves (written twice), so they serve only printable text.
+  const doubles = text.split('"').length - 1;
+  const singles = text.split("'").length - 1;
+  if (doubles > singles && text.search(YAML_UNPRINTABLE) === -1 && !text.includes('\\')) {
+    return `'${text.replaceAll("'", "''")}'`;
+  }
   return JSON.stringify(text).replace(
     YAML_UNPRINTABLE,
     (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
