@@ -148,3 +148,33 @@ describe('latestBy "rolling" (R5–R7, T3, S1)', () => {
     SLOW,
   );
 });
+
+describe('latestBy "rolling" under faults, concurrency and paths (F1, K4, X1)', () => {
+  it(
+    'checks that latest() still loads as the previous state, and passes on the manager that overwrites last.ckpt',
+    async () => {
+      const result = await runCorpusEntry('rolling_latest', {
+        overrides: { categories: ['resume', 'faults', 'concurrency', 'paths'] },
+        args: ['-k', 'f1 or k2 or k4 or x1'],
+      });
+      expect(result.failing, result.output.slice(-2000)).toEqual([]);
+      // F1: 6 faults x 2 targets + 2 folder faults; K4: 3; X1: 5; K2: 1.
+      expect(result.passed).toBeGreaterThanOrEqual(20);
+    },
+    SLOW,
+  );
+
+  it(
+    'catches a last.ckpt written in place, saying in words that the rolling file lost the previous state',
+    async () => {
+      const result = await runCorpusEntry('rolling_latest', {
+        variant: 'last_written_first_in_place',
+        args: ['-k', 'f1 or k4'],
+      });
+      expect([...result.failingCases].sort()).toEqual(['F1', 'K4']);
+      expect(result.output).toMatch(/latest\(\) \(last\.ckpt, the rolling file\) after the interrupted save of step 2/);
+      expect(result.output).toMatch(/latest\(\) \(last\.ckpt, the rolling file\) after the failed save/);
+    },
+    SLOW,
+  );
+});

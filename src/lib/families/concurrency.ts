@@ -212,6 +212,9 @@ function concurrencyView(answers: Answers, cases: ReadonlySet<string>) {
     modes: `[${chosenModes.map((mode) => `"${mode}"`).join(', ')}]`,
     // Under mtime, pointer or rolling the newest is what was written last: racing writers decide it.
     latestIsLargest: answers.latestBy === undefined || answers.latestBy === 'step',
+    // Under latestBy "rolling" latest() is the file every save overwrites, never a
+    // per-step path: K4 checks that it still loads as step 1's state instead.
+    latestIsRolling: answers.latestBy === 'rolling',
     lockFile: answers.lockFile,
     lockProbe,
     crashMidWrite,
@@ -243,6 +246,7 @@ export const concurrencyFamily: Family = {
     readerWriter: 'the K3 writer beside the reader: "threads" or "processes"',
     modes: 'the K1/K2/K5 writer modes as a Python list literal',
     latestIsLargest: 'whether latest() must be the largest step (not under the mtime policy)',
+    latestIsRolling: 'whether latest() is a rolling file (latestBy "rolling"): K4 checks what it holds, not its path',
     lockFile: 'the lock file policy: "none", "filelock" or "own"',
     lockProbe: 'whether the lock-held test is generated',
     crashMidWrite: 'whether the in-process mid-write crash (K4) is generated',

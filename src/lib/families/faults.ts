@@ -85,6 +85,9 @@ function faultsView(answers: Answers, cases: ReadonlySet<string>) {
     imports: [...(cases.has('F2') ? ['import os', ''] : []), 'import pytest'],
     raises: (answers.saveFault ?? 'raise') === 'raise',
     newestVia,
+    // Under latestBy "rolling" latest() is the file every save overwrites, never
+    // a per-step path: what must hold is that it still loads as the previous state.
+    newestIsRolling: newestVia === 'latest' && answers.latestBy === 'rolling',
     targets: sameStep ? '["new-step", "same-step"]' : '["new-step"]',
     saveFaults: saveFaults(answers.format),
     directoryFaults: DIRECTORY_FAULTS.map((fault) => ({ ...fault, id: `${fault.error}-during-${fault.phase}` })),
@@ -103,6 +106,7 @@ export const faultsFamily: Family = {
     imports: 'the import lines of test_faults.py, in order ("" for a blank line)',
     raises: 'whether a failed save raises its OSError (saveFault "raise"), else returns None',
     newestVia: '"latest" or "resume": how a test checks the newest checkpoint (undefined with neither op)',
+    newestIsRolling: 'whether latest() is a rolling file (latestBy "rolling"): F1 checks that it loads as the previous state, not its path',
     targets: 'the F1 target parametrization as a Python list literal ("new-step", "same-step")',
     saveFaults: '[{error, phase, ...}]: the F1 faults of a save, for the format',
     directoryFaults: '[{error, phase, id}]: the F1 faults of creating the folder',

@@ -61,6 +61,8 @@ function pathsView(answers: Answers, generated: ReadonlySet<string>) {
   return {
     awkwardNames: AWKWARD_NAMES,
     hasLatest: hasOp(answers, 'latest'),
+    // Under latestBy "rolling" latest() is the file every save overwrites, not the path save() returned.
+    latestIsRolling: answers.latestBy === 'rolling',
     hasResume: hasOp(answers, 'resume'),
     // X2 converts paths with Path(...); X1 alone needs no import.
     importsPath: generated.has('X2'),
@@ -79,6 +81,7 @@ export const pathsFamily: Family = {
   variables: {
     awkwardNames: '[{id, name}]: the X1 folder names, by test id',
     hasLatest: 'whether the binding has latest()',
+    latestIsRolling: 'whether latest() is a rolling file (latestBy "rolling"): X1 checks what it holds, not that it is the path saved',
     hasResume: 'whether the binding has resume()',
     importsPath: 'whether test_paths.py imports pathlib.Path',
     constructorTakesPath: 'whether the manager is built from the folder (a class binding)',

@@ -9,7 +9,7 @@ from ..ckpt_io import *  # noqa: F401,F403
 from ..ckpt_io import LAST_NAME, ModelCheckpoint as _ModelCheckpoint
 from ..ckpt_io import _write_atomically, pickle
 
-BREAKS = ("S1",)
+BREAKS = ("K3", "K4", "F1", "S1")
 
 
 class ModelCheckpoint(_ModelCheckpoint):
