@@ -105,6 +105,8 @@ Object.assign(MATRIX, {
     protectResumed: 'no',
     keepBest: 'lowest',
   },
+  // F1, K4 and X1 check what the rolling file holds, not its path.
+  'latest-by-rolling': { ...sampleAnswers(), latestBy: 'rolling', rollingFile: 'last.ckpt' },
   'latest-by-rolling-no-load-op': {
     ...sampleAnswers('json'),
     latestBy: 'rolling',

@@ -400,13 +400,20 @@ function corruptionView(answers: Answers, cases: ReadonlySet<string>) {
   const writesFiles = ['C4', 'C5', 'C6', 'C7'].some(has);
   const controlCase = ['C4', 'C5', 'C6', 'C7'].find(has);
   const checksState = policy === 'fallback' || has('C8');
+  // A changed byte of a torch file can be a tensor's size, which torch.load then allocates: each
+  // C8 flipped-byte load runs in a forked child with bounded memory and time (fork: POSIX only).
+  const boundedLoads = answers.format === 'torch' && has('C8');
 
   const stdlib = [
     has('C9') ? 'import copy' : undefined,
     answers.format === 'json' && writesFiles ? 'import json' : undefined,
     usesPolicyCheck && policy === 'fallback' ? 'import logging' : undefined,
+    boundedLoads ? 'import os' : undefined,
     answers.format === 'pickle' && writesFiles ? 'import pickle' : undefined,
     has('C3') ? 'import random' : undefined,
+    boundedLoads ? 'import select' : undefined,
+    boundedLoads ? 'import signal' : undefined,
+    boundedLoads ? 'import time' : undefined,
   ].filter((line): line is string => Boolean(line));
   const imports = [...stdlib, ...(stdlib.length ? [''] : []), 'import pytest'];
   if (has('C8')) imports.push('from hypothesis import HealthCheck, given, settings', 'from hypothesis import strategies as st');
@@ -429,6 +436,7 @@ function corruptionView(answers: Answers, cases: ReadonlySet<string>) {
     writesFiles,
     controlCase,
     checksState,
+    boundedLoads,
     versioned,
     versionKey: versioned ? pyString(answers.versionKey) : undefined,
     currentVersion: versioned ? Number(answers.currentVersion) : undefined,
@@ -483,6 +491,8 @@ export const corruptionFamily: Family = {
     writesFiles: 'whether any of C4-C7 is generated (the suite writes checkpoint files itself)',
     controlCase: 'the first of C4-C7 generated: the id of the control test that such a file loads',
     checksState: 'whether a test compares the state that was loaded (fall-back policy or C8)',
+    boundedLoads:
+      "whether C8's flipped-byte loads run in a forked child with bounded memory and time (torch: a changed byte can be a tensor's size)",
     versioned: 'whether checkpoints carry a format version (versionKey is not "none")',
     versionKey: 'the version key as a Python literal, when versioned',
     currentVersion: 'the current format version, when versioned',
