@@ -8,7 +8,7 @@ import logging
 from ..checkpoint import *  # noqa: F401,F403
 from ..checkpoint import TorchCheckpointer as _Checkpointer
 
-BREAKS = ("C1", "C2", "C3", "C4", "S1")
+BREAKS = ("C1", "C2", "C3", "C4", "C8", "S1")
 
 
 class TorchCheckpointer(_Checkpointer):
