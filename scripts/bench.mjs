@@ -5,6 +5,8 @@
  *   policy) and every bug-zoo variant: detection per family and overall,
  *   false failures (must be 0), flakes over repeated runs (must be 0), and
  *   the peers (Ghostwriter, an audit-shaped hand-written file) on the same zoo;
+ *   and per corpus entry (examples/corpus), the false failures of its correct
+ *   manager (must be 0) and its bug variants caught;
  * - speed: generation in a fresh `node` process (wall and CPU seconds of the
  *   child), beside the bare `node -e 0` floor and cookiecutter rendering a
  *   one-file template when cookiecutter is installed; warm in-process; and the
@@ -16,8 +18,8 @@
  *
  *   npm run bench               # everything (a few minutes)
  *   npm run bench -- --quick    # a representative subset in under 2 minutes: the sample in pickle,
- *                               # one zoo variant a family, the corpus entries (when the corpus
- *                               # harness is there), the peers on the sample only, fewer repetitions
+ *                               # one zoo variant a family, each corpus manager with its first
+ *                               # variant, the peers on the sample only, fewer repetitions
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -133,6 +135,8 @@ const README_FIGURES = [
 ];
 
 const figures = {};
+// The corpus table (a row a manager and a variant), printed after the figures.
+let corpusTableText;
 const sections = [];
 let current;
 const section = (title) => sections.push((current = { title, rows: [] }));
@@ -220,10 +224,26 @@ try {
   }
   // The corpus of realistic managers, when its harness is there (scripts/corpus.mjs).
   if (existsSync(path.join(repo, 'scripts/corpus.mjs')) && existsSync(path.join(repo, 'examples/corpus'))) {
-    const { runCorpus } = await import('./corpus.mjs');
-    const corpus = await runCorpus({ parallel: os.availableParallelism() });
+    const { corpusByEntry, corpusTable, listCorpus, runCorpus } = await import('./corpus.mjs');
+    // Quick: each correct manager and its first variant only.
+    const chosen = quick
+      ? (await listCorpus()).map((entry) =>
+          entry.variants[0] ? `${entry.name}/${entry.variants[0].name}` : entry.name,
+        )
+      : undefined;
+    const corpus = await runCorpus({ entries: chosen, parallel: os.availableParallelism() });
+    corpusTableText = corpusTable(corpus);
     const entries = corpus.filter((row) => row.kind === 'corpus');
     const bugs = corpus.filter((row) => row.kind === 'variant');
+    for (const entry of corpusByEntry(corpus)) {
+      figures[`corpus_${entry.entry}_falseFailures`] = entry.falseFailures;
+      figures[`corpus_${entry.entry}_caught`] = `${entry.caught}/${entry.variants}`;
+      record(
+        `corpus_${entry.entry}`,
+        `corpus ${entry.entry}: false failures (must be 0), bugs caught`,
+        `${entry.falseFailures ?? 'not run'}, ${entry.caught}/${entry.variants}${entry.missed.length ? ` (not: ${entry.missed.join(', ')})` : ''}`,
+      );
+    }
     record(
       'corpusFalseFailures',
       `corpus: false failures on the ${entries.length} correct managers`,
@@ -374,6 +394,7 @@ try {
     console.log(`\n${part.title}`);
     for (const [label, value] of part.rows) console.log(`  ${label.padEnd(width)}  ${value}`);
   }
+  if (corpusTableText) console.log(`\nThe corpus, a row a correct manager and a bug variant\n${corpusTableText}`);
   // The new results on top, every earlier one (up to 20) kept in `history`.
   const resultsPath = path.join(repo, 'bench/results.json');
   const earlier = existsSync(resultsPath) ? JSON.parse(readFileSync(resultsPath, 'utf8')) : undefined;

@@ -221,6 +221,31 @@ export function corpusTable(rows) {
   return columns(lines).join('\n');
 }
 
+/**
+ * The corpus per entry, for the bench: the false failures of its correct
+ * manager (must be 0; undefined when it was not run) and how many of its
+ * variants were caught within their BREAKS, naming those that were not.
+ */
+export function corpusByEntry(rows) {
+  const entries = new Map();
+  const entryNamed = (name) => {
+    if (!entries.has(name))
+      entries.set(name, { entry: name, falseFailures: undefined, caught: 0, variants: 0, missed: [] });
+    return entries.get(name);
+  };
+  for (const row of rows) {
+    if (row.kind === 'corpus') {
+      entryNamed(row.name).falseFailures = row.falseFailures;
+      continue;
+    }
+    const entry = entryNamed(row.entry);
+    entry.variants += 1;
+    if (row.caught && row.precise) entry.caught += 1;
+    else entry.missed.push(row.name.slice(row.entry.length + 1));
+  }
+  return [...entries.values()].sort((a, b) => a.entry.localeCompare(b.entry));
+}
+
 /** Rows that break the bar: a correct manager with a failure or an error, a variant missed or caught outside its BREAKS. */
 export function corpusProblems(rows) {
   return rows.filter((row) => (row.kind === 'corpus' ? !row.ok : !row.caught || !row.precise));
