@@ -5,8 +5,9 @@
  * of src/lib/questions.ts, in their order; the class and method questions
  * are select lists built by importing the sample module with real Python.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Answers, CATEGORIES, QUESTIONS, isAsked, questionFamilies } from '../src/lib/questions.js';
 import {
@@ -16,9 +17,11 @@ import {
   snapshotTree,
   storedAnswers,
 } from './helpers/cli-process.js';
+import { pythonWith } from '../scripts/zoo.mjs';
 import { KEYS, type PtyResult, type PtyStep, findPythonWithPytest, runInPty, tail } from './helpers/pty.js';
 
 const SUITE = 'tests/checkpoint';
+const CORPUS = fileURLToPath(new URL('../examples/corpus', import.meta.url));
 const SUITE_FILES = [
   'conftest.py',
   'checkpoint_adapter.py',
@@ -318,6 +321,68 @@ describe('checkpoint-tests in a terminal', () => {
     }
     expect(existsSync(path.join(root, SUITE, 'test_corruption.py'))).toBe(true);
   });
+
+  it('a first run on a torch corpus manager asks at most 12 prompts and writes the suite', async () => {
+    // examples/corpus/torch_load_errors: a torch manager nobody on the team wrote, answered with Enter.
+    const root = makeSampleProject();
+    cpSync(path.join(CORPUS, 'torch_load_errors', 'torchfit'), path.join(root, 'torchfit'), {
+      recursive: true,
+      filter: (source) => !source.includes('__pycache__'),
+    });
+    // The python3 first on PATH may lack torch: the run is given one that has it, as a torch user would.
+    const python = await pythonWith(['torch']);
+    expect(python, 'no Python with pytest and torch').toBeDefined();
+    const result = await runInPty({
+      args: ['--python', python!],
+      cwd: root,
+      timeout: 60,
+      abortOn: REFUSED,
+      steps: [
+        { expect: literal(question('start').message), send: KEYS.enter },
+        { expect: MODULE_PROMPT, send: `torchfit.checkpoint${KEYS.enter}` },
+        { expect: literal(question('categories').message), send: KEYS.enter },
+        { expect: literal(question('tracker').message), send: KEYS.enter },
+        // The summary: what the code shows, with where it was read.
+        { expect: 'className = TorchCheckpointer  \\(from your code: the only class in the module\\)' },
+        { expect: 'format = torch  \\(from your code: the module calls torch\\.save\\)' },
+        { expect: SUMMARY_PROMPT, send: KEYS.enter },
+        { expect: 'pytest collected \\d+ tests', timeout: 240 },
+      ],
+    });
+
+    expect(result.error, shown(result)).toBeNull();
+    expect(result.exit_code, shown(result)).toBe(0);
+    const prompts = answeredPrompts(result);
+    expect(prompts).toEqual([
+      question('start').message,
+      question('module').message.replace(/\?.*/, '?'),
+      question('categories').message,
+      question('tracker').message,
+      'Build the suite from these answers?',
+    ]);
+    expect(prompts.length).toBeLessThanOrEqual(12);
+    const stored = storedAnswers(root);
+    expect(stored).toMatchObject({
+      module: 'torchfit.checkpoint',
+      className: 'TorchCheckpointer',
+      constructorExpression: 'TorchCheckpointer(checkpoint_dir)',
+      format: 'torch',
+      saveOp: 'save',
+      loadOp: 'load',
+      latestOp: 'latest',
+      resumeOp: 'resume',
+    });
+    for (const file of [
+      'conftest.py',
+      'checkpoint_adapter.py',
+      'test_resume.py',
+      'test_corruption.py',
+      'test_concurrency.py',
+      'test_faults.py',
+    ]) {
+      expect(existsSync(path.join(root, SUITE, file)), file).toBe(true);
+    }
+  }, 400_000);
 
   it('asks nothing under --yes when the module is given', async () => {
     const root = makeSampleProject();
