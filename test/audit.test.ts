@@ -88,6 +88,12 @@ function lineOf(file: string, text: string, after = 0): number {
   return index + 1;
 }
 
+/** Like lineOf, but 0 when there is no such line (after `after`). */
+function lineOfOptional(file: string, text: string, after = 0): number {
+  const lines = readFileSync(path.join(REPO_ROOT, file), 'utf8').split('\n');
+  return lines.findIndex((line, at) => at >= after && line.includes(text)) + 1;
+}
+
 describe.concurrent('audit findings', () => {
   it('finds each planted finding at its line, and nothing else', async () => {
     const { audit } = await auditJson([FINDINGS_FILE]);
@@ -95,6 +101,7 @@ describe.concurrent('audit findings', () => {
     expect([...expected.keys()].sort()).toEqual([
       'duplicate-name',
       'missing-fixture',
+      'mixed-mock-styles',
       'mixed-mocking',
       'mkdtemp',
       'no-assertion',
@@ -103,7 +110,7 @@ describe.concurrent('audit findings', () => {
     const found = new Map<string, number[]>();
     for (const finding of audit!.findings) {
       expect(finding.file).toBe(FINDINGS_FILE);
-      const lines = finding.kind === 'mixed-mocking' ? finding.lines! : [finding.line];
+      const lines = finding.kind.startsWith('mixed-mock') ? finding.lines! : [finding.line];
       found.set(finding.kind, [...(found.get(finding.kind) ?? []), ...lines]);
     }
     expect(Object.fromEntries(found)).toEqual(Object.fromEntries(expected));
@@ -118,6 +125,24 @@ describe.concurrent('audit findings', () => {
     ]);
     expect(message('mixed-mocking')[0]).toMatch(/`SPECS` is mocked in 3 ways/);
     expect(message('mixed-mocking')[0]).toMatch(/__getitem__\.return_value/);
+    // One object replaced three ways: each way with the tests and lines that use it.
+    expect(message('mixed-mock-styles')).toEqual([
+      expect.stringMatching(/^`wandb` is mocked 3 different ways across tests \(/),
+    ]);
+    const styles = message('mixed-mock-styles')[0]!;
+    expect(styles).toContain(
+      `@patch decorator in test_wandb_by_decorator (line ${lineOf(FINDINGS_FILE, '@patch("registry.wandb")')}), test_wandb_by_decorator_again (line`,
+    );
+    expect(styles).toContain(
+      `monkeypatch in test_wandb_by_monkeypatch (line ${lineOf(FINDINGS_FILE, 'monkeypatch.setattr(registry')})`,
+    );
+    expect(styles).toContain(
+      `fixture \`mock_wandb\` in test_wandb_by_fixture (line ${lineOf(FINDINGS_FILE, 'def test_wandb_by_fixture(')})`,
+    );
+    // `features` is replaced by the decorator alone, in every test: consistent, so not reported.
+    expect(audit!.findings.filter((finding) => finding.kind === 'mixed-mock-styles').map((f) => f.message)).not.toEqual(
+      expect.arrayContaining([expect.stringContaining('`features`')]),
+    );
     expect(message('duplicate-name')).toEqual([
       expect.stringMatching(
         /`test_in_class` is defined again at line \d+ in class TestGroup; it replaces the one at line \d+/,
@@ -224,6 +249,35 @@ describe('audit of a file shaped like the audited one', () => {
     expect(missing).toContain('X1 spaces and non-ASCII characters in paths'); // cross-platform
   });
 
+  it('reports the same object mocked in different ways across tests, with the tests and lines', () => {
+    // The shared audit's anti-pattern "Inconsistent Mocking": wandb is patched by a decorator in the
+    // artifact tests, and asked for as the fixture mock_wandb_disabled in another.
+    const text = flat(markdown);
+    const decorators: number[] = [];
+    for (let at = 0, line; (line = lineOfOptional(EXAMPLE, '@patch("model_manager.wandb")', at)); at = line)
+      decorators.push(line);
+    expect(decorators.length).toBe(5);
+    const fixture = lineOf(EXAMPLE, 'mock_wandb_disabled,');
+    const finding =
+      /\*\*Same object mocked different ways\*\* \([^,]+, Lines ([\d, ]+)\): `wandb` is mocked 2 different ways across tests \(([^)]*\)[^)]*\)[^:]*)\)/.exec(
+        text,
+      );
+    expect(finding, text).not.toBeNull();
+    expect(finding![1]!.split(', ').map(Number)).toEqual([...decorators, fixture].sort((a, b) => a - b));
+    expect(text).toContain(`@patch decorator in test_create_model_artifact_success (line ${decorators[0]})`);
+    expect(text).toContain(
+      `fixture \`mock_wandb_disabled\` in test_create_model_artifact_file_missing (line ${fixture})`,
+    );
+    expect(text).toMatch(
+      /### Anti-Patterns Detected 1\. \*\*Inconsistent Mocking\*\*: the same object is mocked in different ways across tests: `wandb` in `test_create_model_artifact_success`, .*`test_create_model_artifact_file_missing`/,
+    );
+    expect(text).toMatch(/\*\*Standardize Mock Patterns\*\*: `FEATURE_SPECS` \(lines [\d, ]+\), `wandb` \(lines /);
+    // The tests involved say so in the breakdown.
+    expect(markdown).toMatch(
+      /\| `test_create_model_artifact_file_missing` \(line \d+\) \|[^\n]*Same object mocked different ways \(wandb\)/,
+    );
+  });
+
   it('also finds the shadowed duplicate the shared audit lists twice without noticing', () => {
     const first = lineOf(EXAMPLE, 'def test_create_model_artifact_wandb_inactive(');
     const second = lineOf(EXAMPLE, 'def test_create_model_artifact_wandb_inactive(', first);
@@ -303,7 +357,7 @@ describe.concurrent('exit codes for CI', () => {
     const failing = await runCli(['audit', FINDINGS_FILE, '--json', '--fail-on', 'issues'], REPO_ROOT);
     expect(failing.code).toBe(1);
     expect(JSON.parse(failing.stdout)).toHaveProperty('audit');
-    expect(flat(failing.stderr)).toMatch(/^checkpoint-tests: the audit of .* found 8 issues .* --fail-on issues/);
+    expect(flat(failing.stderr)).toMatch(/^checkpoint-tests: the audit of .* found 9 issues .* --fail-on issues/);
     const passing = await runCli(['audit', CLEAN_FILE, '--json', '--fail-on', 'issues'], REPO_ROOT);
     expect(passing.code, passing.stderr).toBe(0);
   });

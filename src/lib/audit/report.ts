@@ -60,6 +60,7 @@ const FINDING_TITLES: Record<FindingKind, string> = {
   'missing-fixture': 'Missing fixture',
   'duplicate-name': 'Shadowed test (duplicate name)',
   'mixed-mocking': 'Inconsistent mock access pattern',
+  'mixed-mock-styles': 'Same object mocked different ways',
   'no-assertion': 'Test asserts nothing',
   sleep: 'time.sleep in a test',
   mkdtemp: 'tempfile.mkdtemp without cleanup',
@@ -69,6 +70,7 @@ const FINDING_PRIORITY: Record<FindingKind, Priority> = {
   'missing-fixture': 'high',
   'duplicate-name': 'high',
   'mixed-mocking': 'high',
+  'mixed-mock-styles': 'high',
   'no-assertion': 'high',
   sleep: 'medium',
   mkdtemp: 'medium',
@@ -91,6 +93,13 @@ export function buildReport(target: string, facts: AuditFacts, cwd: string, fami
         .map((finding) => FINDING_TITLES[finding.kind]);
       for (const finding of file.findings) {
         if (finding.kind === 'mixed-mocking' && finding.lines?.some((line) => line >= test.start && line <= test.end)) {
+          issues.push(`${FINDING_TITLES[finding.kind]} (${finding.object})`);
+        }
+        if (
+          finding.kind === 'mixed-mock-styles' &&
+          finding.tests?.includes(test.name) &&
+          finding.lines?.some((line) => line >= test.start && line <= test.end)
+        ) {
           issues.push(`${FINDING_TITLES[finding.kind]} (${finding.object})`);
         }
       }
@@ -190,7 +199,8 @@ function recommend(findings: readonly (Finding & { file: string })[], coverage: 
       detail: `${duplicates.map((f) => `\`${f.test}\` (line ${f.related}, replaced at line ${f.line})`).join(', ')}: give each test its own name, or the earlier one never runs.`,
     });
   }
-  const mixed = byKind('mixed-mocking');
+  // Access patterns first (the shared audit's wording), then objects replaced by different means.
+  const mixed = [...byKind('mixed-mocking'), ...byKind('mixed-mock-styles')];
   if (mixed.length > 0) {
     recs.push({
       priority: 'high',
@@ -324,6 +334,16 @@ export function markdownReport(report: AuditReport): string {
       out.push(`${index + 1}. **${FINDING_TITLES[finding.kind]}** (${finding.file}, ${lines}): ${finding.message}.`);
     });
     out.push('');
+  }
+  const styles = report.findings.filter((finding) => finding.kind === 'mixed-mock-styles');
+  if (styles.length > 0) {
+    out.push('### Anti-Patterns Detected', '');
+    out.push(
+      `1. **Inconsistent Mocking**: the same object is mocked in different ways across tests: ${styles
+        .map((finding) => `\`${finding.object}\` in ${finding.tests?.map((name) => `\`${name}\``).join(', ')} (${finding.file}, lines ${finding.lines?.join(', ')})`)
+        .join('; ')}.`,
+      '',
+    );
   }
   out.push('### Test Coverage Analysis', '', '#### Well-Covered Areas', '');
   const covered = report.coverage.filter((family) => family.covered.length > 0);
