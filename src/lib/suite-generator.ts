@@ -336,7 +336,7 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
   // -- the confirm flow --------------------------------------------------------
 
   /** What the user's code shows for a question, once the module imports. */
-  private async inferred(question: Question, sofar: Partial<Answers>): Promise<Suggestion | undefined> {
+  protected async inferred(question: Question, sofar: Partial<Answers>): Promise<Suggestion | undefined> {
     if (question.name === 'pythonRoot') {
       // The module imported from the project root at its prompt: the root is the answer.
       const found = sofar.module ? await this.introspected({ ...sofar, pythonRoot: '.' }) : undefined;
@@ -480,7 +480,14 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
     }
   }
 
+  /**
+   * Whether answers are kept in `.yo-rc.json` as they are given, for the next
+   * run to resume. The audit keeps none: cancelled, it leaves nothing behind.
+   */
+  protected readonly keepsUnfinishedAnswers: boolean = true;
+
   private savePending(name: string, value: unknown): void {
+    if (!this.keepsUnfinishedAnswers) return;
     this.pending[name] = value;
     this.writePending();
   }
@@ -491,6 +498,7 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
    */
   private resumedAnswers(): Promise<Partial<Answers>> {
     this.resumption ??= (async () => {
+      if (!this.keepsUnfinishedAnswers) return {};
       const namespace = this.rootGeneratorName();
       const block = (this.readYoRc()[namespace] as Record<string, unknown> | undefined)?.[PENDING_KEY];
       if (!block || typeof block !== 'object' || Array.isArray(block)) return {};
@@ -676,7 +684,7 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
   }
 
   /** What the user's module holds, importing it once the module is answered (never without a Python). */
-  private async moduleFacts(sofar: Partial<Answers>): Promise<ModuleFacts | undefined> {
+  protected async moduleFacts(sofar: Partial<Answers>): Promise<ModuleFacts | undefined> {
     const found = await this.introspected(sofar);
     if (!found || found.module_error) return undefined;
     const cls = found.classes.find((candidate) => candidate.name === sofar.className);
@@ -684,7 +692,7 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
   }
 
   /** Classes, methods or attributes of the user's module, offered instead of free text. */
-  private dynamicChoices(question: Question, sofar: Partial<Answers>): { name: string; value: string }[] | undefined {
+  protected dynamicChoices(question: Question, sofar: Partial<Answers>): { name: string; value: string }[] | undefined {
     const found = this.introspection;
     if (!found || found.module_error || !question.dynamicChoices) return undefined;
     const cls = found.classes.find((candidate) => candidate.name === sofar.className);

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { type CatalogueFamily, catalogueFamilies, familyOfCase } from '../catalogue.js';
-import { type Covered, type InferredBinding, casesCovered, inferBinding } from './coverage.js';
+import { type Covered, type InferredBinding, type OpBinding, casesCovered, inferBinding } from './coverage.js';
 import type { AuditFacts, Finding, FindingKind } from './read.js';
 
 export type Priority = 'high' | 'medium' | 'low';
@@ -81,6 +81,11 @@ const CORE_LETTERS = new Set(['R', 'A', 'C', 'K', 'T', 'F']);
 
 export function buildReport(target: string, facts: AuditFacts, cwd: string, families = catalogueFamilies()): AuditReport {
   const rel = (file: string) => path.relative(cwd, file) || file;
+  // A test covers a case only when it calls the method of the op the case needs, as the tests bind it.
+  const binding = inferBinding(
+    facts.files.flatMap((file) => [...file.imports, ...(file.conftest_imports ?? [])]),
+    facts.files.flatMap((file) => file.tests),
+  );
   const tests: AuditedTest[] = [];
   const findings: (Finding & { file: string })[] = [];
   for (const file of facts.files) {
@@ -110,7 +115,7 @@ export function buildReport(target: string, facts: AuditFacts, cwd: string, fami
         class: test.class,
         line: test.line,
         lines: test.lines,
-        cases: casesCovered(test),
+        cases: casesCovered(test, binding.ops),
         shadowed,
         issues,
       });
@@ -141,11 +146,26 @@ export function buildReport(target: string, facts: AuditFacts, cwd: string, fami
     preselected: coverage
       .filter((family) => family.missing.length > 0 || family.partial.length > 0)
       .map((family) => family.family),
-    binding: inferBinding(
-      facts.files.flatMap((file) => [...file.imports, ...(file.conftest_imports ?? [])]),
-      facts.files.flatMap((file) => file.tests),
-    ),
+    binding,
   };
+}
+
+/**
+ * The case ids the running tests fully cover when the ops are bound as the
+ * gap-filling suite binds them (its answers' methods, `none` for an op the
+ * code lacks): a case is credited only to a test that calls the method the
+ * case's op is bound to.
+ */
+export function casesCoveredUnder(facts: AuditFacts, binding: OpBinding): string[] {
+  const covered = new Set<string>();
+  for (const file of facts.files) {
+    const shadowed = new Set(file.findings.filter((f) => f.kind === 'duplicate-name').map((f) => f.related));
+    for (const test of file.tests) {
+      if (shadowed.has(test.line)) continue;
+      for (const found of casesCovered(test, binding)) if (!found.partial) covered.add(found.id);
+    }
+  }
+  return [...covered];
 }
 
 function familyCoverage(family: CatalogueFamily, tests: readonly AuditedTest[]): FamilyCoverage {
