@@ -54,6 +54,14 @@ interface JsonAudit {
 
 const audits = new Map<string, Promise<JsonAudit>>();
 
+/** A prompt as the test adapter sees it. */
+interface PromptSeen {
+  name: string;
+  type: string;
+  default: unknown;
+  choices?: { value: string }[];
+}
+
 /** `checkpoint-tests audit ARGS --json`, run once a set of arguments and shared by the tests that read it. */
 function auditJson(args: string[], cwd = REPO_ROOT): Promise<JsonAudit> {
   const key = `${cwd}\0${args.join('\0')}`;
@@ -435,15 +443,17 @@ describe.concurrent('gap filling', () => {
     return { root, user, before: sha(user) };
   }
 
-  it('writes the missing families beside the tests, bound to what they import, and leaves the file alone', async () => {
+  it('writes the missing families into the output folder, bound to what they import, and leaves the file alone', async () => {
     const { root, user, before } = project();
     const result = await runCli(['audit', 'tests/test_existing.py', '--yes'], root, 180_000);
     expect(result.code, result.stderr).toBe(0);
-    for (const file of ['conftest.py', 'checkpoint_adapter.py', 'test_resume.py']) {
-      expect(existsSync(path.join(root, 'tests', file)), file).toBe(true);
+    for (const file of ['conftest.py', 'checkpoint_adapter.py', 'README.md', 'test_resume.py']) {
+      expect(existsSync(path.join(root, 'tests', 'checkpoint', file)), file).toBe(true);
+      // Never straight into tests/, among the user's own files.
+      expect(existsSync(path.join(root, 'tests', file)), file).toBe(false);
     }
     expect(sha(user)).toBe(before);
-    expect(readFileSync(path.join(root, 'tests', 'checkpoint_adapter.py'), 'utf8')).toContain(
+    expect(readFileSync(path.join(root, 'tests', 'checkpoint', 'checkpoint_adapter.py'), 'utf8')).toContain(
       'from sample_trainer.manager import CheckpointManager',
     );
     expect(storedAnswers(root)).toMatchObject({
@@ -451,25 +461,34 @@ describe.concurrent('gap filling', () => {
       className: 'CheckpointManager',
       // Every family is missing from a file that tests one resume case: all are offered and chosen.
       categories: expect.arrayContaining([...CATEGORIES]),
-      outputDir: 'tests',
+      outputDir: 'tests/checkpoint',
     });
-    expect(result.stderr).toMatch(/pytest collected \d+ tests in tests/);
+    expect(result.stderr).toMatch(/pytest collected \d+ tests in tests\/checkpoint/);
     // Only what is missing: the case the existing test covers (R1) is left out, the rest written.
     expect(storedAnswers(root)).toMatchObject({ coveredCases: ['R1'] });
-    const written = readFileSync(path.join(root, 'tests', 'test_resume.py'), 'utf8');
+    const written = readFileSync(path.join(root, 'tests', 'checkpoint', 'test_resume.py'), 'utf8');
     expect(written).not.toMatch(/^def test_r1_/m);
     expect(written).toMatch(/^def test_r2_/m);
     expect(result.stdout + result.stderr).toMatch(/R1 +left out +your existing tests cover it/);
   });
 
-  it('goes into a subfolder when a file it would write is already there', async () => {
+  it("follows --output-dir, and leaves the team's own conftest beside the tests alone", async () => {
     const { root, user, before } = project(true);
     const conftest = sha(path.join(root, 'tests', 'conftest.py'));
-    const result = await runCli(['audit', 'tests/test_existing.py', '--yes'], root, 180_000);
+    const result = await runCli(
+      ['audit', 'tests/test_existing.py', '--yes', '--output-dir', 'tests/gaps', '--skip-checks'],
+      root,
+      180_000,
+    );
     expect(result.code, result.stderr).toBe(0);
-    expect(existsSync(path.join(root, 'tests', 'checkpoint_gaps', 'test_resume.py'))).toBe(true);
+    for (const file of ['conftest.py', 'README.md', 'test_resume.py']) {
+      expect(existsSync(path.join(root, 'tests', 'gaps', file)), file).toBe(true);
+    }
+    expect(existsSync(path.join(root, 'tests', 'test_resume.py'))).toBe(false);
+    expect(existsSync(path.join(root, 'tests', 'checkpoint'))).toBe(false);
     expect(sha(path.join(root, 'tests', 'conftest.py'))).toBe(conftest);
     expect(sha(user)).toBe(before);
+    expect(storedAnswers(root)).toMatchObject({ outputDir: 'tests/gaps' });
   });
 
   it('without a terminal or --yes, reports and writes nothing but the report', async () => {
@@ -477,11 +496,13 @@ describe.concurrent('gap filling', () => {
     const result = await runCli(['audit', 'tests/test_existing.py'], root);
     expect(result.code, result.stderr).toBe(0);
     expect(existsSync(path.join(root, 'tests', 'test_resume.py'))).toBe(false);
+    expect(existsSync(path.join(root, 'tests', 'checkpoint'))).toBe(false);
     expect(existsSync(path.join(root, 'tests', 'test_existing.audit.md'))).toBe(true);
     expect(flat(result.stderr)).toContain('add --yes to write them as preselected');
   });
 
-  it('in a terminal, offers the missing families preselected and asks only what the tests do not answer', async () => {
+  it('in a terminal, offers the missing families preselected, and with no import asks each op as a picker of what the tests call', async () => {
+    const prompts: { name: string; type: string; default: unknown; choices?: string[] }[] = [];
     await helpers
       .run(generatorPath('audit'))
       .inTmpDir((dir) => {
@@ -490,16 +511,54 @@ describe.concurrent('gap filling', () => {
       })
       .withArguments(['tests/test_existing.py'])
       .withOptions({ skipChecks: true } as never)
-      .withAnswers({}, { throwOnMissingAnswer: false });
+      .withAnswers({}, {
+        throwOnMissingAnswer: false,
+        callback: (answer: unknown, { question }: { question: PromptSeen }) => {
+          prompts.push({
+            name: question.name,
+            type: question.type,
+            default: question.default,
+            choices: question.choices?.map((choice) => choice.value),
+          });
+          return answer;
+        },
+      } as never);
     const asked = yoResult.askedQuestions;
     // The file covers one resume case: every family this version has is missing something, so all are checked.
     expect(asked[0]!.name).toBe('families');
     expect([...(asked[0]!.answer as string[])].sort()).toEqual([...CATEGORIES].sort());
     const names = asked.map((question) => question.name);
-    for (const inferred of ['module', 'className', 'saveOp', 'resumeOp', 'categories', 'outputDir', 'coveredCases']) {
+    for (const inferred of ['module', 'className', 'categories', 'outputDir', 'coveredCases']) {
       expect(names).not.toContain(inferred);
     }
-    yoResult.assertFile(['tests/conftest.py', 'tests/checkpoint_adapter.py', 'tests/test_resume.py']);
+    // --skip-checks imports nothing: the methods the tests call on the manager stand for the class. Each op
+    // is a picker of those (and none), never free text, and its default is one of them.
+    const ops = prompts.filter((prompt) => /^(save|load|latest|resume|publish|prune)Op$/.test(prompt.name));
+    expect(ops.map((prompt) => prompt.name)).toEqual([
+      'saveOp',
+      'loadOp',
+      'latestOp',
+      'resumeOp',
+      'publishOp',
+      'pruneOp',
+    ]);
+    for (const prompt of ops) {
+      expect(prompt.type, prompt.name).toBe('select');
+      expect(prompt.choices, prompt.name).toEqual(['save', 'resume', 'none']);
+      expect(prompt.choices, prompt.name).toContain(prompt.default);
+    }
+    expect(Object.fromEntries(ops.map((prompt) => [prompt.name, prompt.default]))).toMatchObject({
+      saveOp: 'save',
+      resumeOp: 'resume',
+      loadOp: 'none',
+      latestOp: 'none',
+    });
+    yoResult.assertFile([
+      'tests/checkpoint/conftest.py',
+      'tests/checkpoint/checkpoint_adapter.py',
+      'tests/checkpoint/test_resume.py',
+    ]);
+    yoResult.assertNoFile(['tests/conftest.py', 'tests/test_resume.py']);
     yoResult.assertFileContent('tests/test_existing.py', EXISTING);
   });
 
@@ -512,7 +571,7 @@ describe.concurrent('gap filling', () => {
     const result = await runCli(['--start', 'audit', '--audit-path', 'tests/test_existing.py', '--yes'], root, 180_000);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('Audit of tests/test_existing.py');
-    expect(existsSync(path.join(root, 'tests', 'test_resume.py'))).toBe(true);
+    expect(existsSync(path.join(root, 'tests', 'checkpoint', 'test_resume.py'))).toBe(true);
     expect(sha(user)).toBe(before);
   });
 });

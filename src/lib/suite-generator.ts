@@ -311,7 +311,10 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
         askAnswered: Boolean(this.options.askAnswered),
         ask: interactive ? (question, suggested, sofar) => this.ask(question, suggested, sofar) : undefined,
         facts: (sofar) => this.moduleFacts(sofar),
-        infer: (question, sofar) => this.inferred(question, sofar),
+        infer: async (question, sofar) => {
+          const fromCode = await this.inferred(question, sofar);
+          return this.refineSuggestion ? this.refineSuggestion(question, sofar, fromCode) : fromCode;
+        },
         ...(this.options.allQuestions
           ? {}
           : {
@@ -336,7 +339,7 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
   // -- the confirm flow --------------------------------------------------------
 
   /** What the user's code shows for a question, once the module imports. */
-  protected async inferred(question: Question, sofar: Partial<Answers>): Promise<Suggestion | undefined> {
+  private async inferred(question: Question, sofar: Partial<Answers>): Promise<Suggestion | undefined> {
     if (question.name === 'pythonRoot') {
       // The module imported from the project root at its prompt: the root is the answer.
       const found = sofar.module ? await this.introspected({ ...sofar, pythonRoot: '.' }) : undefined;
@@ -481,6 +484,19 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
   }
 
   /**
+   * A subclass's say on what the code suggests for a question (the audit's:
+   * what the tests call), and the choices of a method picker when the module
+   * was not imported. Properties, not methods: Yeoman runs every method a
+   * generator's own class declares as a task.
+   */
+  protected refineSuggestion?: (
+    question: Question,
+    sofar: Partial<Answers>,
+    fromCode: Suggestion | undefined,
+  ) => Promise<Suggestion | undefined>;
+  protected fallbackChoices?: (question: Question, sofar: Partial<Answers>) => { name: string; value: string }[] | undefined;
+
+  /**
    * Whether answers are kept in `.yo-rc.json` as they are given, for the next
    * run to resume. The audit keeps none: cancelled, it leaves nothing behind.
    */
@@ -557,7 +573,7 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
       const resumed = (await this.resumedAnswers()) as Record<string, unknown>;
       if (resumed[question.name] !== undefined) return resumed[question.name];
     }
-    const choices = this.dynamicChoices(question, sofar);
+    const choices = this.dynamicChoices(question, sofar) ?? this.fallbackChoices?.(question, sofar);
     const validate = async (input: unknown): Promise<string | true> => {
       // A checkbox hands its validator the chosen choice objects, not their values.
       const value = Array.isArray(input)
@@ -692,7 +708,7 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
   }
 
   /** Classes, methods or attributes of the user's module, offered instead of free text. */
-  protected dynamicChoices(question: Question, sofar: Partial<Answers>): { name: string; value: string }[] | undefined {
+  private dynamicChoices(question: Question, sofar: Partial<Answers>): { name: string; value: string }[] | undefined {
     const found = this.introspection;
     if (!found || found.module_error || !question.dynamicChoices) return undefined;
     const cls = found.classes.find((candidate) => candidate.name === sofar.className);

@@ -31,6 +31,7 @@ import { UsageError } from '../../lib/errors.js';
 import { generatorPath, TEMPLATES_ROOT } from '../../lib/paths.js';
 import { findPythons } from '../../lib/python.js';
 import { isInside, resolveInProject } from '../../lib/project-path.js';
+import type { Suggestion } from '../../lib/answers.js';
 import { inferMethod } from '../../lib/infer.js';
 import type { Answers, AnswerName, Question } from '../../lib/question-kit.js';
 import { NONE, OPS } from '../../lib/question-kit.js';
@@ -65,6 +66,8 @@ export default class AuditGenerator extends SuiteGenerator {
   constructor(args: string[], options: ConstructorParameters<typeof SuiteGenerator>[1]) {
     super(args, options);
     this.sourceRoot(TEMPLATES_ROOT);
+    this.refineSuggestion = this.#suggestOp;
+    this.fallbackChoices = this.#testsMethods;
     this.argument('path', {
       type: String,
       required: false,
@@ -296,8 +299,11 @@ export default class AuditGenerator extends SuiteGenerator {
    * tests call another method of the class for the op. With no import of the
    * module to read the class from, the methods the tests call stand for it.
    */
-  protected override async inferred(question: Question, sofar: Partial<Answers>): ReturnType<SuiteGenerator['inferred']> {
-    const fromCode = await super.inferred(question, sofar);
+  readonly #suggestOp = async (
+    question: Question,
+    sofar: Partial<Answers>,
+    fromCode: Suggestion | undefined,
+  ): Promise<Suggestion | undefined> => {
     const binding = this.audit?.binding;
     const op = OPS.find((candidate) => `${candidate}Op` === question.name);
     if (!binding || !op) return fromCode;
@@ -327,18 +333,17 @@ export default class AuditGenerator extends SuiteGenerator {
           ? 'your tests call no method for it, and the module was not imported to look'
           : `your tests call ${fromMethods.value}; the module was not imported to check it`,
     };
-  }
+  };
 
-  /** The class's methods (the main generator's picker), or, when the module was not imported, those the tests call. */
-  protected override dynamicChoices(question: Question, sofar: Partial<Answers>): ReturnType<SuiteGenerator['dynamicChoices']> {
-    const fromModule = super.dynamicChoices(question, sofar);
+  /** With no import of the module (no class to list), a method picker offers the methods the tests call. */
+  readonly #testsMethods = (question: Question): { name: string; value: string }[] | undefined => {
     const methods = this.audit?.binding.methods ?? [];
-    if (fromModule || question.dynamicChoices !== 'methods' || methods.length === 0) return fromModule;
+    if (question.dynamicChoices !== 'methods' || methods.length === 0) return undefined;
     return [
       ...methods.map((name) => ({ name: `${name} (your tests call it)`, value: name })),
       { name: `${NONE}: my code has no such op`, value: NONE },
     ];
-  }
+  };
 
   async writing(): Promise<void> {
     if (this.writes) await this.writeSuite();
