@@ -12,12 +12,22 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import helpers, { result as yoResult } from 'yeoman-test';
 import { afterAll, describe, expect, it } from 'vitest';
+import { casesCovered } from '../lib/audit/coverage.js';
 import { parseAuditDocument, readAuditDocument } from '../lib/audit/from-audit.js';
+import type { TestFact } from '../lib/audit/read.js';
 import { catalogueFamilies } from '../lib/catalogue.js';
 import { FAMILIES } from '../lib/families/index.js';
 import { generatorPath } from '../lib/paths.js';
 import { CATEGORIES, QUESTIONS } from '../lib/questions.js';
-import { REPO_ROOT, makeSampleProject, removeProjects, runCli, storedAnswers } from './helpers/cli-process.js';
+import {
+  REPO_ROOT,
+  makeSampleProject,
+  removeProjects,
+  runCli,
+  snapshotTree,
+  storedAnswers,
+} from './helpers/cli-process.js';
+import { KEYS, findPythonWithPytest, runInPty } from './helpers/pty.js';
 
 const FIXTURES = 'test/fixtures/audit';
 const FINDINGS_FILE = `${FIXTURES}/findings/test_findings.py`;
@@ -573,5 +583,279 @@ describe.concurrent('gap filling', () => {
     expect(result.stdout).toContain('Audit of tests/test_existing.py');
     expect(existsSync(path.join(root, 'tests', 'checkpoint', 'test_resume.py'))).toBe(true);
     expect(sha(user)).toBe(before);
+  });
+});
+
+describe('coverage is credited only to a test that calls the op the case needs', () => {
+  /** The facts python/audit.py gives of a test, reduced to what the rules read. */
+  function fact(calls: { name: string; args?: TestFact['calls'][number]['args'] }[], asserts: string[]): TestFact {
+    return {
+      name: 'test_x',
+      class: null,
+      line: 1,
+      start: 1,
+      end: 9,
+      lines: 9,
+      fixtures: [],
+      calls: calls.map((call, index) => ({
+        name: call.name,
+        dotted: `manager.${call.name}`,
+        base: 'object',
+        line: index + 2,
+        args: call.args ?? [],
+        keywords: {},
+      })),
+      patches: [],
+      raises: [],
+      side_effects: [],
+      asserts: asserts.length,
+      assert_texts: asserts,
+      mock_asserts: [],
+      identifiers: ['manager'],
+      strings: [],
+      ints: [],
+      threads: false,
+      processes: false,
+      hypothesis: false,
+      slices: 0,
+    };
+  }
+  const ids = (test: TestFact, binding = {}) => casesCovered(test, binding).map((covered) => covered.id);
+  // Two checkpoints saved, then a load with no path asserted on: shaped like R1, but no resume nor latest.
+  const loadsNewest = fact(
+    [
+      {
+        name: 'save_checkpoint',
+        args: [
+          { kind: 'name', value: 'agent' },
+          { kind: 'int', value: 1 },
+        ],
+      },
+      {
+        name: 'save_checkpoint',
+        args: [
+          { kind: 'name', value: 'agent' },
+          { kind: 'int', value: 2 },
+        ],
+      },
+      { name: 'load_checkpoint', args: [{ kind: 'name', value: 'agent' }] },
+    ],
+    ['step == 2'],
+  );
+
+  it('a load with no path is not R1: R1 needs the resume or latest op', () => {
+    expect(ids(loadsNewest)).not.toContain('R1');
+    expect(
+      ids(loadsNewest, { save: 'save_checkpoint', load: 'load_checkpoint', resume: 'handle_checkpoint_resume' }),
+    ).not.toContain('R1');
+    // Bound as the resume op (the code resumes through it), the same test does exercise R1.
+    expect(ids(loadsNewest, { save: 'save_checkpoint', resume: 'load_checkpoint' })).toContain('R1');
+  });
+
+  it('R8 needs the save and load ops as bound: a save through another method does not count', () => {
+    const roundTrip = fact(
+      [
+        { name: 'save_final_model', args: [{ kind: 'name', value: 'state' }] },
+        { name: 'load_checkpoint', args: [{ kind: 'name', value: 'path' }] },
+      ],
+      ['loaded == state'],
+    );
+    // By names alone, save_final_model reads as a save.
+    expect(ids(roundTrip)).toContain('R8');
+    expect(ids(roundTrip, { save: 'save_checkpoint', load: 'load_checkpoint' })).not.toContain('R8');
+    expect(ids(roundTrip, { save: 'save_final_model', load: 'load_checkpoint' })).toContain('R8');
+  });
+
+  it('the cases left uncredited are written by the gap fill', async () => {
+    const root = makeSampleProject('checkpoint-tests-audit-');
+    mkdirSync(path.join(root, 'tests'));
+    writeFileSync(
+      path.join(root, 'tests', 'test_posing.py'),
+      [
+        'from sample_trainer.manager import CheckpointManager',
+        '',
+        '',
+        'def test_load_with_no_path_gives_the_newest(tmp_path):',
+        '    """Shaped like R1, but it never calls resume nor latest."""',
+        '    manager = CheckpointManager(tmp_path)',
+        '    manager.save({"w": 1}, 1)',
+        '    manager.save({"w": 2}, 2)',
+        '    assert manager.load()',
+        '',
+        '',
+        'def test_export_round_trip(tmp_path):',
+        '    """Shaped like R8, but it saves through another method than save."""',
+        '    manager = CheckpointManager(tmp_path)',
+        '    path = manager.save_final({"w": [1, 2]}, 3)',
+        '    assert manager.load(path) == {"w": [1, 2]}',
+        '',
+      ].join('\n'),
+    );
+    const { audit } = await auditJson(['tests/test_posing.py'], root);
+    expect(audit!.tests.map((test) => [test.name, test.cases.map((c) => c.id)])).toEqual([
+      ['test_load_with_no_path_gives_the_newest', []],
+      ['test_export_round_trip', []],
+    ]);
+    const result = await runCli(['audit', 'tests/test_posing.py', '--yes'], root, 180_000);
+    expect(result.code, result.stderr).toBe(0);
+    expect(storedAnswers(root)).toMatchObject({
+      saveOp: 'save',
+      loadOp: 'load',
+      resumeOp: 'resume',
+      latestOp: 'latest',
+    });
+    expect(storedAnswers(root).coveredCases).not.toEqual(expect.arrayContaining(['R1']));
+    expect(storedAnswers(root).coveredCases).not.toEqual(expect.arrayContaining(['R8']));
+    const written = readFileSync(path.join(root, 'tests', 'checkpoint', 'test_resume.py'), 'utf8');
+    expect(written).toMatch(/^def test_r1_/m);
+    expect(written).toMatch(/^def test_r8_/m);
+  });
+});
+
+describe("the gap fill of the seed's audited file", () => {
+  // The audited file imports `model_manager`, which the seed does not ship: a small one shaped like the
+  // ModelManager its tests call (and with a plain `save` besides the tests' save_checkpoint).
+  const MODEL_MANAGER = [
+    '"""A model manager shaped like the one the audited tests exercise."""',
+    '',
+    'import os',
+    'import pickle',
+    '',
+    '',
+    'class ModelManager:',
+    '    def __init__(self, checkpoint_dir):',
+    '        self.checkpoint_dir = str(checkpoint_dir)',
+    '        self.resumed_from = None',
+    '',
+    '    def save(self, state, step):',
+    '        return self.save_checkpoint(state, step)',
+    '',
+    '    def save_checkpoint(self, state, step):',
+    '        os.makedirs(self.checkpoint_dir, exist_ok=True)',
+    '        path = os.path.join(self.checkpoint_dir, f"checkpoint_{step}.pt")',
+    '        with open(path, "wb") as handle:',
+    '            pickle.dump(state, handle)',
+    '        return path',
+    '',
+    '    def save_final_model(self, state):',
+    '        return self.save_checkpoint(state, 0)',
+    '',
+    '    def load_checkpoint(self, path):',
+    '        with open(path, "rb") as handle:',
+    '            return pickle.load(handle)',
+    '',
+    '    def find_newest_checkpoint(self):',
+    '        return None',
+    '',
+    '    def handle_checkpoint_resume(self, source):',
+    '        return None',
+    '',
+    '    def create_model_artifact(self, path, name, metadata=None, aliases=None):',
+    '        return False',
+    '',
+  ].join('\n');
+  const CLASS_METHODS = [
+    'create_model_artifact',
+    'find_newest_checkpoint',
+    'handle_checkpoint_resume',
+    'load_checkpoint',
+    'save',
+    'save_checkpoint',
+    'save_final_model',
+  ];
+
+  function seedProject(dir: string): void {
+    cpSync(path.join(REPO_ROOT, path.dirname(EXAMPLE)), path.join(dir, path.dirname(EXAMPLE)), { recursive: true });
+    writeFileSync(path.join(dir, 'model_manager.py'), MODEL_MANAGER);
+  }
+
+  it('reports the mixed mocking, and writes its gap fill into the output folder', async () => {
+    const root = path.join(scratch, 'seed-gap-fill');
+    mkdirSync(root, { recursive: true });
+    seedProject(root);
+    const audited = path.join(root, path.dirname(EXAMPLE));
+    const before = new Set(Object.keys(snapshotTree(audited)));
+    const result = await runCli(['audit', EXAMPLE, '--yes'], root, 180_000);
+    expect(result.code, result.stderr).toBe(0);
+    expect(flat(result.stdout)).toMatch(
+      /`wandb` is mocked 2 different ways across tests \(@patch decorator in test_create_model_artifact_success \(line \d+\).*; fixture `mock_wandb_disabled` in test_create_model_artifact_file_missing \(line \d+\)\)/,
+    );
+    for (const file of ['conftest.py', 'checkpoint_adapter.py', 'README.md', 'test_resume.py', 'test_artifact.py']) {
+      expect(existsSync(path.join(root, 'tests', 'checkpoint', file)), file).toBe(true);
+    }
+    // Beside the audited file, only its report is new.
+    const after = Object.keys(snapshotTree(audited)).filter(
+      (name) => !before.has(name) && !name.includes('__pycache__'),
+    );
+    expect(after).toEqual([path.basename(EXAMPLE).replace(/\.py$/, '.audit.md')]);
+    expect(storedAnswers(root)).toMatchObject({
+      outputDir: 'tests/checkpoint',
+      saveOp: 'save',
+      loadOp: 'load_checkpoint',
+      latestOp: 'find_newest_checkpoint',
+      resumeOp: 'handle_checkpoint_resume',
+      publishOp: 'create_model_artifact',
+    });
+    // load_checkpoint(agent, missing) is not the resume op: R4 is written, not credited.
+    expect(storedAnswers(root).coveredCases).toEqual(expect.arrayContaining(['R1', 'R3', 'A1']));
+    expect(storedAnswers(root).coveredCases).not.toEqual(expect.arrayContaining(['R4']));
+  });
+
+  it("asks an op in doubt as a picker of the class's methods, with a default the class has", async () => {
+    const prompts: PromptSeen[] = [];
+    await helpers
+      .run(generatorPath('audit'))
+      .inTmpDir((dir) => seedProject(dir))
+      .withArguments([EXAMPLE])
+      .withOptions({ python: findPythonWithPytest() } as never)
+      .withAnswers({}, {
+        throwOnMissingAnswer: false,
+        callback: (answer: unknown, { question }: { question: PromptSeen }) => {
+          prompts.push(question);
+          return answer;
+        },
+      } as never);
+    const ops = prompts.filter((prompt) => /Op$/.test(prompt.name));
+    // The tests save with save_checkpoint, the class also has save: in doubt, so asked.
+    expect(ops.map((prompt) => prompt.name)).toContain('saveOp');
+    for (const prompt of ops) {
+      expect(prompt.type, prompt.name).toBe('select');
+      expect(prompt.choices!.map((choice) => choice.value).sort(), prompt.name).toEqual(
+        [...CLASS_METHODS, 'none'].sort(),
+      );
+      expect(CLASS_METHODS, prompt.name).toContain(prompt.default);
+    }
+    expect(ops.find((prompt) => prompt.name === 'saveOp')!.default).toBe('save');
+    yoResult.assertFile(['tests/checkpoint/test_resume.py', 'tests/checkpoint/conftest.py']);
+  });
+
+  it('Ctrl-C at a question after the audit leaves nothing behind', async () => {
+    const root = path.join(scratch, 'seed-cancel');
+    mkdirSync(root, { recursive: true });
+    seedProject(root);
+    const files = () =>
+      Object.keys(snapshotTree(root))
+        .filter((name) => !name.includes('__pycache__'))
+        .sort();
+    const before = files();
+    const result = await runInPty({
+      args: ['audit', EXAMPLE, '--python', findPythonWithPytest()],
+      cwd: root,
+      timeout: 90,
+      steps: [
+        { expect: 'Write the missing case families', send: KEYS.enter },
+        // An answer given (in the main flow it would be kept in .yo-rc.json), then cancelled at the summary.
+        { expect: 'Which method', send: KEYS.enter },
+        { expect: 'Which experiment tracker', send: KEYS.enter },
+        { expect: 'Build the suite from these answers\\?', send: KEYS.ctrlC },
+        { expect: 'cancelled' },
+      ],
+    });
+    expect(result.error, result.text.slice(-2000)).toBeNull();
+    expect(result.exit_code).toBe(130);
+    expect(result.text).toContain('checkpoint-tests: cancelled; nothing was written.');
+    expect(result.text).not.toMatch(/kept in \.yo-rc\.json/);
+    // Nothing: no report, no .yo-rc.json, no suite, no .benchmarks from reading the tests.
+    expect(files()).toEqual(before);
   });
 });

@@ -213,7 +213,7 @@ export default class AuditGenerator extends SuiteGenerator {
         {
           type: 'checkbox',
           name: 'families',
-          message: 'Write the missing case families as new files beside your tests?',
+          message: 'Write the missing case families as new files in the suite folder (outputDir, tests/checkpoint by default)?',
           default: offered,
           choices: FAMILIES.map((family) => ({
             name: `${family.name}: ${family.help}`,
