@@ -370,7 +370,9 @@ describe('--from-audit', () => {
   });
 });
 
-describe.concurrent('exit codes for CI', () => {
+// One after the other: each run takes the project's lock (REPO_ROOT here), and four at once on a busy
+// machine wait longer than the lock's 20 s.
+describe('exit codes for CI', () => {
   it('--fail-on issues exits 1 when there are findings, 0 when there are none', async () => {
     const failing = await runCli(['audit', FINDINGS_FILE, '--json', '--fail-on', 'issues'], REPO_ROOT);
     expect(failing.code).toBe(1);
