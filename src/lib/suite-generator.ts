@@ -311,7 +311,10 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
         askAnswered: Boolean(this.options.askAnswered),
         ask: interactive ? (question, suggested, sofar) => this.ask(question, suggested, sofar) : undefined,
         facts: (sofar) => this.moduleFacts(sofar),
-        infer: (question, sofar) => this.inferred(question, sofar),
+        infer: async (question, sofar) => {
+          const fromCode = await this.inferred(question, sofar);
+          return this.refineSuggestion ? this.refineSuggestion(question, sofar, fromCode) : fromCode;
+        },
         ...(this.options.allQuestions
           ? {}
           : {
@@ -480,7 +483,27 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
     }
   }
 
+  /**
+   * A subclass's say on what the code suggests for a question (the audit's:
+   * what the tests call), and the choices of a method picker when the module
+   * was not imported. Properties, not methods: Yeoman runs every method a
+   * generator's own class declares as a task.
+   */
+  protected refineSuggestion?: (
+    question: Question,
+    sofar: Partial<Answers>,
+    fromCode: Suggestion | undefined,
+  ) => Promise<Suggestion | undefined>;
+  protected fallbackChoices?: (question: Question, sofar: Partial<Answers>) => { name: string; value: string }[] | undefined;
+
+  /**
+   * Whether answers are kept in `.yo-rc.json` as they are given, for the next
+   * run to resume. The audit keeps none: cancelled, it leaves nothing behind.
+   */
+  protected readonly keepsUnfinishedAnswers: boolean = true;
+
   private savePending(name: string, value: unknown): void {
+    if (!this.keepsUnfinishedAnswers) return;
     this.pending[name] = value;
     this.writePending();
   }
@@ -491,6 +514,7 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
    */
   private resumedAnswers(): Promise<Partial<Answers>> {
     this.resumption ??= (async () => {
+      if (!this.keepsUnfinishedAnswers) return {};
       const namespace = this.rootGeneratorName();
       const block = (this.readYoRc()[namespace] as Record<string, unknown> | undefined)?.[PENDING_KEY];
       if (!block || typeof block !== 'object' || Array.isArray(block)) return {};
@@ -549,7 +573,7 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
       const resumed = (await this.resumedAnswers()) as Record<string, unknown>;
       if (resumed[question.name] !== undefined) return resumed[question.name];
     }
-    const choices = this.dynamicChoices(question, sofar);
+    const choices = this.dynamicChoices(question, sofar) ?? this.fallbackChoices?.(question, sofar);
     const validate = async (input: unknown): Promise<string | true> => {
       // A checkbox hands its validator the chosen choice objects, not their values.
       const value = Array.isArray(input)
@@ -676,7 +700,7 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
   }
 
   /** What the user's module holds, importing it once the module is answered (never without a Python). */
-  private async moduleFacts(sofar: Partial<Answers>): Promise<ModuleFacts | undefined> {
+  protected async moduleFacts(sofar: Partial<Answers>): Promise<ModuleFacts | undefined> {
     const found = await this.introspected(sofar);
     if (!found || found.module_error) return undefined;
     const cls = found.classes.find((candidate) => candidate.name === sofar.className);
