@@ -61,6 +61,7 @@ import { commitAtomically } from './atomic-write.js';
 import { lockProject, unlockProject } from './project-lock.js';
 import { cutText, resolveInProject } from './project-path.js';
 import { checkStoredConfig, storedFileRecord } from './stored-config.js';
+import { RUN_OPTIONS } from './run-options.js';
 
 export const PACKAGE_VERSION: string = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -69,31 +70,6 @@ export const PACKAGE_VERSION: string = (
 /** The file a user owns: written once, never overwritten without --force. */
 export const ADAPTER_FILE = 'checkpoint_adapter.py';
 
-/** Options every generator takes besides one per question. */
-const RUN_OPTIONS = {
-  answers: { type: String, description: 'JSON or YAML file answering the questions (for CI: no prompts)' },
-  yes: { type: Boolean, alias: 'y', description: 'take the default for every question not answered otherwise' },
-  python: {
-    type: String,
-    description: 'Python with pytest to import your module and check the suite (default: the first found)',
-  },
-  preset: {
-    type: String,
-    description: "a team's answers file ({answers, locked}) merged under yours; locked answers cannot change",
-  },
-  'all-questions': {
-    type: Boolean,
-    description: 'ask every question in turn instead of only what your code does not show (then a summary to confirm)',
-  },
-  'skip-checks': {
-    type: Boolean,
-    description: 'do not import your module or run pytest on the new suite (nothing is verified)',
-  },
-  'overwrite-generated': {
-    type: Boolean,
-    description: 'rewrite every generated file that differs (changed answers), but keep your adapter; --force rewrites it too',
-  },
-} as const;
 
 /** What the generators of one run share: the answers and file record before it, and the record being made. */
 interface RunRecord {
