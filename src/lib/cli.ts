@@ -10,7 +10,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { addEnvironmentOptions, createEnv } from 'yeoman-environment';
 import { UsageError, isUsageError } from './errors.js';
-import { fullHelp, shortHelp } from './help.js';
+import { OTHER_COMMANDS, QUESTION_OPTIONS, type RegisteredGenerator, commandHelp, fullHelp, shortHelp } from './help.js';
 import { didYouMean } from './infer.js';
 import { generatorPath } from './paths.js';
 import { type Category, CATEGORIES } from './questions.js';
@@ -21,9 +21,23 @@ const GENERATORS = ['app', 'audit', 'templates', ...CATEGORIES] as const;
 const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
   .version;
 
+/**
+ * The generator name nearest a mistyped one: a near spelling of a whole
+ * name, or of its beginning (`corupt` is a slip in `corruption`'s first letters).
+ */
+function nearestCommand(given: string): string | undefined {
+  const typed = given.toLowerCase();
+  const whole = didYouMean(typed, GENERATORS);
+  if (whole || typed.length < 3) return whole;
+  return GENERATORS.find((name) => {
+    const heads = [name.slice(0, typed.length - 1), name.slice(0, typed.length), name.slice(0, typed.length + 1)];
+    return heads.includes(typed) || didYouMean(typed, heads) !== undefined;
+  });
+}
+
 /** A first argument that names no generator: the nearest name, and every valid one. */
 function unknownCommand(given: string): UsageError {
-  const near = didYouMean(given, GENERATORS);
+  const near = nearestCommand(given);
   const shown = given.length > 60 ? `${given.slice(0, 60)}…` : given;
   return new UsageError(
     `"${shown}" is not a family or command of checkpoint-tests.${near ? ` Did you mean ${near}?` : ''} The families are ${CATEGORIES.join(', ')}; the other commands are audit and templates. Run checkpoint-tests --help for the options; nothing was written.`,
@@ -153,7 +167,23 @@ async function run(argv: readonly string[], context: CliContext, onTask: (task: 
   const meta = env.register(resolved, { namespace: `checkpoint-tests:${name}` });
   const command = addEnvironmentOptions();
   command.env = env;
-  command.registerGenerator(await meta.instantiateHelp());
+  const generator = await meta.instantiateHelp();
+  command.registerGenerator(generator);
+  if (!describedHere && (args.includes('--help') || args.includes('-h')) && !args.includes('--help-all')) {
+    // Yeoman's own options (those a bare generator has) stay in --help-all.
+    const { default: BareGenerator } = await import('yeoman-generator');
+    const bare = new BareGenerator([], { help: true, resolved: resolved, namespace: 'checkpoint-tests:bare' } as never);
+    const registered = Object.keys((generator as unknown as RegisteredGenerator)._options);
+    // A command that takes every question (audit) leaves them to --help-all; one that takes a few shows them.
+    const everyQuestion = [...QUESTION_OPTIONS].every((option) => registered.includes(option));
+    const leftOut = new Set([
+      ...Object.keys((bare as unknown as RegisteredGenerator)._options),
+      ...(everyQuestion ? QUESTION_OPTIONS : []),
+    ]);
+    const summary = Object.entries(OTHER_COMMANDS).find(([usage]) => usage.split(' ')[0] === name)?.[1] ?? '';
+    stdout.write(commandHelp(name, `${summary.charAt(0).toUpperCase()}${summary.slice(1)}.`, generator as unknown as RegisteredGenerator, leftOut, helpWidth));
+    return;
+  }
   command.action(async function (this: typeof command) {
     await env.runGenerator(await meta.instantiate(this.args, this.opts()));
   });
@@ -169,7 +199,9 @@ async function run(argv: readonly string[], context: CliContext, onTask: (task: 
   );
   if (args.includes('--help-all')) {
     // Yeoman's own options, as it registered them, follow ours.
-    const yeoman = command.options.map((option) => ({ flags: option.flags, help: option.description }));
+    const yeoman = command.options
+      .filter((option) => !option.negate)
+      .map((option) => ({ flags: option.flags, help: option.description }));
     stdout.write(describedHere ? fullHelp(family, yeoman, helpWidth) : command.helpInformation());
     return;
   }

@@ -49,11 +49,11 @@ interface Entry {
 }
 
 /** What an option takes: `<value>`, or its values when the answer has a fixed set. */
-function valueHint(question: Question): string {
+function valueHint(question: Question, full: boolean): string {
   if (question.kind === 'enum') return question.choices.map((choice) => choice.value).join('|');
   if (question.kind === 'list') {
     const values = question.choices.map((choice) => choice.value);
-    if (values.length === FAMILIES.length && FAMILIES.every((family) => values.includes(family.name))) {
+    if (!full && values.length === FAMILIES.length && FAMILIES.every((family) => values.includes(family.name))) {
       return '<family,...> (the families above)';
     }
     return values.length <= 12 ? `${values.join(', ')} (comma-separated)` : '<ids> (comma-separated)';
@@ -63,7 +63,7 @@ function valueHint(question: Question): string {
 
 function questionEntry(question: Question, full: boolean): Entry {
   const flag = `--${optionName(question.name)}`;
-  const hint = valueHint(question);
+  const hint = valueHint(question, full);
   // A short hint stays beside the flag; a long list of values goes under the help.
   const help = full ? question.help : firstSentence(question.help);
   if (hint.startsWith('<')) {
@@ -228,3 +228,50 @@ export function fullHelp(
   if (yeoman.length > 0) lines.push('', "Yeoman's options:", ...table(yeoman, width));
   return `${lines.join('\n')}\n`;
 }
+
+/** What a Yeoman generator registered, as far as its help goes. */
+export interface RegisteredGenerator {
+  description?: string;
+  _options: Record<string, { description?: string; type?: unknown; alias?: string; hide?: boolean }>;
+  _arguments: { name: string; description?: string; required?: boolean }[];
+}
+
+/**
+ * The short help of a command that is not a suite generator (audit,
+ * templates): its arguments and the options it registered itself, less
+ * `leftOut` (Yeoman's own, and the question options `--help-all` lists).
+ */
+export function commandHelp(
+  name: string,
+  summary: string,
+  generator: RegisteredGenerator,
+  leftOut: ReadonlySet<string>,
+  width = 80,
+): string {
+  const args = generator._arguments.map((argument) => (argument.required ? `<${argument.name}>` : `[${argument.name}]`));
+  const lines = [`Usage: checkpoint-tests ${name} ${[...args, '[options]'].join(' ')}`, '', ...wrapWords(summary, width)];
+  if (generator._arguments.length > 0) {
+    lines.push(
+      '',
+      'Arguments:',
+      ...table(
+        generator._arguments.map((argument) => ({ flags: argument.name, help: argument.description ?? '' })),
+        width,
+      ),
+    );
+  }
+  const own = Object.entries(generator._options).filter(([option, spec]) => !leftOut.has(option) && !spec.hide);
+  const entries = own.map(([option, spec]) => ({
+    flags: `--${option}${spec.alias ? `, -${spec.alias}` : ''}${spec.type === Boolean ? '' : ' <value>'}`,
+    help: spec.description ?? '',
+  }));
+  entries.push(
+    ...COMMON_YEOMAN_OPTIONS.map((option) => ({ flags: `--${option}`, help: YEOMAN_OPTIONS[option] })),
+    { flags: '--help-all', help: "every option, Yeoman's included" },
+  );
+  lines.push('', 'Options:', ...table(entries, width));
+  return `${lines.join('\n')}\n`;
+}
+
+/** The names of the options every suite generator takes for its questions. */
+export const QUESTION_OPTIONS: ReadonlySet<string> = new Set(QUESTIONS.map((question) => optionName(question.name)));
