@@ -9,7 +9,8 @@
  * `commitSharedFsTask`): the same `.yo-resolve` handling and conflicter (its
  * diff-and-ask, with the diff cut to its hunks by hunk-diff.ts, `--force`,
  * and `--dry-run`, which skips every file), and then, instead of
- * mem-fs-editor's in-place `writeFile`, the two-phase write below. A generator installs it through Yeoman's `customCommitTask` feature.
+ * mem-fs-editor's in-place `writeFile`, the two-phase write below. A
+ * generator installs it through Yeoman's `customCommitTask` feature.
  */
 import { randomBytes } from 'node:crypto';
 import { promises as fs, existsSync } from 'node:fs';
