@@ -4,10 +4,18 @@
  * Python project, --dry-run's last line, the conflicter's diff cut to its
  * hunks, NO_COLOR and FORCE_COLOR.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { makeSampleProject, removeProjects, runCli, SAMPLE_MODULE, snapshotTree } from './helpers/cli-process.js';
+import {
+  cliEnv,
+  makeSampleProject,
+  removeProjects,
+  runCli,
+  SAMPLE_MODULE,
+  snapshotTree,
+} from './helpers/cli-process.js';
 import { runInPty, tail } from './helpers/pty.js';
 
 afterAll(removeProjects);
@@ -139,5 +147,28 @@ describe('colours', () => {
     });
     expect(run.exit_code, tail(run)).toBe(0);
     expect(run.transcript).toMatch(COLOUR);
+  });
+});
+
+describe('the run command printed at the end', () => {
+  it('works when pasted into a shell in the project', async () => {
+    const project = makeSampleProject();
+    // With the checks on: the CLI finds a Python with pytest itself and names it in the command.
+    const result = await runCli(['--yes', '--module', SAMPLE_MODULE], project, 180_000);
+    expect(result.code, result.stderr).toBe(0);
+    const printed = /Run them with: (.+)$/m.exec(result.stderr)?.[1];
+    expect(printed, result.stderr).toBeDefined();
+    expect(printed).toMatch(/ -m pytest tests\/checkpoint$/);
+    // NO_COLOR (set by runCli) reaches Yeoman's ✔ too, which is coloured even into a pipe otherwise.
+    expect(result.rawStderr).not.toMatch(COLOUR);
+    const pasted = spawnSync('/bin/sh', ['-c', `${printed} -x -q -p no:cacheprovider -m "not slow" -k r1`], {
+      cwd: project,
+      env: cliEnv(),
+      encoding: 'utf8',
+      timeout: 180_000,
+    });
+    expect(pasted.status, `${pasted.stdout}\n${pasted.stderr}`).toBe(0);
+    expect(pasted.stdout).toMatch(/\b[1-9]\d* passed\b/);
+    expect(pasted.stdout).not.toMatch(/\bfailed\b|\berror/);
   });
 });
