@@ -125,3 +125,20 @@ describe('an unknown family or command', () => {
     expect(result.stderr).toContain("unknown option '--no-such-option'");
   });
 });
+
+describe('README.md', () => {
+  it('stays under 15 KB, its reference material in docs/ behind links', () => {
+    const readme = readFileSync(`${REPO_ROOT}README.md`, 'utf8');
+    expect(Buffer.byteLength(readme)).toBeLessThan(15 * 1024);
+    for (const doc of ['docs/answers.md', 'docs/bench.md', 'docs/suite.md']) {
+      expect(readme).toContain(`](${doc})`);
+      expect(readFileSync(`${REPO_ROOT}${doc}`, 'utf8').length).toBeGreaterThan(0);
+    }
+    // `npm run bench` writes its short table into README and every figure into docs/bench.md.
+    for (const file of ['README.md', 'docs/bench.md']) {
+      const text = readFileSync(`${REPO_ROOT}${file}`, 'utf8');
+      expect(text, file).toContain('<!-- bench-table:start -->');
+      expect(text, file).toContain('<!-- bench-table:end -->');
+    }
+  });
+});
