@@ -119,6 +119,20 @@ describe('an unknown family or command', () => {
     expect(result.stderr.replace(/\s+/g, ' ')).toContain(`The families are ${CATEGORIES.join(', ')}`);
   });
 
+  it('is found after the options too, and a family given a stray word says it takes options only', async () => {
+    const afterOptions = await runCli(['--yes', 'corupt'], tmpdir());
+    expect(afterOptions.code).toBe(2);
+    expect(afterOptions.stderr.replace(/\s+/g, ' ')).toContain(
+      '"corupt" is not a family or command of checkpoint-tests. Did you mean corruption?',
+    );
+    expect(afterOptions.stderr).not.toContain('too many arguments');
+    const stray = await runCli(['resume', '--skip-checks', 'extra'], tmpdir());
+    expect(stray.code).toBe(2);
+    expect(stray.stderr.replace(/\s+/g, ' ')).toContain(
+      'checkpoint-tests resume takes options only, but was given "extra"',
+    );
+  });
+
   it('an unknown option is a usage error too (exit 2)', async () => {
     const result = await runCli(['--no-such-option'], tmpdir());
     expect(result.code).toBe(2);

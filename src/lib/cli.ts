@@ -191,7 +191,12 @@ async function run(argv: readonly string[], context: CliContext, onTask: (task: 
   quietTaskFailures(env.adapter.log as never, onTask);
   // Commander prints help and its own errors to these streams and throws instead of exiting the process.
   command.exitOverride();
-  command.configureOutput({ writeOut: (text) => stdout.write(text), writeErr: (text) => stderr.write(text) });
+  // A stray word after the options (`--yes corupt`) is a mistyped family: said below, not as commander says it.
+  const strayWord = (text: string) => describedHere && text.startsWith('error: too many arguments');
+  command.configureOutput({
+    writeOut: (text) => stdout.write(text),
+    writeErr: (text) => (strayWord(text) ? true : stderr.write(text)),
+  });
   command.name(named ? `checkpoint-tests ${name}` : 'checkpoint-tests');
   command.addHelpText(
     'after',
@@ -205,5 +210,16 @@ async function run(argv: readonly string[], context: CliContext, onTask: (task: 
     stdout.write(describedHere ? fullHelp(family, yeoman, helpWidth) : command.helpInformation());
     return;
   }
-  await command.parseAsync([...args], { from: 'user' });
+  try {
+    await command.parseAsync([...args], { from: 'user' });
+  } catch (error) {
+    const stray = command.args.find((arg) => !arg.startsWith('-'));
+    if ((error as { code?: string }).code === 'commander.excessArguments' && describedHere && stray !== undefined) {
+      if (!named) throw unknownCommand(stray);
+      throw new UsageError(
+        `checkpoint-tests ${name} takes options only, but was given "${stray.slice(0, 60)}". Run checkpoint-tests ${name} --help for its options; nothing was written.`,
+      );
+    }
+    throw error;
+  }
 }
