@@ -10,7 +10,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { addEnvironmentOptions, createEnv } from 'yeoman-environment';
 import { UsageError, isUsageError } from './errors.js';
-import { OTHER_COMMANDS, QUESTION_OPTIONS, type RegisteredGenerator, commandHelp, fullHelp, shortHelp } from './help.js';
+import { fullHelp, otherCommandHelp, shortHelp } from './help.js';
 import { didYouMean } from './infer.js';
 import { generatorPath } from './paths.js';
 import { type Category, CATEGORIES } from './questions.js';
@@ -172,16 +172,8 @@ async function run(argv: readonly string[], context: CliContext, onTask: (task: 
   if (!describedHere && (args.includes('--help') || args.includes('-h')) && !args.includes('--help-all')) {
     // Yeoman's own options (those a bare generator has) stay in --help-all.
     const { default: BareGenerator } = await import('yeoman-generator');
-    const bare = new BareGenerator([], { help: true, resolved: resolved, namespace: 'checkpoint-tests:bare' } as never);
-    const registered = Object.keys((generator as unknown as RegisteredGenerator)._options);
-    // A command that takes every question (audit) leaves them to --help-all; one that takes a few shows them.
-    const everyQuestion = [...QUESTION_OPTIONS].every((option) => registered.includes(option));
-    const leftOut = new Set([
-      ...Object.keys((bare as unknown as RegisteredGenerator)._options),
-      ...(everyQuestion ? QUESTION_OPTIONS : []),
-    ]);
-    const summary = Object.entries(OTHER_COMMANDS).find(([usage]) => usage.split(' ')[0] === name)?.[1] ?? '';
-    stdout.write(commandHelp(name, `${summary.charAt(0).toUpperCase()}${summary.slice(1)}.`, generator as unknown as RegisteredGenerator, leftOut, helpWidth));
+    const bare = new BareGenerator([], { help: true, resolved, namespace: 'checkpoint-tests:bare' } as never);
+    stdout.write(otherCommandHelp(name, generator as never, bare as never, helpWidth));
     return;
   }
   command.action(async function (this: typeof command) {
@@ -198,10 +190,6 @@ async function run(argv: readonly string[], context: CliContext, onTask: (task: 
     writeErr: (text) => (strayWord(text) ? true : stderr.write(text)),
   });
   command.name(named ? `checkpoint-tests ${name}` : 'checkpoint-tests');
-  command.addHelpText(
-    'after',
-    `\nFamilies, each a sub-generator: ${CATEGORIES.join(', ')} (checkpoint-tests <family> [options]).\ncheckpoint-tests audit PATH audits existing tests and writes only the families they miss.\nTeam templates: checkpoint-tests templates copies the templates into the project to edit.\nEvery question is also an option and an answers-file key; see docs/answers.md.`,
-  );
   if (args.includes('--help-all')) {
     // Yeoman's own options, as it registered them, follow ours.
     const yeoman = command.options

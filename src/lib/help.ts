@@ -274,4 +274,22 @@ export function commandHelp(
 }
 
 /** The names of the options every suite generator takes for its questions. */
-export const QUESTION_OPTIONS: ReadonlySet<string> = new Set(QUESTIONS.map((question) => optionName(question.name)));
+const QUESTION_OPTIONS: ReadonlySet<string> = new Set(QUESTIONS.map((question) => optionName(question.name)));
+
+/**
+ * `commandHelp` for audit or templates: without Yeoman's own options (those
+ * `bare`, a plain Yeoman generator, registers) and, for a command that takes
+ * every question as an option (audit), without those either.
+ */
+export function otherCommandHelp(
+  name: string,
+  generator: RegisteredGenerator,
+  bare: RegisteredGenerator,
+  width = 80,
+): string {
+  const registered = Object.keys(generator._options);
+  const everyQuestion = [...QUESTION_OPTIONS].every((option) => registered.includes(option));
+  const leftOut = new Set([...Object.keys(bare._options), ...(everyQuestion ? QUESTION_OPTIONS : [])]);
+  const summary = Object.entries(OTHER_COMMANDS).find(([usage]) => usage.split(' ')[0] === name)?.[1] ?? '';
+  return commandHelp(name, `${summary.charAt(0).toUpperCase()}${summary.slice(1)}.`, generator, leftOut, width);
+}
