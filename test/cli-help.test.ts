@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { FAMILIES } from '../lib/families/index.js';
+import { shortHelp } from '../lib/help.js';
 import { CATEGORIES, QUESTIONS, optionName, questionFamilies } from '../lib/questions.js';
 import { RUN_OPTIONS } from '../lib/run-options.js';
 import { REPO_ROOT, runCli } from './helpers/cli-process.js';
@@ -74,6 +75,17 @@ describe('checkpoint-tests --help', () => {
       expect(own.length).toBeGreaterThan(0);
       for (const question of own)
         expect(listsOption(result.stdout, optionName(question.name)), question.name).toBe(true);
+    }
+  });
+
+  it("every family's help, as the CLI prints it at 80 columns, fits in 60 lines", () => {
+    for (const family of CATEGORIES) {
+      const help = shortHelp(family, 80);
+      expect(lines(help).length, family).toBeLessThanOrEqual(60);
+      expect(
+        lines(help).every((line) => line.length <= 80),
+        family,
+      ).toBe(true);
     }
   });
 
