@@ -206,6 +206,153 @@ def short(target):
     return (target or "").split(".")[-1]
 
 
+MOCKISH_WORDS = {"mock", "mocked", "fake", "stub", "dummy", "patched"}
+
+
+def sys_modules_key(args):
+    """The module name of ``monkeypatch.setitem(sys.modules, "wandb", ...)``, or None."""
+    if (
+        len(args) >= 2
+        and dotted(args[0]) == "sys.modules"
+        and isinstance(args[1], ast.Constant)
+        and isinstance(args[1].value, str)
+    ):
+        return short(args[1].value)
+    return None
+
+
+def means_of_call(call, in_decorator):
+    """``(object, means)`` when the call replaces an object, or None.
+
+    The means is how the test replaces it (a ``@patch`` decorator, ``patch()``
+    in the body, ``mocker.patch``, ``monkeypatch``); the object is the last
+    part of what is replaced (``model_manager.wandb`` is ``wandb``).
+    """
+    name = dotted(call.func) or ""
+    if "monkeypatch" in name.split(".")[0] and name.split(".")[-1] in (
+        "setattr",
+        "setitem",
+        "delattr",
+    ):
+        key = sys_modules_key(call.args)
+        if key:
+            return key, "monkeypatch"
+        patched = patch_target(call)
+        return (short(patched[0]), "monkeypatch") if patched else None
+    patched = patch_target(call)
+    if not patched:
+        return None
+    target = patched[0]
+    if patched[1] == "item" and target == "sys.modules":
+        keys = call.args[1] if len(call.args) >= 2 else None
+        if isinstance(keys, ast.Dict) and keys.keys:
+            first = keys.keys[0]
+            if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                target = first.value
+    if in_decorator:
+        return short(target), "@patch decorator"
+    if name.startswith("mocker."):
+        return short(target), "mocker.patch"
+    return short(target), "patch() in the body"
+
+
+def mock_means(function, module_names, requested):
+    """How one test replaces objects: ``[(object, means, line)]``, plus the mock-like fixtures it asks for."""
+    found = []
+    for decorator in function.decorator_list:
+        if isinstance(decorator, ast.Call):
+            means = means_of_call(decorator, True)
+            if means:
+                found.append((means[0], means[1], decorator.lineno))
+    for statement in function.body:
+        for node in ast.walk(statement):
+            if isinstance(node, ast.Call):
+                means = means_of_call(node, False)
+                if means:
+                    found.append((means[0], means[1], node.lineno))
+            elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
+                factory = (dotted(node.value.func) or "").split(".")[-1]
+                if factory not in MOCK_FACTORIES:
+                    continue
+                for target in node.targets:
+                    # ``model_manager.wandb = MagicMock()`` or ``sys.modules["wandb"] = MagicMock()``.
+                    if (
+                        isinstance(target, ast.Attribute)
+                        and isinstance(target.value, ast.Name)
+                        and target.value.id in module_names
+                    ):
+                        found.append((target.attr, "direct assignment", node.lineno))
+                    elif (
+                        isinstance(target, ast.Subscript)
+                        and dotted(target.value) == "sys.modules"
+                        and isinstance(target.slice, ast.Constant)
+                        and isinstance(target.slice.value, str)
+                    ):
+                        found.append(
+                            (
+                                short(target.slice.value),
+                                "direct assignment",
+                                node.lineno,
+                            )
+                        )
+    fixtures = [
+        fixture
+        for fixture in requested
+        if MOCKISH_WORDS & set(fixture["name"].lower().split("_"))
+    ]
+    return [entry for entry in found if entry[0]], fixtures
+
+
+def mixed_means_findings(means, fixture_uses):
+    """One finding an object that tests replace in two or more ways (a fixture counts as one)."""
+    by_object = {}
+    for obj, style, line, test in means:
+        by_object.setdefault(obj, []).append(
+            {"style": style, "line": line, "test": test}
+        )
+    findings = []
+    for obj, uses in by_object.items():
+        # A fixture named for the object (``mock_wandb_disabled`` for ``wandb``) is a way too.
+        for fixture in fixture_uses:
+            if obj.lower() in fixture["name"].lower().split("_"):
+                uses.append(
+                    {
+                        "style": f"fixture `{fixture['name']}`",
+                        "line": fixture["line"],
+                        "test": fixture["test"],
+                        "kind": "fixture",
+                    }
+                )
+        kinds = {use.get("kind", use["style"]) for use in uses}
+        tests = {use["test"] for use in uses}
+        if len(kinds) < 2 or len(tests) < 2:
+            continue
+        uses.sort(key=lambda use: use["line"])
+        ways = {}
+        for use in uses:
+            ways.setdefault(use["style"], []).append(use)
+        described = "; ".join(
+            f"{style} in "
+            + ", ".join(f"{use['test']} (line {use['line']})" for use in listed)
+            for style, listed in ways.items()
+        )
+        findings.append(
+            {
+                "kind": "mixed-mock-styles",
+                "line": uses[0]["line"],
+                "lines": sorted({use["line"] for use in uses}),
+                "object": obj,
+                "tests": sorted(
+                    tests,
+                    key=lambda name: min(u["line"] for u in uses if u["test"] == name),
+                ),
+                "message": f"`{obj}` is mocked {len(kinds)} different ways across tests ({described}): "
+                "mock it one way, ideally from one shared fixture",
+            }
+        )
+    return findings
+
+
 class TestFacts(ast.NodeVisitor):
     """Walks one test function and gathers what it does."""
 
@@ -622,6 +769,8 @@ def describe_file(path, fixture_cache):
     findings = entry["findings"]
     seen = {}
     styles = {}
+    means = []
+    fixture_uses = []
     local_names = {
         node.name
         for node in tree.body
@@ -730,6 +879,12 @@ def describe_file(path, fixture_cache):
                     {"style": style, "line": line, "test": function.name}
                 )
         test["_requested"] = requested
+        replaced, mocking_fixtures = mock_means(function, module_names, requested)
+        means += [(obj, style, line, function.name) for obj, style, line in replaced]
+        fixture_uses += [
+            {"name": f["name"], "line": f["line"], "test": function.name}
+            for f in mocking_fixtures
+        ]
     for obj, uses in styles.items():
         kinds = sorted({use["style"] for use in uses})
         tests = {use["test"] for use in uses}
@@ -752,6 +907,7 @@ def describe_file(path, fixture_cache):
                     + "): pick one, ideally a shared fixture",
                 }
             )
+    findings.extend(mixed_means_findings(means, fixture_uses))
     for test in entry["tests"]:
         test.pop("_requested", None)
     return entry
@@ -766,12 +922,21 @@ def pytest_fixture_names(files, cwd):
         "--fixtures",
         "-p",
         "no:cacheprovider",
+        # pytest-benchmark makes a .benchmarks folder wherever pytest starts: reading writes nothing.
+        "-p",
+        "no:benchmark",
         "-q",
         *files,
     ]
     try:
         done = subprocess.run(
-            command, cwd=cwd, capture_output=True, text=True, timeout=120
+            command,
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            # Importing the tests must not leave __pycache__ folders beside them either.
+            env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
         )
     except (OSError, subprocess.TimeoutExpired) as error:
         return None, str(error)

@@ -14,7 +14,8 @@
  * - scale: generation time for 1, 10 and 50 target classes in one project.
  *
  * Prints a table, writes bench/results.json (the previous results kept beside
- * the new, in `history`) and, for a full run, a short table in README.md.
+ * the new, in `history`) and, for a full run, a short table in README.md and
+ * every figure in docs/bench.md.
  *
  *   npm run bench               # everything (a few minutes)
  *   npm run bench -- --quick    # a representative subset in under 2 minutes: the sample in pickle,
@@ -133,6 +134,19 @@ const README_FIGURES = [
   ['pytest_pickle_xdist_seconds', 'the pickle suite under pytest -n 2', 's'],
   ['scale_50_seconds', '50 target classes: generation', 's'],
 ];
+
+/** Replaces what lies between the bench-table markers of a Markdown file (Prettier-formatted); says so. */
+async function writeBetweenMarkers(file, table) {
+  const start = '<!-- bench-table:start -->';
+  const end = '<!-- bench-table:end -->';
+  const text = readFileSync(file, 'utf8');
+  if (!text.includes(start) || !text.includes(end)) return;
+  const updated = `${text.slice(0, text.indexOf(start) + start.length)}\n\n${table}\n\n${text.slice(text.indexOf(end))}`;
+  const prettier = await import('prettier');
+  const config = (await prettier.resolveConfig(file)) ?? {};
+  writeFileSync(file, await prettier.format(updated, { ...config, filepath: file }));
+  console.log(`updated the table in ${path.relative(repo, file)}`);
+}
 
 const figures = {};
 // The corpus table (a row a manager and a variant), printed after the figures.
@@ -426,17 +440,19 @@ try {
       '| --- | --- | --- |',
       ...rows,
     ].join('\n');
-    const prettier = await import('prettier');
-    const readmePath = path.join(repo, 'README.md');
-    const readme = readFileSync(readmePath, 'utf8');
-    const start = '<!-- bench-table:start -->';
-    const end = '<!-- bench-table:end -->';
-    if (readme.includes(start) && readme.includes(end)) {
-      const updated = `${readme.slice(0, readme.indexOf(start) + start.length)}\n\n${table}\n\n${readme.slice(readme.indexOf(end))}`;
-      const config = (await prettier.resolveConfig(readmePath)) ?? {};
-      writeFileSync(readmePath, await prettier.format(updated, { ...config, filepath: readmePath }));
-      console.log('updated the table in README.md');
-    }
+    // README keeps the short table; docs/bench.md gets every figure of the run, section by section.
+    const fullTable = [
+      `Measured ${when} on ${machine}.`,
+      '',
+      '| figure | value |',
+      '| --- | --- |',
+      ...sections.flatMap((part) => [
+        `| **${part.title}** | |`,
+        ...part.rows.map(([label, value]) => `| ${label} | ${value} |`),
+      ]),
+    ].join('\n');
+    await writeBetweenMarkers(path.join(repo, 'README.md'), table);
+    await writeBetweenMarkers(path.join(repo, 'docs/bench.md'), fullTable);
   }
 } finally {
   rmSync(root, { recursive: true, force: true });

@@ -12,12 +12,22 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import helpers, { result as yoResult } from 'yeoman-test';
 import { afterAll, describe, expect, it } from 'vitest';
+import { casesCovered } from '../lib/audit/coverage.js';
 import { parseAuditDocument, readAuditDocument } from '../lib/audit/from-audit.js';
+import type { TestFact } from '../lib/audit/read.js';
 import { catalogueFamilies } from '../lib/catalogue.js';
 import { FAMILIES } from '../lib/families/index.js';
 import { generatorPath } from '../lib/paths.js';
 import { CATEGORIES, QUESTIONS } from '../lib/questions.js';
-import { REPO_ROOT, makeSampleProject, removeProjects, runCli, storedAnswers } from './helpers/cli-process.js';
+import {
+  REPO_ROOT,
+  makeSampleProject,
+  removeProjects,
+  runCli,
+  snapshotTree,
+  storedAnswers,
+} from './helpers/cli-process.js';
+import { KEYS, findPythonWithPytest, runInPty } from './helpers/pty.js';
 
 const FIXTURES = 'test/fixtures/audit';
 const FINDINGS_FILE = `${FIXTURES}/findings/test_findings.py`;
@@ -54,6 +64,14 @@ interface JsonAudit {
 
 const audits = new Map<string, Promise<JsonAudit>>();
 
+/** A prompt as the test adapter sees it. */
+interface PromptSeen {
+  name: string;
+  type: string;
+  default: unknown;
+  choices?: { value: string }[];
+}
+
 /** `checkpoint-tests audit ARGS --json`, run once a set of arguments and shared by the tests that read it. */
 function auditJson(args: string[], cwd = REPO_ROOT): Promise<JsonAudit> {
   const key = `${cwd}\0${args.join('\0')}`;
@@ -88,6 +106,12 @@ function lineOf(file: string, text: string, after = 0): number {
   return index + 1;
 }
 
+/** Like lineOf, but 0 when there is no such line (after `after`). */
+function lineOfOptional(file: string, text: string, after = 0): number {
+  const lines = readFileSync(path.join(REPO_ROOT, file), 'utf8').split('\n');
+  return lines.findIndex((line, at) => at >= after && line.includes(text)) + 1;
+}
+
 describe.concurrent('audit findings', () => {
   it('finds each planted finding at its line, and nothing else', async () => {
     const { audit } = await auditJson([FINDINGS_FILE]);
@@ -95,6 +119,7 @@ describe.concurrent('audit findings', () => {
     expect([...expected.keys()].sort()).toEqual([
       'duplicate-name',
       'missing-fixture',
+      'mixed-mock-styles',
       'mixed-mocking',
       'mkdtemp',
       'no-assertion',
@@ -103,7 +128,7 @@ describe.concurrent('audit findings', () => {
     const found = new Map<string, number[]>();
     for (const finding of audit!.findings) {
       expect(finding.file).toBe(FINDINGS_FILE);
-      const lines = finding.kind === 'mixed-mocking' ? finding.lines! : [finding.line];
+      const lines = finding.kind.startsWith('mixed-mock') ? finding.lines! : [finding.line];
       found.set(finding.kind, [...(found.get(finding.kind) ?? []), ...lines]);
     }
     expect(Object.fromEntries(found)).toEqual(Object.fromEntries(expected));
@@ -118,6 +143,24 @@ describe.concurrent('audit findings', () => {
     ]);
     expect(message('mixed-mocking')[0]).toMatch(/`SPECS` is mocked in 3 ways/);
     expect(message('mixed-mocking')[0]).toMatch(/__getitem__\.return_value/);
+    // One object replaced three ways: each way with the tests and lines that use it.
+    expect(message('mixed-mock-styles')).toEqual([
+      expect.stringMatching(/^`wandb` is mocked 3 different ways across tests \(/),
+    ]);
+    const styles = message('mixed-mock-styles')[0]!;
+    expect(styles).toContain(
+      `@patch decorator in test_wandb_by_decorator (line ${lineOf(FINDINGS_FILE, '@patch("registry.wandb")')}), test_wandb_by_decorator_again (line`,
+    );
+    expect(styles).toContain(
+      `monkeypatch in test_wandb_by_monkeypatch (line ${lineOf(FINDINGS_FILE, 'monkeypatch.setattr(registry')})`,
+    );
+    expect(styles).toContain(
+      `fixture \`mock_wandb\` in test_wandb_by_fixture (line ${lineOf(FINDINGS_FILE, 'def test_wandb_by_fixture(')})`,
+    );
+    // `features` is replaced by the decorator alone, in every test: consistent, so not reported.
+    expect(audit!.findings.filter((finding) => finding.kind === 'mixed-mock-styles').map((f) => f.message)).not.toEqual(
+      expect.arrayContaining([expect.stringContaining('`features`')]),
+    );
     expect(message('duplicate-name')).toEqual([
       expect.stringMatching(
         /`test_in_class` is defined again at line \d+ in class TestGroup; it replaces the one at line \d+/,
@@ -224,6 +267,35 @@ describe('audit of a file shaped like the audited one', () => {
     expect(missing).toContain('X1 spaces and non-ASCII characters in paths'); // cross-platform
   });
 
+  it('reports the same object mocked in different ways across tests, with the tests and lines', () => {
+    // The shared audit's anti-pattern "Inconsistent Mocking": wandb is patched by a decorator in the
+    // artifact tests, and asked for as the fixture mock_wandb_disabled in another.
+    const text = flat(markdown);
+    const decorators: number[] = [];
+    for (let at = 0, line; (line = lineOfOptional(EXAMPLE, '@patch("model_manager.wandb")', at)); at = line)
+      decorators.push(line);
+    expect(decorators.length).toBe(5);
+    const fixture = lineOf(EXAMPLE, 'mock_wandb_disabled,');
+    const finding =
+      /\*\*Same object mocked different ways\*\* \([^,]+, Lines ([\d, ]+)\): `wandb` is mocked 2 different ways across tests \(([^)]*\)[^)]*\)[^:]*)\)/.exec(
+        text,
+      );
+    expect(finding, text).not.toBeNull();
+    expect(finding![1]!.split(', ').map(Number)).toEqual([...decorators, fixture].sort((a, b) => a - b));
+    expect(text).toContain(`@patch decorator in test_create_model_artifact_success (line ${decorators[0]})`);
+    expect(text).toContain(
+      `fixture \`mock_wandb_disabled\` in test_create_model_artifact_file_missing (line ${fixture})`,
+    );
+    expect(text).toMatch(
+      /### Anti-Patterns Detected 1\. \*\*Inconsistent Mocking\*\*: the same object is mocked in different ways across tests: `wandb` in `test_create_model_artifact_success`, .*`test_create_model_artifact_file_missing`/,
+    );
+    expect(text).toMatch(/\*\*Standardize Mock Patterns\*\*: `FEATURE_SPECS` \(lines [\d, ]+\), `wandb` \(lines /);
+    // The tests involved say so in the breakdown.
+    expect(markdown).toMatch(
+      /\| `test_create_model_artifact_file_missing` \(line \d+\) \|[^\n]*Same object mocked different ways \(wandb\)/,
+    );
+  });
+
   it('also finds the shadowed duplicate the shared audit lists twice without noticing', () => {
     const first = lineOf(EXAMPLE, 'def test_create_model_artifact_wandb_inactive(');
     const second = lineOf(EXAMPLE, 'def test_create_model_artifact_wandb_inactive(', first);
@@ -298,12 +370,14 @@ describe('--from-audit', () => {
   });
 });
 
-describe.concurrent('exit codes for CI', () => {
+// One after the other: each run takes the project's lock (REPO_ROOT here), and four at once on a busy
+// machine wait longer than the lock's 20 s.
+describe('exit codes for CI', () => {
   it('--fail-on issues exits 1 when there are findings, 0 when there are none', async () => {
     const failing = await runCli(['audit', FINDINGS_FILE, '--json', '--fail-on', 'issues'], REPO_ROOT);
     expect(failing.code).toBe(1);
     expect(JSON.parse(failing.stdout)).toHaveProperty('audit');
-    expect(flat(failing.stderr)).toMatch(/^checkpoint-tests: the audit of .* found 8 issues .* --fail-on issues/);
+    expect(flat(failing.stderr)).toMatch(/^checkpoint-tests: the audit of .* found 9 issues .* --fail-on issues/);
     const passing = await runCli(['audit', CLEAN_FILE, '--json', '--fail-on', 'issues'], REPO_ROOT);
     expect(passing.code, passing.stderr).toBe(0);
   });
@@ -381,15 +455,17 @@ describe.concurrent('gap filling', () => {
     return { root, user, before: sha(user) };
   }
 
-  it('writes the missing families beside the tests, bound to what they import, and leaves the file alone', async () => {
+  it('writes the missing families into the output folder, bound to what they import, and leaves the file alone', async () => {
     const { root, user, before } = project();
     const result = await runCli(['audit', 'tests/test_existing.py', '--yes'], root, 180_000);
     expect(result.code, result.stderr).toBe(0);
-    for (const file of ['conftest.py', 'checkpoint_adapter.py', 'test_resume.py']) {
-      expect(existsSync(path.join(root, 'tests', file)), file).toBe(true);
+    for (const file of ['conftest.py', 'checkpoint_adapter.py', 'README.md', 'test_resume.py']) {
+      expect(existsSync(path.join(root, 'tests', 'checkpoint', file)), file).toBe(true);
+      // Never straight into tests/, among the user's own files.
+      expect(existsSync(path.join(root, 'tests', file)), file).toBe(false);
     }
     expect(sha(user)).toBe(before);
-    expect(readFileSync(path.join(root, 'tests', 'checkpoint_adapter.py'), 'utf8')).toContain(
+    expect(readFileSync(path.join(root, 'tests', 'checkpoint', 'checkpoint_adapter.py'), 'utf8')).toContain(
       'from sample_trainer.manager import CheckpointManager',
     );
     expect(storedAnswers(root)).toMatchObject({
@@ -397,25 +473,34 @@ describe.concurrent('gap filling', () => {
       className: 'CheckpointManager',
       // Every family is missing from a file that tests one resume case: all are offered and chosen.
       categories: expect.arrayContaining([...CATEGORIES]),
-      outputDir: 'tests',
+      outputDir: 'tests/checkpoint',
     });
-    expect(result.stderr).toMatch(/pytest collected \d+ tests in tests/);
+    expect(result.stderr).toMatch(/pytest collected \d+ tests in tests\/checkpoint/);
     // Only what is missing: the case the existing test covers (R1) is left out, the rest written.
     expect(storedAnswers(root)).toMatchObject({ coveredCases: ['R1'] });
-    const written = readFileSync(path.join(root, 'tests', 'test_resume.py'), 'utf8');
+    const written = readFileSync(path.join(root, 'tests', 'checkpoint', 'test_resume.py'), 'utf8');
     expect(written).not.toMatch(/^def test_r1_/m);
     expect(written).toMatch(/^def test_r2_/m);
     expect(result.stdout + result.stderr).toMatch(/R1 +left out +your existing tests cover it/);
   });
 
-  it('goes into a subfolder when a file it would write is already there', async () => {
+  it("follows --output-dir, and leaves the team's own conftest beside the tests alone", async () => {
     const { root, user, before } = project(true);
     const conftest = sha(path.join(root, 'tests', 'conftest.py'));
-    const result = await runCli(['audit', 'tests/test_existing.py', '--yes'], root, 180_000);
+    const result = await runCli(
+      ['audit', 'tests/test_existing.py', '--yes', '--output-dir', 'tests/gaps', '--skip-checks'],
+      root,
+      180_000,
+    );
     expect(result.code, result.stderr).toBe(0);
-    expect(existsSync(path.join(root, 'tests', 'checkpoint_gaps', 'test_resume.py'))).toBe(true);
+    for (const file of ['conftest.py', 'README.md', 'test_resume.py']) {
+      expect(existsSync(path.join(root, 'tests', 'gaps', file)), file).toBe(true);
+    }
+    expect(existsSync(path.join(root, 'tests', 'test_resume.py'))).toBe(false);
+    expect(existsSync(path.join(root, 'tests', 'checkpoint'))).toBe(false);
     expect(sha(path.join(root, 'tests', 'conftest.py'))).toBe(conftest);
     expect(sha(user)).toBe(before);
+    expect(storedAnswers(root)).toMatchObject({ outputDir: 'tests/gaps' });
   });
 
   it('without a terminal or --yes, reports and writes nothing but the report', async () => {
@@ -423,11 +508,13 @@ describe.concurrent('gap filling', () => {
     const result = await runCli(['audit', 'tests/test_existing.py'], root);
     expect(result.code, result.stderr).toBe(0);
     expect(existsSync(path.join(root, 'tests', 'test_resume.py'))).toBe(false);
+    expect(existsSync(path.join(root, 'tests', 'checkpoint'))).toBe(false);
     expect(existsSync(path.join(root, 'tests', 'test_existing.audit.md'))).toBe(true);
     expect(flat(result.stderr)).toContain('add --yes to write them as preselected');
   });
 
-  it('in a terminal, offers the missing families preselected and asks only what the tests do not answer', async () => {
+  it('in a terminal, offers the missing families preselected, and with no import asks each op as a picker of what the tests call', async () => {
+    const prompts: { name: string; type: string; default: unknown; choices?: string[] }[] = [];
     await helpers
       .run(generatorPath('audit'))
       .inTmpDir((dir) => {
@@ -436,16 +523,54 @@ describe.concurrent('gap filling', () => {
       })
       .withArguments(['tests/test_existing.py'])
       .withOptions({ skipChecks: true } as never)
-      .withAnswers({}, { throwOnMissingAnswer: false });
+      .withAnswers({}, {
+        throwOnMissingAnswer: false,
+        callback: (answer: unknown, { question }: { question: PromptSeen }) => {
+          prompts.push({
+            name: question.name,
+            type: question.type,
+            default: question.default,
+            choices: question.choices?.map((choice) => choice.value),
+          });
+          return answer;
+        },
+      } as never);
     const asked = yoResult.askedQuestions;
     // The file covers one resume case: every family this version has is missing something, so all are checked.
     expect(asked[0]!.name).toBe('families');
     expect([...(asked[0]!.answer as string[])].sort()).toEqual([...CATEGORIES].sort());
     const names = asked.map((question) => question.name);
-    for (const inferred of ['module', 'className', 'saveOp', 'resumeOp', 'categories', 'outputDir', 'coveredCases']) {
+    for (const inferred of ['module', 'className', 'categories', 'outputDir', 'coveredCases']) {
       expect(names).not.toContain(inferred);
     }
-    yoResult.assertFile(['tests/conftest.py', 'tests/checkpoint_adapter.py', 'tests/test_resume.py']);
+    // --skip-checks imports nothing: the methods the tests call on the manager stand for the class. Each op
+    // is a picker of those (and none), never free text, and its default is one of them.
+    const ops = prompts.filter((prompt) => /^(save|load|latest|resume|publish|prune)Op$/.test(prompt.name));
+    expect(ops.map((prompt) => prompt.name)).toEqual([
+      'saveOp',
+      'loadOp',
+      'latestOp',
+      'resumeOp',
+      'publishOp',
+      'pruneOp',
+    ]);
+    for (const prompt of ops) {
+      expect(prompt.type, prompt.name).toBe('select');
+      expect(prompt.choices, prompt.name).toEqual(['save', 'resume', 'none']);
+      expect(prompt.choices, prompt.name).toContain(prompt.default);
+    }
+    expect(Object.fromEntries(ops.map((prompt) => [prompt.name, prompt.default]))).toMatchObject({
+      saveOp: 'save',
+      resumeOp: 'resume',
+      loadOp: 'none',
+      latestOp: 'none',
+    });
+    yoResult.assertFile([
+      'tests/checkpoint/conftest.py',
+      'tests/checkpoint/checkpoint_adapter.py',
+      'tests/checkpoint/test_resume.py',
+    ]);
+    yoResult.assertNoFile(['tests/conftest.py', 'tests/test_resume.py']);
     yoResult.assertFileContent('tests/test_existing.py', EXISTING);
   });
 
@@ -458,7 +583,281 @@ describe.concurrent('gap filling', () => {
     const result = await runCli(['--start', 'audit', '--audit-path', 'tests/test_existing.py', '--yes'], root, 180_000);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('Audit of tests/test_existing.py');
-    expect(existsSync(path.join(root, 'tests', 'test_resume.py'))).toBe(true);
+    expect(existsSync(path.join(root, 'tests', 'checkpoint', 'test_resume.py'))).toBe(true);
     expect(sha(user)).toBe(before);
+  });
+});
+
+describe('coverage is credited only to a test that calls the op the case needs', () => {
+  /** The facts python/audit.py gives of a test, reduced to what the rules read. */
+  function fact(calls: { name: string; args?: TestFact['calls'][number]['args'] }[], asserts: string[]): TestFact {
+    return {
+      name: 'test_x',
+      class: null,
+      line: 1,
+      start: 1,
+      end: 9,
+      lines: 9,
+      fixtures: [],
+      calls: calls.map((call, index) => ({
+        name: call.name,
+        dotted: `manager.${call.name}`,
+        base: 'object',
+        line: index + 2,
+        args: call.args ?? [],
+        keywords: {},
+      })),
+      patches: [],
+      raises: [],
+      side_effects: [],
+      asserts: asserts.length,
+      assert_texts: asserts,
+      mock_asserts: [],
+      identifiers: ['manager'],
+      strings: [],
+      ints: [],
+      threads: false,
+      processes: false,
+      hypothesis: false,
+      slices: 0,
+    };
+  }
+  const ids = (test: TestFact, binding = {}) => casesCovered(test, binding).map((covered) => covered.id);
+  // Two checkpoints saved, then a load with no path asserted on: shaped like R1, but no resume nor latest.
+  const loadsNewest = fact(
+    [
+      {
+        name: 'save_checkpoint',
+        args: [
+          { kind: 'name', value: 'agent' },
+          { kind: 'int', value: 1 },
+        ],
+      },
+      {
+        name: 'save_checkpoint',
+        args: [
+          { kind: 'name', value: 'agent' },
+          { kind: 'int', value: 2 },
+        ],
+      },
+      { name: 'load_checkpoint', args: [{ kind: 'name', value: 'agent' }] },
+    ],
+    ['step == 2'],
+  );
+
+  it('a load with no path is not R1: R1 needs the resume or latest op', () => {
+    expect(ids(loadsNewest)).not.toContain('R1');
+    expect(
+      ids(loadsNewest, { save: 'save_checkpoint', load: 'load_checkpoint', resume: 'handle_checkpoint_resume' }),
+    ).not.toContain('R1');
+    // Bound as the resume op (the code resumes through it), the same test does exercise R1.
+    expect(ids(loadsNewest, { save: 'save_checkpoint', resume: 'load_checkpoint' })).toContain('R1');
+  });
+
+  it('R8 needs the save and load ops as bound: a save through another method does not count', () => {
+    const roundTrip = fact(
+      [
+        { name: 'save_final_model', args: [{ kind: 'name', value: 'state' }] },
+        { name: 'load_checkpoint', args: [{ kind: 'name', value: 'path' }] },
+      ],
+      ['loaded == state'],
+    );
+    // By names alone, save_final_model reads as a save.
+    expect(ids(roundTrip)).toContain('R8');
+    expect(ids(roundTrip, { save: 'save_checkpoint', load: 'load_checkpoint' })).not.toContain('R8');
+    expect(ids(roundTrip, { save: 'save_final_model', load: 'load_checkpoint' })).toContain('R8');
+  });
+
+  it('the cases left uncredited are written by the gap fill', async () => {
+    const root = makeSampleProject('checkpoint-tests-audit-');
+    mkdirSync(path.join(root, 'tests'));
+    writeFileSync(
+      path.join(root, 'tests', 'test_posing.py'),
+      [
+        'from sample_trainer.manager import CheckpointManager',
+        '',
+        '',
+        'def test_load_with_no_path_gives_the_newest(tmp_path):',
+        '    """Shaped like R1, but it never calls resume nor latest."""',
+        '    manager = CheckpointManager(tmp_path)',
+        '    manager.save({"w": 1}, 1)',
+        '    manager.save({"w": 2}, 2)',
+        '    assert manager.load()',
+        '',
+        '',
+        'def test_export_round_trip(tmp_path):',
+        '    """Shaped like R8, but it saves through another method than save."""',
+        '    manager = CheckpointManager(tmp_path)',
+        '    path = manager.save_final({"w": [1, 2]}, 3)',
+        '    assert manager.load(path) == {"w": [1, 2]}',
+        '',
+      ].join('\n'),
+    );
+    const { audit } = await auditJson(['tests/test_posing.py'], root);
+    expect(audit!.tests.map((test) => [test.name, test.cases.map((c) => c.id)])).toEqual([
+      ['test_load_with_no_path_gives_the_newest', []],
+      ['test_export_round_trip', []],
+    ]);
+    const result = await runCli(['audit', 'tests/test_posing.py', '--yes'], root, 180_000);
+    expect(result.code, result.stderr).toBe(0);
+    expect(storedAnswers(root)).toMatchObject({
+      saveOp: 'save',
+      loadOp: 'load',
+      resumeOp: 'resume',
+      latestOp: 'latest',
+    });
+    expect(storedAnswers(root).coveredCases).not.toEqual(expect.arrayContaining(['R1']));
+    expect(storedAnswers(root).coveredCases).not.toEqual(expect.arrayContaining(['R8']));
+    const written = readFileSync(path.join(root, 'tests', 'checkpoint', 'test_resume.py'), 'utf8');
+    expect(written).toMatch(/^def test_r1_/m);
+    expect(written).toMatch(/^def test_r8_/m);
+  });
+});
+
+describe("the gap fill of the seed's audited file", () => {
+  // The audited file imports `model_manager`, which the seed does not ship: a small one shaped like the
+  // ModelManager its tests call (and with a plain `save` besides the tests' save_checkpoint).
+  const MODEL_MANAGER = [
+    '"""A model manager shaped like the one the audited tests exercise."""',
+    '',
+    'import os',
+    'import pickle',
+    '',
+    '',
+    'class ModelManager:',
+    '    def __init__(self, checkpoint_dir):',
+    '        self.checkpoint_dir = str(checkpoint_dir)',
+    '        self.resumed_from = None',
+    '',
+    '    def save(self, state, step):',
+    '        return self.save_checkpoint(state, step)',
+    '',
+    '    def save_checkpoint(self, state, step):',
+    '        os.makedirs(self.checkpoint_dir, exist_ok=True)',
+    '        path = os.path.join(self.checkpoint_dir, f"checkpoint_{step}.pt")',
+    '        with open(path, "wb") as handle:',
+    '            pickle.dump(state, handle)',
+    '        return path',
+    '',
+    '    def save_final_model(self, state):',
+    '        return self.save_checkpoint(state, 0)',
+    '',
+    '    def load_checkpoint(self, path):',
+    '        with open(path, "rb") as handle:',
+    '            return pickle.load(handle)',
+    '',
+    '    def find_newest_checkpoint(self):',
+    '        return None',
+    '',
+    '    def handle_checkpoint_resume(self, source):',
+    '        return None',
+    '',
+    '    def create_model_artifact(self, path, name, metadata=None, aliases=None):',
+    '        return False',
+    '',
+  ].join('\n');
+  const CLASS_METHODS = [
+    'create_model_artifact',
+    'find_newest_checkpoint',
+    'handle_checkpoint_resume',
+    'load_checkpoint',
+    'save',
+    'save_checkpoint',
+    'save_final_model',
+  ];
+
+  function seedProject(dir: string): void {
+    cpSync(path.join(REPO_ROOT, path.dirname(EXAMPLE)), path.join(dir, path.dirname(EXAMPLE)), { recursive: true });
+    writeFileSync(path.join(dir, 'model_manager.py'), MODEL_MANAGER);
+  }
+
+  it('reports the mixed mocking, and writes its gap fill into the output folder', async () => {
+    const root = path.join(scratch, 'seed-gap-fill');
+    mkdirSync(root, { recursive: true });
+    seedProject(root);
+    const audited = path.join(root, path.dirname(EXAMPLE));
+    const before = new Set(Object.keys(snapshotTree(audited)));
+    const result = await runCli(['audit', EXAMPLE, '--yes'], root, 180_000);
+    expect(result.code, result.stderr).toBe(0);
+    expect(flat(result.stdout)).toMatch(
+      /`wandb` is mocked 2 different ways across tests \(@patch decorator in test_create_model_artifact_success \(line \d+\).*; fixture `mock_wandb_disabled` in test_create_model_artifact_file_missing \(line \d+\)\)/,
+    );
+    for (const file of ['conftest.py', 'checkpoint_adapter.py', 'README.md', 'test_resume.py', 'test_artifact.py']) {
+      expect(existsSync(path.join(root, 'tests', 'checkpoint', file)), file).toBe(true);
+    }
+    // Beside the audited file, only its report is new.
+    const after = Object.keys(snapshotTree(audited)).filter(
+      (name) => !before.has(name) && !name.includes('__pycache__'),
+    );
+    expect(after).toEqual([path.basename(EXAMPLE).replace(/\.py$/, '.audit.md')]);
+    expect(storedAnswers(root)).toMatchObject({
+      outputDir: 'tests/checkpoint',
+      saveOp: 'save',
+      loadOp: 'load_checkpoint',
+      latestOp: 'find_newest_checkpoint',
+      resumeOp: 'handle_checkpoint_resume',
+      publishOp: 'create_model_artifact',
+    });
+    // load_checkpoint(agent, missing) is not the resume op: R4 is written, not credited.
+    expect(storedAnswers(root).coveredCases).toEqual(expect.arrayContaining(['R1', 'R3', 'A1']));
+    expect(storedAnswers(root).coveredCases).not.toEqual(expect.arrayContaining(['R4']));
+  });
+
+  it("asks an op in doubt as a picker of the class's methods, with a default the class has", async () => {
+    const prompts: PromptSeen[] = [];
+    await helpers
+      .run(generatorPath('audit'))
+      .inTmpDir((dir) => seedProject(dir))
+      .withArguments([EXAMPLE])
+      .withOptions({ python: findPythonWithPytest() } as never)
+      .withAnswers({}, {
+        throwOnMissingAnswer: false,
+        callback: (answer: unknown, { question }: { question: PromptSeen }) => {
+          prompts.push(question);
+          return answer;
+        },
+      } as never);
+    const ops = prompts.filter((prompt) => /Op$/.test(prompt.name));
+    // The tests save with save_checkpoint, the class also has save: in doubt, so asked.
+    expect(ops.map((prompt) => prompt.name)).toContain('saveOp');
+    for (const prompt of ops) {
+      expect(prompt.type, prompt.name).toBe('select');
+      expect(prompt.choices!.map((choice) => choice.value).sort(), prompt.name).toEqual(
+        [...CLASS_METHODS, 'none'].sort(),
+      );
+      expect(CLASS_METHODS, prompt.name).toContain(prompt.default);
+    }
+    expect(ops.find((prompt) => prompt.name === 'saveOp')!.default).toBe('save');
+    yoResult.assertFile(['tests/checkpoint/test_resume.py', 'tests/checkpoint/conftest.py']);
+  });
+
+  it('Ctrl-C at a question after the audit leaves nothing behind', async () => {
+    const root = path.join(scratch, 'seed-cancel');
+    mkdirSync(root, { recursive: true });
+    seedProject(root);
+    const files = () =>
+      Object.keys(snapshotTree(root))
+        .filter((name) => !name.includes('__pycache__'))
+        .sort();
+    const before = files();
+    const result = await runInPty({
+      args: ['audit', EXAMPLE, '--python', findPythonWithPytest()],
+      cwd: root,
+      timeout: 90,
+      steps: [
+        { expect: 'Write the missing case families', send: KEYS.enter },
+        // An answer given (in the main flow it would be kept in .yo-rc.json), then cancelled at the summary.
+        { expect: 'Which method', send: KEYS.enter },
+        { expect: 'Which experiment tracker', send: KEYS.enter },
+        { expect: 'Build the suite from these answers\\?', send: KEYS.ctrlC },
+        { expect: 'cancelled' },
+      ],
+    });
+    expect(result.error, result.text.slice(-2000)).toBeNull();
+    expect(result.exit_code).toBe(130);
+    expect(result.text).toContain('checkpoint-tests: cancelled; nothing was written.');
+    expect(result.text).not.toMatch(/kept in \.yo-rc\.json/);
+    // Nothing: no report, no .yo-rc.json, no suite, no .benchmarks from reading the tests.
+    expect(files()).toEqual(before);
   });
 });

@@ -181,7 +181,10 @@ describe('defect 8: files of families no longer chosen', () => {
     expect(readFileSync(suiteFile(root, 'test_faults.py'), 'utf8')).toMatch(/# my own case\n$/);
     expect(flat(result.stdout + result.stderr)).toContain('Removed tests/checkpoint/test_corruption.py');
     expect(flat(result.stdout + result.stderr)).toContain('Kept tests/checkpoint/test_faults.py');
-    const config = JSON.parse(readFileSync(path.join(root, '.yo-rc.json'), 'utf8')) as Record<string, Record<string, unknown>>;
+    const config = JSON.parse(readFileSync(path.join(root, '.yo-rc.json'), 'utf8')) as Record<
+      string,
+      Record<string, unknown>
+    >;
     const record = config['generator-checkpoint-tests']!.files as Record<string, string>;
     expect(Object.keys(record)).toContain(`${SUITE}/test_resume.py`);
     expect(Object.keys(record)).not.toContain(`${SUITE}/test_corruption.py`);

@@ -327,6 +327,20 @@ describe('16: a "positive number" is above 0 and finite', () => {
   });
 });
 
+describe('fuzz case 278: a rule across answers meets a wrong type in another answer', () => {
+  it('reports the wrong type once, as a user error, never a crash of the rule', () => {
+    let error: unknown;
+    try {
+      checkAnswerMapping({ renamedKeys: true, addedKeys: 'none' }, 'The answers file', 'Fix it.');
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as Error).message).toContain('`renamedKeys` is true (a boolean), but it must be');
+    expect((error as Error).message).toMatch(/has a problem:/);
+  });
+});
+
 describe('17: the audit reads a file as Python does (PEP 263)', () => {
   it('accepts a latin-1 file that declares its coding, and still refuses one that lies about it', async () => {
     const project = makeSampleProject();

@@ -47,13 +47,16 @@ function allowedText(question: Question): string {
 
 /**
  * Checks one raw value against its question: type, choices, pattern and the
- * question's own rule. A list may come as a comma-separated string (the CLI).
+ * question's own rule (which may look at the other `answers`; `crossCheck`
+ * false leaves that rule out). A list may come as a comma-separated string
+ * (the CLI).
  */
 export function checkValue(
   question: Question,
   raw: unknown,
   answers: Partial<Answers> = {},
   fromCommandLine = false,
+  crossCheck = true,
 ): Checked {
   const name = question.name;
   const wrong = (why?: string): Checked => ({
@@ -77,6 +80,7 @@ export function checkValue(
       );
     }
   }
+  if (!crossCheck) return { value };
   const why = (question.validate as ((value: unknown, answers: Partial<Answers>) => string | undefined) | undefined)?.(
     value,
     answers,
@@ -117,6 +121,7 @@ export function checkAnswerMapping(
 ): Partial<Answers> {
   const problems: string[] = [];
   const answers: Record<string, unknown> = {};
+  const known: [Question, unknown][] = [];
   for (const [key, raw] of Object.entries(mapping)) {
     if (key === '$schema' && source === 'file') continue;
     if (source === 'stored' && (BOOKKEEPING_KEYS as readonly string[]).includes(key)) continue;
@@ -126,9 +131,19 @@ export function checkAnswerMapping(
       problems.push(`\`${cut(key)}\` is not a known answer${guess ? ` (did you mean \`${guess}\`?)` : ''}`);
       continue;
     }
-    const checked = checkValue(question, raw, mapping as Partial<Answers>, source === 'command line');
+    known.push([question, raw]);
+  }
+  // A rule across answers (addedKeys against renamedKeys, say) sees only values of the right shape:
+  // a wrong one is reported for itself, once.
+  const wellShaped: Record<string, unknown> = {};
+  for (const [question, raw] of known) {
+    const shaped = checkValue(question, raw, {}, source === 'command line', false);
+    if ('value' in shaped) wellShaped[question.name] = shaped.value;
+  }
+  for (const [question, raw] of known) {
+    const checked = checkValue(question, raw, wellShaped as Partial<Answers>, source === 'command line');
     if ('problem' in checked) problems.push(checked.problem);
-    else answers[key] = checked.value;
+    else answers[question.name] = checked.value;
   }
   if (problems.length > 0) {
     const count = problems.length === 1 ? 'a problem' : `${problems.length} problems`;

@@ -7,16 +7,18 @@
  *
  * `commitAtomically` replaces Yeoman's commit (yeoman-environment's
  * `commitSharedFsTask`): the same `.yo-resolve` handling and conflicter (its
- * diff-and-ask, `--force`, and `--dry-run`, which skips every file), and
- * then, instead of mem-fs-editor's in-place `writeFile`, the two-phase write
- * below. A generator installs it through Yeoman's `customCommitTask` feature.
+ * diff-and-ask, with the diff cut to its hunks by hunk-diff.ts, `--force`,
+ * and `--dry-run`, which skips every file), and then, instead of
+ * mem-fs-editor's in-place `writeFile`, the two-phase write below. A
+ * generator installs it through Yeoman's `customCommitTask` feature.
  */
 import { randomBytes } from 'node:crypto';
 import { promises as fs, existsSync } from 'node:fs';
 import path from 'node:path';
-import { createConflicterTransform, createYoResolveTransform, forceYoFiles } from '@yeoman/conflicter';
+import { createYoResolveTransform, forceYoFiles } from '@yeoman/conflicter';
 import { passthrough } from '@yeoman/transform';
 import { UsageError } from './errors.js';
+import { createHunkConflicterTransform } from './hunk-diff.js';
 
 /** A file of Yeoman's in-memory file system, as far as committing it goes. */
 interface MemFile {
@@ -251,7 +253,7 @@ export async function commitAtomically(env: CommitEnvironment, root: string): Pr
     { filter: (file) => isPending(file) || file.path.endsWith('.yo-resolve') },
     createYoResolveTransform(),
     forceYoFiles(),
-    createConflicterTransform(env.adapter as never, env.conflicterOptions as never),
+    createHunkConflicterTransform(env.adapter as never, env.conflicterOptions as never),
     passthrough((file: MemFile) => {
       decided.push(file);
     }),

@@ -7,14 +7,42 @@
  * so tests can run many CLI invocations in one process (bin/ passes the
  * process's own and sets the exit code).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { addEnvironmentOptions, createEnv } from 'yeoman-environment';
 import { UsageError, isUsageError } from './errors.js';
+import { fullHelp, otherCommandHelp, shortHelp } from './help.js';
+import { didYouMean } from './infer.js';
 import { generatorPath } from './paths.js';
-import { CATEGORIES } from './questions.js';
+import { type Category, CATEGORIES } from './questions.js';
 
 /** Generators the first argument may name; the app generator runs when it names none. */
 const GENERATORS = ['app', 'audit', 'templates', ...CATEGORIES] as const;
+
+const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
+  .version;
+
+/**
+ * The generator name nearest a mistyped one: a near spelling of a whole
+ * name, or of its beginning (`corupt` is a slip in `corruption`'s first letters).
+ */
+function nearestCommand(given: string): string | undefined {
+  const typed = given.toLowerCase();
+  const whole = didYouMean(typed, GENERATORS);
+  if (whole || typed.length < 3) return whole;
+  return GENERATORS.find((name) => {
+    const heads = [name.slice(0, typed.length - 1), name.slice(0, typed.length), name.slice(0, typed.length + 1)];
+    return heads.includes(typed) || didYouMean(typed, heads) !== undefined;
+  });
+}
+
+/** A first argument that names no generator: the nearest name, and every valid one. */
+function unknownCommand(given: string): UsageError {
+  const near = nearestCommand(given);
+  const shown = given.length > 60 ? `${given.slice(0, 60)}…` : given;
+  return new UsageError(
+    `"${shown}" is not a family or command of checkpoint-tests.${near ? ` Did you mean ${near}?` : ''} The families are ${CATEGORIES.join(', ')}; the other commands are audit and templates. Run checkpoint-tests --help for the options; nothing was written.`,
+  );
+}
 
 function wrap(text: string, width: number): string {
   const lines: string[] = [];
@@ -83,7 +111,8 @@ export async function main(argv: readonly string[], context: CliContext = {}): P
     return 0;
   } catch (error) {
     const exited = commanderExit(error);
-    if (exited !== undefined) return exited;
+    // Commander has printed what was wrong (an unknown option, say): a usage error, as ours are.
+    if (exited !== undefined) return exited === 0 ? 0 : 2;
     if (isUsageError(error)) {
       stderr.write(`\n${wrap(`checkpoint-tests: ${capped(error.message)}`, width)}\n`);
       return error.exitCode;
@@ -113,20 +142,40 @@ async function run(argv: readonly string[], context: CliContext, onTask: (task: 
   const named = first !== undefined && (GENERATORS as readonly string[]).includes(first);
   const name = named ? first! : 'app';
   const args = named ? rest : argv;
+  const stdout = context.stdout ?? process.stdout;
+  const stderr = context.stderr ?? process.stderr;
+  if (args.includes('--version') || args.includes('-V')) {
+    stdout.write(`${VERSION}\n`);
+    return;
+  }
+  if (first !== undefined && !named && !first.startsWith('-')) throw unknownCommand(first);
+  const family = (CATEGORIES as readonly string[]).includes(name) ? (name as Category) : undefined;
+  const describedHere = name === 'app' || family !== undefined;
+  const helpWidth = Math.min(stdout.columns || 80, 100);
+  if (describedHere && (args.includes('--help') || args.includes('-h')) && !args.includes('--help-all')) {
+    stdout.write(shortHelp(family, helpWidth));
+    return;
+  }
   const resolved = generatorPath(name);
   if (!existsSync(resolved)) {
     throw new UsageError(
       `checkpoint-tests is not built (${resolved} is missing). Run \`npm run build\` (or \`npm ci\`, which builds) in the checkpoint-tests folder.`,
     );
   }
-  const stdout = context.stdout ?? process.stdout;
-  const stderr = context.stderr ?? process.stderr;
   // What yeoman-environment's prepareCommand does, with this run's folder and streams.
   const env = createEnv({ cwd: context.cwd ?? process.cwd(), stdin: context.stdin, stdout, stderr });
   const meta = env.register(resolved, { namespace: `checkpoint-tests:${name}` });
   const command = addEnvironmentOptions();
   command.env = env;
-  command.registerGenerator(await meta.instantiateHelp());
+  const generator = await meta.instantiateHelp();
+  command.registerGenerator(generator);
+  if (!describedHere && (args.includes('--help') || args.includes('-h')) && !args.includes('--help-all')) {
+    // Yeoman's own options (those a bare generator has) stay in --help-all.
+    const { default: BareGenerator } = await import('yeoman-generator');
+    const bare = new BareGenerator([], { help: true, resolved, namespace: 'checkpoint-tests:bare' } as never);
+    stdout.write(otherCommandHelp(name, generator as never, bare as never, helpWidth));
+    return;
+  }
   command.action(async function (this: typeof command) {
     await env.runGenerator(await meta.instantiate(this.args, this.opts()));
   });
@@ -134,11 +183,31 @@ async function run(argv: readonly string[], context: CliContext, onTask: (task: 
   quietTaskFailures(env.adapter.log as never, onTask);
   // Commander prints help and its own errors to these streams and throws instead of exiting the process.
   command.exitOverride();
-  command.configureOutput({ writeOut: (text) => stdout.write(text), writeErr: (text) => stderr.write(text) });
+  // A stray word after the options (`--yes corupt`) is a mistyped family: said below, not as commander says it.
+  const strayWord = (text: string) => describedHere && text.startsWith('error: too many arguments');
+  command.configureOutput({
+    writeOut: (text) => stdout.write(text),
+    writeErr: (text) => (strayWord(text) ? true : stderr.write(text)),
+  });
   command.name(named ? `checkpoint-tests ${name}` : 'checkpoint-tests');
-  command.addHelpText(
-    'after',
-    `\nFamilies, each a sub-generator: ${CATEGORIES.join(', ')} (checkpoint-tests <family> [options]).\ncheckpoint-tests audit PATH audits existing tests and writes only the families they miss.\nTeam templates: checkpoint-tests templates copies the templates into the project to edit.\nEvery question is also an option and an answers-file key; see the README's answers table.`,
-  );
-  await command.parseAsync([...args], { from: 'user' });
+  if (args.includes('--help-all')) {
+    // Yeoman's own options, as it registered them, follow ours.
+    const yeoman = command.options
+      .filter((option) => !option.negate)
+      .map((option) => ({ flags: option.flags, help: option.description }));
+    stdout.write(describedHere ? fullHelp(family, yeoman, helpWidth) : command.helpInformation());
+    return;
+  }
+  try {
+    await command.parseAsync([...args], { from: 'user' });
+  } catch (error) {
+    const stray = command.args.find((arg) => !arg.startsWith('-'));
+    if ((error as { code?: string }).code === 'commander.excessArguments' && describedHere && stray !== undefined) {
+      if (!named) throw unknownCommand(stray);
+      throw new UsageError(
+        `checkpoint-tests ${name} takes options only, but was given "${stray.slice(0, 60)}". Run checkpoint-tests ${name} --help for its options; nothing was written.`,
+      );
+    }
+    throw error;
+  }
 }

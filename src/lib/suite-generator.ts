@@ -61,6 +61,7 @@ import { commitAtomically } from './atomic-write.js';
 import { lockProject, unlockProject } from './project-lock.js';
 import { cutText, resolveInProject } from './project-path.js';
 import { checkStoredConfig, storedFileRecord } from './stored-config.js';
+import { RUN_OPTIONS } from './run-options.js';
 
 export const PACKAGE_VERSION: string = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -69,31 +70,6 @@ export const PACKAGE_VERSION: string = (
 /** The file a user owns: written once, never overwritten without --force. */
 export const ADAPTER_FILE = 'checkpoint_adapter.py';
 
-/** Options every generator takes besides one per question. */
-const RUN_OPTIONS = {
-  answers: { type: String, description: 'JSON or YAML file answering the questions (for CI: no prompts)' },
-  yes: { type: Boolean, alias: 'y', description: 'take the default for every question not answered otherwise' },
-  python: {
-    type: String,
-    description: 'Python with pytest to import your module and check the suite (default: the first found)',
-  },
-  preset: {
-    type: String,
-    description: "a team's answers file ({answers, locked}) merged under yours; locked answers cannot change",
-  },
-  'all-questions': {
-    type: Boolean,
-    description: 'ask every question in turn instead of only what your code does not show (then a summary to confirm)',
-  },
-  'skip-checks': {
-    type: Boolean,
-    description: 'do not import your module or run pytest on the new suite (nothing is verified)',
-  },
-  'overwrite-generated': {
-    type: Boolean,
-    description: 'rewrite every generated file that differs (changed answers), but keep your adapter; --force rewrites it too',
-  },
-} as const;
 
 /** What the generators of one run share: the answers and file record before it, and the record being made. */
 interface RunRecord {
@@ -101,6 +77,8 @@ interface RunRecord {
   previous: Record<string, unknown>;
   /** Project-relative path (posix) to sha256 of what checkpoint-tests wrote there; updated as files are written. */
   files: Record<string, string>;
+  /** What the run's files do to the project (counted for --dry-run's last line). */
+  planned: { created: number; changed: number; removed: number };
 }
 
 const RUN_RECORDS = new WeakMap<object, RunRecord>();
@@ -163,6 +141,18 @@ const NOT_REVIEWED: readonly string[] = ['start', 'auditPath', 'coveredCases'];
 /** Summary headings, in order: the target, its binding, the suite, then each family. */
 const GROUP_TITLES: Record<string, string> = { target: 'Target', binding: 'Binding', suite: 'Suite' };
 
+/** --dry-run's last line: nothing was written, and what a real run would do. */
+export function dryRunSummary({ created, changed, removed }: RunRecord['planned']): string {
+  const files = (count: number) => `${count} ${count === 1 ? 'file' : 'files'}`;
+  const parts = [
+    ...(created > 0 ? [`create ${files(created)}`] : []),
+    ...(changed > 0 ? [`change ${files(changed)}`] : []),
+    ...(removed > 0 ? [`remove ${files(removed)}`] : []),
+  ];
+  const would = parts.length === 0 ? 'a real run would change no file' : `a real run would ${parts.join(', ').replace(/, ([^,]*)$/, ' and $1')}`;
+  return `\n--dry-run: nothing was written; ${would}.`;
+}
+
 export abstract class SuiteGenerator extends Generator<Record<string, unknown>, RunOptions> {
   /** The families this generator writes; the app generator writes whichever were chosen. */
   protected abstract readonly ownFamilies: readonly Category[] | 'chosen';
@@ -219,7 +209,7 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
       );
     }
     const previous = { ...(this.config.getAll() as Record<string, unknown>) };
-    RUN_RECORDS.set(this.env, { previous, files: storedFileRecord(previous) });
+    RUN_RECORDS.set(this.env, { previous, files: storedFileRecord(previous), planned: { created: 0, changed: 0, removed: 0 } });
   }
 
   private get runRecord(): RunRecord {
@@ -311,7 +301,10 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
         askAnswered: Boolean(this.options.askAnswered),
         ask: interactive ? (question, suggested, sofar) => this.ask(question, suggested, sofar) : undefined,
         facts: (sofar) => this.moduleFacts(sofar),
-        infer: (question, sofar) => this.inferred(question, sofar),
+        infer: async (question, sofar) => {
+          const fromCode = await this.inferred(question, sofar);
+          return this.refineSuggestion ? this.refineSuggestion(question, sofar, fromCode) : fromCode;
+        },
         ...(this.options.allQuestions
           ? {}
           : {
@@ -480,7 +473,27 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
     }
   }
 
+  /**
+   * A subclass's say on what the code suggests for a question (the audit's:
+   * what the tests call), and the choices of a method picker when the module
+   * was not imported. Properties, not methods: Yeoman runs every method a
+   * generator's own class declares as a task.
+   */
+  protected refineSuggestion?: (
+    question: Question,
+    sofar: Partial<Answers>,
+    fromCode: Suggestion | undefined,
+  ) => Promise<Suggestion | undefined>;
+  protected fallbackChoices?: (question: Question, sofar: Partial<Answers>) => { name: string; value: string }[] | undefined;
+
+  /**
+   * Whether answers are kept in `.yo-rc.json` as they are given, for the next
+   * run to resume. The audit keeps none: cancelled, it leaves nothing behind.
+   */
+  protected readonly keepsUnfinishedAnswers: boolean = true;
+
   private savePending(name: string, value: unknown): void {
+    if (!this.keepsUnfinishedAnswers) return;
     this.pending[name] = value;
     this.writePending();
   }
@@ -491,6 +504,7 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
    */
   private resumedAnswers(): Promise<Partial<Answers>> {
     this.resumption ??= (async () => {
+      if (!this.keepsUnfinishedAnswers) return {};
       const namespace = this.rootGeneratorName();
       const block = (this.readYoRc()[namespace] as Record<string, unknown> | undefined)?.[PENDING_KEY];
       if (!block || typeof block !== 'object' || Array.isArray(block)) return {};
@@ -549,7 +563,7 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
       const resumed = (await this.resumedAnswers()) as Record<string, unknown>;
       if (resumed[question.name] !== undefined) return resumed[question.name];
     }
-    const choices = this.dynamicChoices(question, sofar);
+    const choices = this.dynamicChoices(question, sofar) ?? this.fallbackChoices?.(question, sofar);
     const validate = async (input: unknown): Promise<string | true> => {
       // A checkbox hands its validator the chosen choice objects, not their values.
       const value = Array.isArray(input)
@@ -676,7 +690,7 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
   }
 
   /** What the user's module holds, importing it once the module is answered (never without a Python). */
-  private async moduleFacts(sofar: Partial<Answers>): Promise<ModuleFacts | undefined> {
+  protected async moduleFacts(sofar: Partial<Answers>): Promise<ModuleFacts | undefined> {
     const found = await this.introspected(sofar);
     if (!found || found.module_error) return undefined;
     const cls = found.classes.find((candidate) => candidate.name === sofar.className);
@@ -879,6 +893,8 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
         if (onDisk !== output.content) kept.push(this.relative(output.target));
         continue;
       }
+      if (onDisk === undefined) this.runRecord.planned.created += 1;
+      else if (onDisk !== output.content) this.runRecord.planned.changed += 1;
       if (onDisk === undefined || onDisk === output.content) continue;
       // A strict beginning of the new content is what a write cut short left (older versions wrote in place).
       if (output.content.startsWith(onDisk) || (!output.userOwned && overwriteGenerated)) {
@@ -944,6 +960,7 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
       if (sha256(readFileSync(target, 'utf8')) === hash) {
         this.fs.delete(target);
         this.skipConflicter(target);
+        this.runRecord.planned.removed += 1;
         this.log.info(
           `${this.options.dryRun ? 'Would remove' : 'Removed'} ${key}: checkpoint-tests wrote it in an earlier run, these answers no longer generate it, and it was not edited since.`,
         );
@@ -1013,6 +1030,7 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
     // Piped output keeps one line a case (for grep); a terminal gets a table that fits it.
     this.log(coverageTable(decideCases(this.answers), process.stdout.isTTY ? process.stdout.columns : undefined));
     this.announceTeamTemplates();
+    if (this.options.dryRun) this.log(dryRunSummary(this.runRecord.planned));
     if (!this.python || this.options.skipChecks || this.options.dryRun) return;
     const suite = this.destinationPath(this.answers.outputDir);
     this.progress(`Checking the suite with ${this.python.executable} -m pytest --setup-only…`);

@@ -31,19 +31,23 @@ export function removeProjects(): void {
   for (const root of made.splice(0)) rmSync(root, { recursive: true, force: true });
 }
 
-/** The environment the CLI runs in: this one, less what would change its output. */
+/** The environment the CLI runs in: this one, less what would change its output, plus `extra`. */
 export function cliEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
+  const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.DEBUG;
   delete env.CHECKPOINT_TESTS_PYTHON;
   delete env.FORCE_COLOR;
-  return env;
+  return { ...env, ...extra };
 }
 
 export interface CliResult {
   code: number | null;
+  /** What the CLI printed, ANSI escapes removed. */
   stdout: string;
   stderr: string;
+  /** What it printed, escapes and all (for the colour tests). */
+  rawStdout?: string;
+  rawStderr?: string;
 }
 
 /**
@@ -77,7 +81,7 @@ export function runCli(
     });
     child.on('close', (code) => {
       clearTimeout(timer);
-      resolve({ code, stdout: stripAnsi(stdout), stderr: stripAnsi(stderr) });
+      resolve({ code, stdout: stripAnsi(stdout), stderr: stripAnsi(stderr), rawStdout: stdout, rawStderr: stderr });
     });
   });
 }

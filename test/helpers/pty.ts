@@ -68,6 +68,8 @@ export interface PtyRequest {
   timeout?: number;
   /** Output that means the run went wrong (Python regex, multiline), such as a refused answer. */
   abortOn?: string;
+  /** Added to the CLI's environment (NO_COLOR, say). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface PtyResult {
@@ -87,7 +89,7 @@ export function runInPty(request: PtyRequest): Promise<PtyResult> {
   const input = JSON.stringify({
     command: [process.execPath, CLI, ...request.args],
     cwd: request.cwd,
-    env: cliEnv({ TERM: 'xterm-256color' }),
+    env: cliEnv({ TERM: 'xterm-256color', ...request.env }),
     timeout: request.timeout ?? 30,
     abort_on: request.abortOn,
     columns: 120,

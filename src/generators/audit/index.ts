@@ -3,8 +3,11 @@
  * `ast`, reports what they cover and what is wrong with them (a terminal
  * table, a Markdown report shaped like the team's shared audit, `--json` for
  * CI), then offers the case families they miss, preselected, and writes them
- * as new files beside the existing ones. `--from-audit FILE.md` preselects the
- * families a written audit asks for. `--fail-on gaps|issues` gates a CI job.
+ * into the suite's output folder (`outputDir`), never among the user's own
+ * tests. Everything, the report included, is written at the end through the
+ * one atomic commit: cancelled at a question, the audit leaves nothing.
+ * `--from-audit FILE.md` preselects the families a written audit asks for.
+ * `--fail-on gaps|issues` gates a CI job.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -15,13 +18,24 @@ import {
   readAuditDocument,
   selectFamilies,
 } from '../../lib/audit/from-audit.js';
-import { filesToAudit, readFacts } from '../../lib/audit/read.js';
-import { type AuditReport, buildReport, markdownReport, terminalReport } from '../../lib/audit/report.js';
+import type { OpBinding } from '../../lib/audit/coverage.js';
+import { type AuditFacts, filesToAudit, readFacts } from '../../lib/audit/read.js';
+import {
+  type AuditReport,
+  buildReport,
+  casesCoveredUnder,
+  markdownReport,
+  terminalReport,
+} from '../../lib/audit/report.js';
 import { UsageError } from '../../lib/errors.js';
 import { generatorPath, TEMPLATES_ROOT } from '../../lib/paths.js';
 import { findPythons } from '../../lib/python.js';
 import { isInside, resolveInProject } from '../../lib/project-path.js';
-import { ADAPTER_FILE, SuiteGenerator } from '../../lib/suite-generator.js';
+import type { Suggestion } from '../../lib/answers.js';
+import { inferMethod } from '../../lib/infer.js';
+import type { Answers, AnswerName, Question } from '../../lib/question-kit.js';
+import { NONE, OPS } from '../../lib/question-kit.js';
+import { SuiteGenerator } from '../../lib/suite-generator.js';
 import { CATEGORIES, optionName } from '../../lib/questions.js';
 import { FAMILIES } from '../../lib/families/index.js';
 
@@ -42,7 +56,9 @@ interface AuditOptions {
 
 export default class AuditGenerator extends SuiteGenerator {
   protected readonly ownFamilies = 'chosen' as const;
+  protected override readonly keepsUnfinishedAnswers = false;
   private audit: AuditReport | undefined;
+  private facts: AuditFacts | undefined;
   private asks: AuditAsks | undefined;
   private selection: FamilySelection | undefined;
   private writes = false;
@@ -50,6 +66,8 @@ export default class AuditGenerator extends SuiteGenerator {
   constructor(args: string[], options: ConstructorParameters<typeof SuiteGenerator>[1]) {
     super(args, options);
     this.sourceRoot(TEMPLATES_ROOT);
+    this.refineSuggestion = this.#suggestOp;
+    this.fallbackChoices = this.#testsMethods;
     this.argument('path', {
       type: String,
       required: false,
@@ -108,8 +126,8 @@ export default class AuditGenerator extends SuiteGenerator {
           `checkpoint-tests audit reads tests with Python's own parser, run by a Python that has pytest, and none was found${options.python ? ` at ${options.python}` : ' on PATH or in a project virtualenv'}. Pass --python PATH with the interpreter your tests run with.`,
         );
       }
-      const facts = await readFacts(pythons[0]!, files, cwd, { fixtures: true });
-      this.audit = buildReport(target, facts, cwd);
+      this.facts = await readFacts(pythons[0]!, files, cwd, { fixtures: true });
+      this.audit = buildReport(target, this.facts, cwd);
     }
     this.selection = selectFamilies(this.audit?.preselected ?? [], this.asks);
     this.#print(files);
@@ -195,7 +213,7 @@ export default class AuditGenerator extends SuiteGenerator {
         {
           type: 'checkbox',
           name: 'families',
-          message: 'Write the missing case families as new files beside your tests?',
+          message: 'Write the missing case families as new files in the suite folder (outputDir, tests/checkpoint by default)?',
           default: offered,
           choices: FAMILIES.map((family) => ({
             name: `${family.name}: ${family.help}`,
@@ -217,6 +235,7 @@ export default class AuditGenerator extends SuiteGenerator {
     this.#bindFromTests(chosen);
     this.writes = true;
     await this.resolve();
+    this.#creditUnderAnswers();
     for (const family of this.answers.categories) {
       await this.composeWith(generatorPath(family), this.handOver() as never);
     }
@@ -238,32 +257,93 @@ export default class AuditGenerator extends SuiteGenerator {
     const covered = (this.audit?.coverage ?? [])
       .filter((family) => chosen.includes(family.family))
       .flatMap((family) => family.covered);
+    this.#coveredCasesGiven = given('coveredCases');
     set('coveredCases', covered, true);
     const binding = this.audit?.binding;
     if (binding) {
       set('module', binding.module);
       set('className', binding.className);
-      for (const [op, method] of Object.entries(binding.ops)) set(`${op}Op`, method);
+      // The ops are not taken as given: each is suggested (see inferred) and picked from the class.
     }
-    set('outputDir', this.#outputDirBeside(chosen));
+    // outputDir is left to its answer (default tests/checkpoint): the new files never go among the user's tests.
   }
 
-  /** The audited tests' folder, or a subfolder of it when a file we would write is already there. */
-  #outputDirBeside(chosen: readonly string[]): string | undefined {
-    const target = this.#auditOptions.path ?? this.#auditOptions.auditPath;
-    if (!target || !this.audit) return undefined;
-    const root = this.destinationRoot();
-    const resolved = path.resolve(root, target);
-    const folder = resolved.endsWith('.py') ? path.dirname(resolved) : resolved;
-    const ours = [
-      'conftest.py',
-      ADAPTER_FILE,
-      ...FAMILIES.filter((family) => chosen.includes(family.name)).flatMap((family) => family.testFiles.map((file) => file.file)),
-    ];
-    const taken = ours.some((file) => existsSync(path.join(folder, file)));
-    const relative = path.relative(root, taken ? path.join(folder, 'checkpoint_gaps') : folder) || '.';
-    return relative.split(path.sep).join('/');
+  /**
+   * The cases the existing tests cover, once the ops are bound: a test is
+   * credited a case only when it calls the method the suite binds the case's
+   * op to (a test of `load_checkpoint(agent)` covers no R1 when resume is
+   * `handle_checkpoint_resume`). The rest are written.
+   */
+  #creditUnderAnswers(): void {
+    if (!this.facts || !this.audit) return;
+    if (this.#coveredCasesGiven) return;
+    const answers = this.answers as unknown as Record<string, unknown>;
+    const binding: OpBinding = {};
+    for (const op of OPS) {
+      const method = answers[`${op}Op`];
+      if (typeof method === 'string') binding[op] = method;
+    }
+    const chosen = FAMILIES.filter((family) => this.answers.categories.includes(family.name));
+    const ids = new Set(chosen.flatMap((family) => family.cases.map((spec) => spec.id)));
+    const covered = casesCoveredUnder(this.facts, binding).filter((id) => ids.has(id));
+    this.answers.coveredCases = covered;
+    this.config.set('coveredCases', covered);
   }
+
+  /** Whether --covered-cases was given: the user's word then stands. */
+  #coveredCasesGiven = false;
+
+  /**
+   * An op's suggestion after an audit: a method of the bound class, the
+   * best-named (as the main generator infers it), asked as a picker when the
+   * tests call another method of the class for the op. With no import of the
+   * module to read the class from, the methods the tests call stand for it.
+   */
+  readonly #suggestOp = async (
+    question: Question,
+    sofar: Partial<Answers>,
+    fromCode: Suggestion | undefined,
+  ): Promise<Suggestion | undefined> => {
+    const binding = this.audit?.binding;
+    const op = OPS.find((candidate) => `${candidate}Op` === question.name);
+    if (!binding || !op) return fromCode;
+    const fromTests = binding.ops[op];
+    const facts = await this.moduleFacts(sofar);
+    if (facts && fromCode) {
+      if (!fromTests || !facts.callables.includes(fromTests) || fromTests === fromCode.value) {
+        return fromTests === fromCode.value ? { ...fromCode, why: `your tests call it, and ${fromCode.why}` } : fromCode;
+      }
+      // Both are methods of the class: the best-named is suggested, and the question asked.
+      return {
+        value: fromCode.value === NONE ? fromTests : fromCode.value,
+        certain: false,
+        why: fromCode.value === NONE ? `your tests call ${fromTests}` : `your tests call ${fromTests}, but ${fromCode.value} names it better`,
+      };
+    }
+    if (binding.methods.length === 0) return fromCode;
+    const taken = Object.entries(sofar)
+      .filter(([key, value]) => key !== question.name && key.endsWith('Op') && typeof value === 'string')
+      .map(([, value]) => value as string);
+    const fromMethods = inferMethod(question.name as AnswerName, binding.methods, taken);
+    return {
+      value: fromMethods.value,
+      certain: false,
+      why:
+        fromMethods.value === NONE
+          ? 'your tests call no method for it, and the module was not imported to look'
+          : `your tests call ${fromMethods.value}; the module was not imported to check it`,
+    };
+  };
+
+  /** With no import of the module (no class to list), a method picker offers the methods the tests call. */
+  readonly #testsMethods = (question: Question): { name: string; value: string }[] | undefined => {
+    const methods = this.audit?.binding.methods ?? [];
+    if (question.dynamicChoices !== 'methods' || methods.length === 0) return undefined;
+    return [
+      ...methods.map((name) => ({ name: `${name} (your tests call it)`, value: name })),
+      { name: `${NONE}: my code has no such op`, value: NONE },
+    ];
+  };
 
   async writing(): Promise<void> {
     if (this.writes) await this.writeSuite();

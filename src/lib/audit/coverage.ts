@@ -5,6 +5,8 @@
  * case only partly covered (an artifact failure test that raises a bare
  * `Exception` and no network error), which the report says.
  */
+import { inferMethod } from '../infer.js';
+import { type AnswerName, NONE } from '../question-kit.js';
 import type { Arg, CallFact, TestFact } from './read.js';
 
 export type Op = 'save' | 'load' | 'latest' | 'resume' | 'publish' | 'prune';
@@ -31,13 +33,41 @@ const OP_PATTERNS: readonly [Op, RegExp][] = [
   ['save', /save|^write_checkpoint$|^store/i],
 ];
 
+const ALL_OPS: readonly Op[] = ['save', 'load', 'latest', 'resume', 'publish', 'prune'];
+
+/**
+ * The method each op is bound to (`none`: the code has no such op). A call
+ * stands for an op when it calls the method bound to it; by its name only
+ * when the op is not bound at all.
+ */
+export type OpBinding = Partial<Record<Op, string>>;
+
+/** Whether a call is one of the code under test (not a mock, file I/O, a local helper, the standard library or torch). */
+function underTest(call: CallFact): boolean {
+  if (call.base === 'mock' || call.base === 'io' || call.base === 'local') return false;
+  if (NOT_UNDER_TEST.has(call.dotted.split('.')[0]!.replace(/\(\)$/, ''))) return false;
+  // torch's own (model.load_state_dict) is not the manager's load.
+  return !/^(load_)?state_dict$/.test(call.name);
+}
+
 /** The op a call of the code under test stands for, by its name. */
 export function opOfCall(call: CallFact): Op | undefined {
-  if (call.base === 'mock' || call.base === 'io' || call.base === 'local') return undefined;
-  if (NOT_UNDER_TEST.has(call.dotted.split('.')[0]!.replace(/\(\)$/, ''))) return undefined;
-  // torch's own (model.load_state_dict) is not the manager's load.
-  if (/^(load_)?state_dict$/.test(call.name)) return undefined;
+  if (!underTest(call)) return undefined;
   return OP_PATTERNS.find(([, pattern]) => pattern.test(call.name))?.[0];
+}
+
+/**
+ * The ops a call exercises under a binding: those bound to the method it
+ * calls; else the op its name suggests, unless that op is bound to another
+ * method (`save_final_model` is not the save of a suite bound to
+ * `save_checkpoint`) or answered `none`.
+ */
+export function opsOfCall(call: CallFact, binding: OpBinding = {}): Op[] {
+  if (!underTest(call)) return [];
+  const bound = ALL_OPS.filter((op) => binding[op] === call.name);
+  if (bound.length > 0) return bound;
+  const byName = opOfCall(call);
+  return byName && binding[byName] === undefined ? [byName] : [];
 }
 
 /** A call that trains: a backward pass, an optimizer step, or a training helper (not `training_state`). */
@@ -64,11 +94,11 @@ const isLatestArg = (arg: Arg) => arg.kind === 'str' && arg.value === 'latest';
 /** The facts of one test, seen through the ops. */
 class View {
   readonly ops: { op: Op; call: CallFact }[];
-  constructor(readonly test: TestFact) {
-    this.ops = test.calls.flatMap((call) => {
-      const op = opOfCall(call);
-      return op ? [{ op, call }] : [];
-    });
+  constructor(
+    readonly test: TestFact,
+    binding: OpBinding = {},
+  ) {
+    this.ops = test.calls.flatMap((call) => opsOfCall(call, binding).map((op) => ({ op, call })));
   }
   calls(...ops: Op[]): CallFact[] {
     return this.ops.filter((entry) => ops.includes(entry.op)).map((entry) => entry.call);
@@ -86,7 +116,7 @@ class View {
   get writeCalls(): CallFact[] {
     return this.test.calls.filter(
       (call) =>
-        opOfCall(call) === 'save' ||
+        this.ops.some((entry) => entry.call === call && entry.op === 'save') ||
         (call.base !== 'mock' && /save|write|dump/i.test(call.name) && !/^write_(text|bytes)$/.test(call.name)),
     );
   }
@@ -121,27 +151,28 @@ type Rule = (view: View) => boolean | string | undefined;
 
 /** One rule a case: true (covered), a string (partly covered: why), or false. */
 const RULES: Record<string, Rule> = {
+  // Loading with no path (`load_checkpoint(agent)`) is not R1: only the resume or latest op finds the newest.
   R1: (v) =>
     (v.calls('resume').some((call) => allArgs(call).some(isLatestArg)) ||
       v.has('latest') ||
-      v.calls('load', 'resume').some((call) => !allArgs(call).some((arg) => isPathArg(arg) || arg.kind === 'none'))) &&
+      v.calls('resume').some((call) => !allArgs(call).some((arg) => isPathArg(arg) || arg.kind === 'none'))) &&
     v.assertsValue &&
     !v.failsLoudly,
-  R2: (v) => v.has('resume', 'load', 'latest') && v.assertsNothingLoaded && !v.failsLoudly && v.writes === 0,
-  R3: (v) => v.calls('resume', 'load').some((call) => allArgs(call).some(isPathArg)) && v.writes >= 2 && v.assertsValue && !v.failsLoudly,
+  R2: (v) => v.has('resume', 'latest') && v.assertsNothingLoaded && !v.failsLoudly && v.writes === 0,
+  R3: (v) => v.calls('resume').some((call) => allArgs(call).some(isPathArg)) && v.writes >= 2 && v.assertsValue && !v.failsLoudly,
   R4: (v) =>
-    v.calls('resume', 'load').some((call) => allArgs(call).some(isPathArg)) &&
+    v.calls('resume').some((call) => allArgs(call).some(isPathArg)) &&
     (v.test.raises.some((name) => /FileNotFound|OSError|IOError|NotFound|Missing/.test(name)) ||
       (v.writes === 0 && v.assertsNothingLoaded)),
   R5: (v) => {
-    if (!v.has('latest', 'resume', 'load') || v.writes === 0) return false;
+    if (!v.has('latest', 'resume') || v.writes === 0) return false;
     // Steps are the ints handed to whatever writes the checkpoints, not every number in the test.
     const ints = [...new Set(v.writeCalls.flatMap((call) => allArgs(call).filter((arg) => arg.kind === 'int').map((arg) => Number(arg.value))))];
     return ints.some((a) => ints.some((b) => a < b && String(a) > String(b)));
   },
-  R6: (v) => v.has('latest', 'resume', 'load') && ['utime', 'getmtime', 'st_mtime'].some((name) => v.ids.has(name)),
+  R6: (v) => v.has('latest', 'resume') && ['utime', 'getmtime', 'st_mtime'].some((name) => v.ids.has(name)),
   R7: (v) =>
-    v.has('latest', 'resume', 'load') && v.test.strings.some((text) => /\.(tmp|partial|bak|swp)\b|\.tmp$|^\.\w+\.tmp/.test(text)),
+    v.has('latest', 'resume') && v.test.strings.some((text) => /\.(tmp|partial|bak|swp)\b|\.tmp$|^\.\w+\.tmp/.test(text)),
   R8: (v) => v.has('save') && v.has('load') && v.test.assert_texts.some((text) => /==|equal|same/.test(text)),
   R9: (v) =>
     v.calls('save').some((call) => {
@@ -254,9 +285,14 @@ const RULES: Record<string, Rule> = {
   },
 };
 
-/** The case ids one test covers, in catalogue order, with partial coverage said. */
-export function casesCovered(test: TestFact): Covered[] {
-  const view = new View(test);
+/**
+ * The case ids one test covers, in catalogue order, with partial coverage
+ * said. Under a binding (the ops the gap-filling suite is bound to), a test
+ * covers a case only when it calls the methods bound to the ops the case
+ * needs.
+ */
+export function casesCovered(test: TestFact, binding: OpBinding = {}): Covered[] {
+  const view = new View(test, binding);
   const covered: Covered[] = [];
   for (const [id, rule] of Object.entries(RULES)) {
     const verdict = rule(view);
@@ -270,8 +306,20 @@ export function casesCovered(test: TestFact): Covered[] {
 export interface InferredBinding {
   module?: string;
   className?: string;
-  ops: Partial<Record<Op, string>>;
+  /** Each op the tests call, by the best-named method they call for it (the main generator's fuzzy match). */
+  ops: OpBinding;
+  /** Every method the tests call on the code under test, in order of first call: what the tests show of the class. */
+  methods: string[];
 }
+
+const OP_QUESTIONS: Record<Op, AnswerName> = {
+  save: 'saveOp',
+  load: 'loadOp',
+  latest: 'latestOp',
+  resume: 'resumeOp',
+  publish: 'publishOp',
+  prune: 'pruneOp',
+};
 
 export function inferBinding(
   imports: readonly { module: string; names: string[] }[],
@@ -288,12 +336,20 @@ export function inferBinding(
   ).filter((candidate) => !/^(unittest|pytest|pathlib|typing|dataclasses|collections|torch|numpy|hypothesis)(\.|$)/.test(candidate.module));
   candidates.sort((a, b) => b.used - a.used || (/manag|checkpoint|trainer/i.test(b.name) ? 1 : 0) - (/manag|checkpoint|trainer/i.test(a.name) ? 1 : 0));
   const best = candidates[0];
-  const ops: Partial<Record<Op, string>> = {};
-  for (const test of tests) {
-    for (const call of test.calls) {
-      const op = opOfCall(call);
-      if (op && !ops[op] && call.base === 'object' && /^[a-z_][a-z0-9_]*$/.test(call.name)) ops[op] = call.name;
-    }
+  // The objects the tests call ops on (`manager`), and every method they call on those: not a path's
+  // write_bytes nor a mock's assert_called_once.
+  const calls = tests.flatMap((test) =>
+    test.calls.filter((call) => (call.base === 'object' || call.base === 'module') && underTest(call) && /^[a-z_][a-z0-9_]*$/.test(call.name)),
+  );
+  const receiver = (call: CallFact) => call.dotted.split('.').slice(0, -1).join('.');
+  const receivers = new Set(calls.filter((call) => opOfCall(call) !== undefined).map(receiver));
+  const methods = [...new Set(calls.filter((call) => receivers.has(receiver(call))).map((call) => call.name))];
+  // The best-named method the tests call for each op, never merely the first called (`save_final_model`
+  // before `save_checkpoint`); an op the tests never call stays unbound.
+  const ops: OpBinding = {};
+  for (const op of ALL_OPS) {
+    const chosen = inferMethod(OP_QUESTIONS[op], methods, Object.values(ops) as string[]);
+    if (chosen.value !== NONE) ops[op] = chosen.value;
   }
-  return { ...(best ? { module: best.module, className: best.name } : {}), ops };
+  return { ...(best ? { module: best.module, className: best.name } : {}), ops, methods };
 }

@@ -55,7 +55,14 @@ export interface TestFact {
   slices: number;
 }
 
-export type FindingKind = 'missing-fixture' | 'mixed-mocking' | 'duplicate-name' | 'no-assertion' | 'sleep' | 'mkdtemp';
+export type FindingKind =
+  | 'missing-fixture'
+  | 'mixed-mocking'
+  | 'mixed-mock-styles'
+  | 'duplicate-name'
+  | 'no-assertion'
+  | 'sleep'
+  | 'mkdtemp';
 
 export interface Finding {
   kind: FindingKind;
@@ -63,6 +70,8 @@ export interface Finding {
   /** Every line involved (mixed mocking). */
   lines?: number[];
   test?: string;
+  /** Every test involved (an object mocked different ways). */
+  tests?: string[];
   fixture?: string;
   object?: string;
   /** The earlier definition a duplicate replaces. */

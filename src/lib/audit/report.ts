@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { type CatalogueFamily, catalogueFamilies, familyOfCase } from '../catalogue.js';
-import { type Covered, type InferredBinding, casesCovered, inferBinding } from './coverage.js';
+import { type Covered, type InferredBinding, type OpBinding, casesCovered, inferBinding } from './coverage.js';
 import type { AuditFacts, Finding, FindingKind } from './read.js';
 
 export type Priority = 'high' | 'medium' | 'low';
@@ -60,6 +60,7 @@ const FINDING_TITLES: Record<FindingKind, string> = {
   'missing-fixture': 'Missing fixture',
   'duplicate-name': 'Shadowed test (duplicate name)',
   'mixed-mocking': 'Inconsistent mock access pattern',
+  'mixed-mock-styles': 'Same object mocked different ways',
   'no-assertion': 'Test asserts nothing',
   sleep: 'time.sleep in a test',
   mkdtemp: 'tempfile.mkdtemp without cleanup',
@@ -69,6 +70,7 @@ const FINDING_PRIORITY: Record<FindingKind, Priority> = {
   'missing-fixture': 'high',
   'duplicate-name': 'high',
   'mixed-mocking': 'high',
+  'mixed-mock-styles': 'high',
   'no-assertion': 'high',
   sleep: 'medium',
   mkdtemp: 'medium',
@@ -79,6 +81,11 @@ const CORE_LETTERS = new Set(['R', 'A', 'C', 'K', 'T', 'F']);
 
 export function buildReport(target: string, facts: AuditFacts, cwd: string, families = catalogueFamilies()): AuditReport {
   const rel = (file: string) => path.relative(cwd, file) || file;
+  // A test covers a case only when it calls the method of the op the case needs, as the tests bind it.
+  const binding = inferBinding(
+    facts.files.flatMap((file) => [...file.imports, ...(file.conftest_imports ?? [])]),
+    facts.files.flatMap((file) => file.tests),
+  );
   const tests: AuditedTest[] = [];
   const findings: (Finding & { file: string })[] = [];
   for (const file of facts.files) {
@@ -93,6 +100,13 @@ export function buildReport(target: string, facts: AuditFacts, cwd: string, fami
         if (finding.kind === 'mixed-mocking' && finding.lines?.some((line) => line >= test.start && line <= test.end)) {
           issues.push(`${FINDING_TITLES[finding.kind]} (${finding.object})`);
         }
+        if (
+          finding.kind === 'mixed-mock-styles' &&
+          finding.tests?.includes(test.name) &&
+          finding.lines?.some((line) => line >= test.start && line <= test.end)
+        ) {
+          issues.push(`${FINDING_TITLES[finding.kind]} (${finding.object})`);
+        }
       }
       if (shadowed) issues.push(`Shadowed: replaced by the test of the same name below; never runs`);
       tests.push({
@@ -101,7 +115,7 @@ export function buildReport(target: string, facts: AuditFacts, cwd: string, fami
         class: test.class,
         line: test.line,
         lines: test.lines,
-        cases: casesCovered(test),
+        cases: casesCovered(test, binding.ops),
         shadowed,
         issues,
       });
@@ -132,11 +146,26 @@ export function buildReport(target: string, facts: AuditFacts, cwd: string, fami
     preselected: coverage
       .filter((family) => family.missing.length > 0 || family.partial.length > 0)
       .map((family) => family.family),
-    binding: inferBinding(
-      facts.files.flatMap((file) => [...file.imports, ...(file.conftest_imports ?? [])]),
-      facts.files.flatMap((file) => file.tests),
-    ),
+    binding,
   };
+}
+
+/**
+ * The case ids the running tests fully cover when the ops are bound as the
+ * gap-filling suite binds them (its answers' methods, `none` for an op the
+ * code lacks): a case is credited only to a test that calls the method the
+ * case's op is bound to.
+ */
+export function casesCoveredUnder(facts: AuditFacts, binding: OpBinding): string[] {
+  const covered = new Set<string>();
+  for (const file of facts.files) {
+    const shadowed = new Set(file.findings.filter((f) => f.kind === 'duplicate-name').map((f) => f.related));
+    for (const test of file.tests) {
+      if (shadowed.has(test.line)) continue;
+      for (const found of casesCovered(test, binding)) if (!found.partial) covered.add(found.id);
+    }
+  }
+  return [...covered];
 }
 
 function familyCoverage(family: CatalogueFamily, tests: readonly AuditedTest[]): FamilyCoverage {
@@ -190,7 +219,8 @@ function recommend(findings: readonly (Finding & { file: string })[], coverage: 
       detail: `${duplicates.map((f) => `\`${f.test}\` (line ${f.related}, replaced at line ${f.line})`).join(', ')}: give each test its own name, or the earlier one never runs.`,
     });
   }
-  const mixed = byKind('mixed-mocking');
+  // Access patterns first (the shared audit's wording), then objects replaced by different means.
+  const mixed = [...byKind('mixed-mocking'), ...byKind('mixed-mock-styles')];
   if (mixed.length > 0) {
     recs.push({
       priority: 'high',
@@ -324,6 +354,16 @@ export function markdownReport(report: AuditReport): string {
       out.push(`${index + 1}. **${FINDING_TITLES[finding.kind]}** (${finding.file}, ${lines}): ${finding.message}.`);
     });
     out.push('');
+  }
+  const styles = report.findings.filter((finding) => finding.kind === 'mixed-mock-styles');
+  if (styles.length > 0) {
+    out.push('### Anti-Patterns Detected', '');
+    out.push(
+      `1. **Inconsistent Mocking**: the same object is mocked in different ways across tests: ${styles
+        .map((finding) => `\`${finding.object}\` in ${finding.tests?.map((name) => `\`${name}\``).join(', ')} (${finding.file}, lines ${finding.lines?.join(', ')})`)
+        .join('; ')}.`,
+      '',
+    );
   }
   out.push('### Test Coverage Analysis', '', '#### Well-Covered Areas', '');
   const covered = report.coverage.filter((family) => family.covered.length > 0);

@@ -9,6 +9,7 @@ from .. import manager
 from ..manager import *  # noqa: F401,F403
 from ..manager import CheckpointManager as _Correct
 
+# K3: a reader calling latest() while a save runs is handed the half-written temporary file.
 BREAKS = ("K3", "K4", "K5")
 
 manager.STEP_FILE = re.compile(r"^step_(\d+)\..*pt$")
