@@ -4,6 +4,7 @@
  * CLI options, the answers-file JSON Schema and the answers table in docs/answers.md
  * are all derived from `QUESTIONS`; nothing else lists questions.
  */
+import { BOUND_NAME_PATTERN, boundNameProblem } from './bound-name.js';
 import { FAMILIES } from './families/index.js';
 import {
   type Answers,
@@ -37,9 +38,10 @@ function opQuestion<K extends `${Op}Op` & AnswerName>(
     kind: 'string',
     group: 'binding',
     message: `Which method does \`${signature}\`? (${NONE} if your code has none)`,
-    help: `The method (or module function) behind the \`${signature}\` op: ${meaning} Answer \`${NONE}\` when your code lacks it; the cases that need it are then left out.`,
+    help: `The method (or module function) behind the \`${signature}\` op: ${meaning} Also a path on the manager (\`manager.checkpoint.restore\`; a property such as \`manager.latest_checkpoint\` is read) or a function of the module beside the class (\`module.find_latest\`, given the checkpoint folder where its signature asks). Answer \`${NONE}\` when your code lacks it; the cases that need it are then left out.`,
     default: () => defaultMethod,
-    pattern: { source: IDENTIFIER, allowed: `a Python identifier, or "${NONE}"` },
+    pattern: BOUND_NAME_PATTERN,
+    validate: boundNameProblem,
     dynamicChoices: 'methods',
   };
 }

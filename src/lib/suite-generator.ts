@@ -57,6 +57,8 @@ import { TEMPLATES_ROOT } from './paths.js';
 import { GITHUB_WORKFLOW, PRE_COMMIT_CONFIG, withPreCommitHook } from './ci-recipe.js';
 import { coverageTable } from './report.js';
 import { buildSuiteView, runCommand } from './view-model.js';
+import { bindingProblem, bindingProblems, bindingRequest, renderedFacts } from './binding-check.js';
+import { boundName } from './bound-name.js';
 import { commitAtomically } from './atomic-write.js';
 import { lockProject, unlockProject } from './project-lock.js';
 import { cutText, resolveInProject } from './project-path.js';
@@ -623,9 +625,15 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
       const cls = found.classes.find((candidate) => candidate.name === sofar.className);
       if (sofar.className && !cls) return undefined;
       const callables = cls ? cls.methods : found.functions;
-      return callables.includes(value)
-        ? undefined
-        : `${sofar.className || sofar.module} has no ${cls ? 'method' : 'function'} ${value} (answer ${NONE} if your code lacks it).${suggestion(didYouMean(value, callables))}`;
+      if (callables.includes(value)) return undefined;
+      // A private method, a property, a member's method or a module function: looked up in the driver.
+      const bound = boundName({ ...sofar, [question.name]: value }, question.name);
+      if (!bound) return undefined;
+      const checked = await this.introspectModule(sofar, {
+        class: sofar.className || undefined,
+        bindings: { [question.name]: { root: bound.root, path: bound.path } },
+      });
+      return bindingProblem({ ...sofar, [question.name]: value }, question.name, checked.bindings?.[question.name]);
     }
     if (question.dynamicChoices === 'attributes' && value !== NONE) {
       const cls = found.classes.find((candidate) => candidate.name === sofar.className);
@@ -727,6 +735,8 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
       : await this.introspectModule(answers, {
           exceptions,
           expression: answers.className ? answers.constructorExpression : undefined,
+          class: answers.className || undefined,
+          bindings: bindingRequest(answers),
         });
     const problems: string[] = [];
     if (found.module_error) {
@@ -746,16 +756,11 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
         `\`className\` is "${answers.className}", but ${answers.module} defines ${known.length > 0 ? `only ${known.join(', ')}` : 'no class'} (leave it empty to bind module-level functions)`,
       );
     }
-    const callables = cls ? cls.methods : found.functions;
+    // Every bound name (ops, restoreOp, the resumed-from attribute, the backoff target) and the constructor's names.
     if (!answers.className || cls) {
-      for (const op of OPS) {
-        const method = answers[`${op}Op`];
-        if (method && method !== NONE && !callables.includes(method)) {
-          problems.push(
-            `\`${op}Op\` is "${method}", but ${answers.className || answers.module} has no such ${answers.className ? 'method' : 'function'} (it has ${callables.join(', ') || 'none'}; answer "${NONE}" if your code lacks the op)`,
-          );
-        }
-      }
+      const checked = bindingProblems(answers, found);
+      problems.push(...checked.problems);
+      for (const note of checked.notes) this.log.info(note);
     }
     for (const question of exceptionQuestions) {
       const names = exceptionNames(String(answers[question.name]));
@@ -813,7 +818,9 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
 
   /** The files this run writes, rendered: the shared ones (unless composed) and the families' tests. */
   private async plannedOutputs(): Promise<Output[]> {
-    const view = buildSuiteView(this.answers, PACKAGE_VERSION);
+    // What the checks found each bound name to be (a property is read, a function gets the folder); none under --skip-checks.
+    const checked = this.options.skipChecks ? undefined : this.introspection;
+    const view = buildSuiteView(this.answers, PACKAGE_VERSION, renderedFacts(checked), checked?.expression_names);
     const roots: TemplateRoots = {
       builtIn: TEMPLATES_ROOT,
       override: this.teamTemplatesFolder(),
