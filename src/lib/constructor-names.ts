@@ -35,7 +35,7 @@ const PYTHON_WORDS = new Set([
 export function scanNames(expression: string): { name: string; dotted: boolean }[] {
   const code = expression.replace(/("""|'''|"|')(?:\\.|(?!\1)[^\\])*\1/g, '""');
   const found = new Map<string, boolean>();
-  for (const match of code.matchAll(/(?<![\w.])([A-Za-z_]\w*)(?!\s*=(?!=))(\s*\.)?/g)) {
+  for (const match of code.matchAll(/(?<![\w.])([A-Za-z_]\w*)\b(?!\s*=(?!=))(\s*\.)?/g)) {
     const name = match[1]!;
     if (PYTHON_WORDS.has(name) || /^\d/.test(name)) continue;
     found.set(name, (found.get(name) ?? false) || Boolean(match[2]));

@@ -116,7 +116,8 @@ function methodLines(method: FamilyAdapterMethod): string[] {
 /** The line that imports the code under test into the adapter: the class and every module name an answer uses. */
 function projectImport(answers: Answers, names: readonly string[] = []): string {
   if (!answers.className) return `import ${answers.module} as target`;
-  return `from ${answers.module} import ${[...new Set([answers.className, ...names])].join(', ')}`;
+  const others = [...new Set(names)].filter((name) => name !== answers.className).sort();
+  return `from ${answers.module} import ${[answers.className, ...others].join(', ')}`;
 }
 
 /** The adapter's imports: its own, those the chosen families' methods need, then the code under test. */
