@@ -65,9 +65,13 @@ def load_checkpoint(path):
         try:
             state = pickle.load(stream)
         except Exception as error:
-            raise CheckpointError(f"{path} is not a readable checkpoint: {error}") from error
+            raise CheckpointError(
+                f"{path} is not a readable checkpoint: {error}"
+            ) from error
     if not isinstance(state, dict):
-        raise CheckpointError(f"{path} holds a {type(state).__name__}, not a checkpoint")
+        raise CheckpointError(
+            f"{path} holds a {type(state).__name__}, not a checkpoint"
+        )
     return state
 
 
