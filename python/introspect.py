@@ -311,7 +311,11 @@ def resolve_path(owner, path, on_instance, label):
             near = sorted(
                 n for n in set(dir(owner)) | set(members) if not n.startswith("__")
             )
-            return {"problem": f"{where} has no attribute {name}", "near": near}
+            return {
+                "problem": f"{where} has no attribute {name}",
+                "near": near,
+                "missing": index,
+            }
         if isinstance(static, (property, functools.cached_property)):
             if last:
                 return {"kind": "property"}

@@ -44,16 +44,16 @@ function fixFor(name: AnswerName): string {
   return `answer "${NONE}" if your code lacks the op`;
 }
 
-/** The value with its last name replaced: the answer a "did you mean" suggests. */
-function suggested(value: string, near: string): string {
+/** The value with the name at `index` of its path replaced: the answer a "did you mean" suggests. */
+function suggested(value: string, bound: BoundName, index: number, near: string): string {
   const parts = value.split('.');
-  parts[parts.length - 1] = near;
+  parts[parts.length - bound.path.length + index] = near;
   return parts.join('.');
 }
 
-function where(answers: Partial<Answers>, bound: BoundName): string {
-  if (bound.root === 'manager') return [answers.className, ...bound.path.slice(0, -1)].join('.');
-  return [answers.module, ...bound.path.slice(0, -1)].join('.');
+/** What owns the name at `index` of the path, as the user reads it (`Experiment.checkpoint`). */
+function where(answers: Partial<Answers>, bound: BoundName, index = bound.path.length - 1): string {
+  return [bound.root === 'manager' ? answers.className : answers.module, ...bound.path.slice(0, index)].join('.');
 }
 
 /** The problem with one bound answer, or undefined when it binds what it should. */
@@ -67,12 +67,13 @@ export function bindingProblem(
   if (!bound || !fact) return undefined;
   const said = `\`${name}\` is ${quoteValue(value)}`;
   if (fact.problem) {
-    const last = bound.path.at(-1)!;
-    const near = didYouMean(last, fact.near ?? []);
-    const owner = where(answers, bound);
-    const what = bound.path.length === 1 && bound.root === 'manager' ? 'method or attribute' : 'attribute';
+    const index = fact.missing ?? bound.path.length - 1;
+    const missing = bound.path[index]!;
+    const near = didYouMean(missing, fact.near ?? []);
+    const what = index === 0 && bound.root === 'manager' ? 'method or attribute' : 'attribute';
     const listed = (fact.near ?? []).filter((candidate) => !candidate.startsWith('_'));
-    return `${said}, but ${owner} has no such ${what} ${last} (it has ${cut(listed.join(', ') || 'none')}; ${fixFor(name)})${near ? `; did you mean ${quoteValue(suggested(value, near))}?` : ''}`;
+    const guess = near ? `did you mean ${quoteValue(suggested(value, bound, index, near))}? ` : '';
+    return `${said}, but ${where(answers, bound, index)} has no such ${what} ${missing} (${guess}it has ${cut(listed.join(', ') || 'none')}; ${fixFor(name)})`;
   }
   if (TAKES_ARGUMENTS.has(name) && (fact.kind === 'property' || fact.kind === 'value')) {
     return `${said}, but that is a ${fact.kind === 'property' ? 'property' : 'plain attribute'} of ${where(answers, bound)}, which cannot be called with the op's arguments; name the method that does it (${fixFor(name)})`;

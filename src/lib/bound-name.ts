@@ -41,6 +41,8 @@ export interface BindingFact {
   /** Why the name does not resolve, and the names that do exist there (for "did you mean"). */
   problem?: string;
   near?: string[];
+  /** The index in the path of the name that does not exist. */
+  missing?: number;
   /** Why a name past a member could not be checked. */
   note?: string;
 }
