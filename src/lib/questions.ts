@@ -38,7 +38,7 @@ function opQuestion<K extends `${Op}Op` & AnswerName>(
     kind: 'string',
     group: 'binding',
     message: `Which method does \`${signature}\`? (${NONE} if your code has none)`,
-    help: `The method (or module function) behind the \`${signature}\` op: ${meaning} Also a path on the manager (\`manager.checkpoint.restore\`; a property such as \`manager.latest_checkpoint\` is read) or a function of the module beside the class (\`module.find_latest\`, given the checkpoint folder where its signature asks). Answer \`${NONE}\` when your code lacks it; the cases that need it are then left out.`,
+    help: `The method (or module function) behind the \`${signature}\` op: ${meaning} Also \`manager.<path>\` (a member's method; a property is read) or \`module.<function>\` (given the folder where its signature asks). Answer \`${NONE}\` when your code lacks it; the cases that need it are then left out.`,
     default: () => defaultMethod,
     pattern: BOUND_NAME_PATTERN,
     validate: boundNameProblem,
