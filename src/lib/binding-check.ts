@@ -61,6 +61,8 @@ export function bindingProblem(
   answers: Partial<Answers>,
   name: AnswerName,
   fact: BindingFact | undefined,
+  /** What the class (or module) offers at the top of a path, listed instead of every name there: its public methods, or the module's functions. */
+  offered?: readonly string[],
 ): string | undefined {
   const bound = boundName(answers, name);
   const value = String(answers[name]);
@@ -71,7 +73,8 @@ export function bindingProblem(
     const missing = bound.path[index]!;
     const near = didYouMean(missing, fact.near ?? []);
     const what = index === 0 && bound.root === 'manager' ? 'method or attribute' : 'attribute';
-    const listed = (fact.near ?? []).filter((candidate) => !candidate.startsWith('_'));
+    const top = index === 0 && offered && name !== 'resumedFromAttribute' && name !== 'retrySleep';
+    const listed = top ? offered : (fact.near ?? []).filter((candidate) => !candidate.startsWith('_'));
     const guess = near ? `did you mean ${quoteValue(suggested(value, bound, index, near))}? ` : '';
     return `${said}, but ${where(answers, bound, index)} has no such ${what} ${missing} (${guess}it has ${cut(listed.join(', ') || 'none')}; ${fixFor(name)})`;
   }
@@ -89,7 +92,10 @@ export function bindingProblems(answers: Answers, found: Introspection): { probl
   const problems: string[] = [];
   const notes: string[] = [];
   for (const [name, fact] of Object.entries(found.bindings ?? {})) {
-    const problem = bindingProblem(answers, name as AnswerName, fact);
+    const bound = boundName(answers, name as AnswerName);
+    const cls = found.classes.find((candidate) => candidate.name === answers.className);
+    const offered = bound?.root === 'manager' ? cls?.methods : answers.className ? undefined : found.functions;
+    const problem = bindingProblem(answers, name as AnswerName, fact, offered);
     if (problem) problems.push(problem);
     else if (fact.note) notes.push(`\`${name}\` (${quoteValue(String(answers[name as AnswerName]))}) was not checked past a member: ${fact.note}.`);
   }

@@ -633,7 +633,7 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
         class: sofar.className || undefined,
         bindings: { [question.name]: { root: bound.root, path: bound.path } },
       });
-      return bindingProblem({ ...sofar, [question.name]: value }, question.name, checked.bindings?.[question.name]);
+      return bindingProblem({ ...sofar, [question.name]: value }, question.name, checked.bindings?.[question.name], callables);
     }
     if (question.dynamicChoices === 'attributes' && value !== NONE) {
       const cls = found.classes.find((candidate) => candidate.name === sofar.className);
