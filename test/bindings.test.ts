@@ -6,7 +6,8 @@
  * of what the adapter calls, then the real CLI on the two corpus entries of
  * these shapes: the adapter it writes, and its refusals.
  */
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -160,6 +161,33 @@ describe('checkpoint-tests on managers of these shapes', () => {
     expect(adapter).toContain('from rltrain.experiment import Experiment, ExperimentConfig');
     expect(adapter).toContain('return self.manager.checkpoint.restore(source)');
     expect(adapter).toContain('return _as_path(_call_or_read(self.manager.checkpoint.latest))');
+  });
+
+  it('patches a module attribute as the backoff target (`module.time.sleep`), so A6 never sleeps for real', async () => {
+    const python = findPythonWithPytest();
+    const root = mkdtempSync(path.join(tmpdir(), 'checkpoint-tests-bindings-'));
+    made.push(root);
+    cpSync(path.join(REPO_ROOT, 'examples', 'sample-trainer', 'sample_trainer'), path.join(root, 'sample_trainer'), {
+      recursive: true,
+      filter: (source) => !source.includes('__pycache__'),
+    });
+    // The sample backs off through its own `self.sleep`; this copy calls the module's `time.sleep`, as much real code does.
+    const manager = path.join(root, 'sample_trainer', 'manager.py');
+    const source = readFileSync(manager, 'utf8');
+    expect(source).toContain('self.sleep(self.retry_delay');
+    writeFileSync(manager, source.replace('self.sleep(self.retry_delay', 'time.sleep(self.retry_delay'));
+    const args = ['--module', 'sample_trainer.manager', '--yes', '--python', python, '--categories', 'artifact'];
+    const result = await runCli([...args, '--retry-sleep', 'module.time.sleep'], root, 120_000);
+    expect(result.code, result.stderr).toBe(0);
+    const conftest = readFileSync(path.join(root, 'tests', 'checkpoint', 'conftest.py'), 'utf8');
+    expect(conftest).toContain('owner = sys.modules[TARGET_MODULE].time');
+    const run = spawnSync(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', '-k', 'a6', 'tests/checkpoint'], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    expect(run.status, run.stdout).toBe(0);
+    expect(run.stdout).toMatch(/\d+ passed/);
   });
 
   const refusals: [string, string[], string[]][] = [

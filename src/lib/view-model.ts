@@ -8,7 +8,7 @@ import { type CaseDecision, decideCases } from './cases.js';
 import { FAMILIES } from './families/index.js';
 import { trainsThroughAdapter } from './families/resume.js';
 import { pyDef, pyReturn, pyString } from './python-literal.js';
-import { type Answers, hasOp, type Op, OPS, questionFamilies, testFilesWritten } from './question-kit.js';
+import { type Answers, type AnswerName, hasOp, type Op, OPS, questionFamilies, testFilesWritten } from './question-kit.js';
 import { STRAY_KINDS } from './stray-kinds.js';
 import type { PreCommitHook } from './ci-recipe.js';
 import { shellCommand, yamlScalar } from './shell-quote.js';
@@ -16,7 +16,6 @@ import { optionName, QUESTIONS } from './questions.js';
 import {
   anyCallOrRead,
   type BindingFacts,
-  BOUND_ANSWERS,
   type BoundCall,
   boundCall,
   boundName,
@@ -121,7 +120,12 @@ function projectImport(answers: Answers, names: readonly string[] = []): string 
 }
 
 /** The adapter's imports: its own, those the chosen families' methods need, then the code under test. */
-function adapterImports(answers: Answers, familyImports: string[][], constructorImports: ConstructorImports): string[] {
+function adapterImports(
+  answers: Answers,
+  familyImports: string[][],
+  constructorImports: ConstructorImports,
+  boundUsed: readonly AnswerName[],
+): string[] {
   const stdlib = new Set(['from pathlib import Path']);
   const thirdParty = new Set<string>();
   for (const line of constructorImports.modules) thirdParty.add(line);
@@ -139,7 +143,7 @@ function adapterImports(answers: Answers, familyImports: string[][], constructor
     ...sorted(stdlib),
     '',
     ...(thirdParty.size ? [...sorted(thirdParty), ''] : []),
-    projectImport(answers, [...moduleNamesImported(answers, BOUND_ANSWERS), ...constructorImports.names]),
+    projectImport(answers, [...moduleNamesImported(answers, boundUsed), ...constructorImports.names]),
   ];
 }
 
@@ -277,6 +281,15 @@ export function buildSuiteView(
   }[];
   const calls: BoundCall[] = familyAdapter.flatMap((view) => view.adapterCalls ?? []);
   const ops = adapterOps(answers, facts, calls);
+  // The bound answers the adapter's methods call (a module function among them is imported by name).
+  const familyMethodNames = new Set(familyAdapter.flatMap((view) => (view.adapterMethods ?? []).map((method) => method.name)));
+  const boundUsed: AnswerName[] = [
+    ...OPS.filter((op) => hasOp(answers, op)).map((op) => `${op}Op` as const),
+    ...(familyMethodNames.has('restore') ? (['restoreOp'] as const) : []),
+    ...(boundName(answers, 'trainingStateOp') && familyMethodNames.has('training_state')
+      ? (['trainingStateOp', 'restoreTrainingOp'] as const)
+      : []),
+  ];
   const constructorImports = answers.className
     ? constructorExpressionImports(answers.module, answers.className, answers.constructorExpression, expressionNames)
     : { modules: [], names: [] };
@@ -301,6 +314,7 @@ export function buildSuiteView(
         answers,
         familyAdapter.map((view) => view.adapterImports ?? []),
         constructorImports,
+        boundUsed,
       ),
       ops,
       callOrRead: anyCallOrRead(calls),
