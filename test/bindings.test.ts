@@ -16,7 +16,7 @@ import { constructorExpressionImports, scanNames } from '../lib/constructor-name
 import { checkValue } from '../lib/answers.js';
 import { type Answers, questionNamed } from '../lib/questions.js';
 import { REPO_ROOT, runCli, snapshotTree } from './helpers/cli-process.js';
-import { findPythonWithPytest } from './helpers/pty.js';
+import { KEYS, findPythonWithPytest, runInPty, tail } from './helpers/pty.js';
 import { pythonWith } from '../scripts/zoo.mjs';
 
 const answers = (extra: Partial<Answers>) =>
@@ -188,6 +188,42 @@ describe('checkpoint-tests on managers of these shapes', () => {
     });
     expect(run.status, run.stdout).toBe(0);
     expect(run.stdout).toMatch(/\d+ passed/);
+  });
+
+  it('offers "another" at a method prompt, and checks the path typed there with a did-you-mean', async () => {
+    // Every answer stored by a first run but resumeOp, so the terminal asks that one alone.
+    const root = project('member_restore');
+    const first = await runCli(['--answers', 'answers.json', '--yes', '--skip-checks'], root);
+    expect(first.code, first.stderr).toBe(0);
+    const stored = JSON.parse(readFileSync(path.join(root, '.yo-rc.json'), 'utf8')) as Record<
+      string,
+      Record<string, unknown>
+    >;
+    for (const answers of Object.values(stored)) delete answers.resumeOp;
+    writeFileSync(path.join(root, '.yo-rc.json'), JSON.stringify(stored));
+    rmSync(path.join(root, 'tests'), { recursive: true });
+    const prompt = 'Which method does `resume\\(source\\)`\\?';
+    const result = await runInPty({
+      args: ['--all-questions', '--python', findPythonWithPytest()],
+      cwd: root,
+      timeout: 60,
+      steps: [
+        { expect: `${prompt}[\\s\\S]*another: a member's method`, send: KEYS.down },
+        { expect: "❯ another: a member's method", send: KEYS.enter },
+        {
+          expect: 'such as manager\\.checkpoint\\.restore or module\\.find_latest',
+          send: `manager.checkpoint.restor${KEYS.enter}`,
+        },
+        {
+          expect: 'no such attribute restor \\(did you mean',
+          send: `${KEYS.clearLine}manager.checkpoint.restore${KEYS.enter}`,
+        },
+        { expect: 'pytest collected \\d+ tests', timeout: 120 },
+      ],
+    });
+    expect(result.error, tail(result)).toBeNull();
+    expect(result.exit_code, tail(result)).toBe(0);
+    expect(adapterOf(root)).toContain('return self.manager.checkpoint.restore(source)');
   });
 
   const refusals: [string, string[], string[]][] = [

@@ -143,6 +143,9 @@ type RunOptions = BaseOptions &
     allQuestions?: boolean;
   };
 
+/** The choice of a method prompt that asks for a typed binding path instead (bound-name.ts). */
+const TYPE_A_PATH = '\0type a path';
+
 /** The key of `.yo-rc.json` (under the generator's namespace) that keeps the answers of an unfinished run. */
 const PENDING_KEY = 'pendingAnswers';
 
@@ -557,6 +560,7 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
       const value = Array.isArray(input)
         ? input.map((item: unknown) => (typeof item === 'object' && item !== null && 'value' in item ? item.value : item))
         : input;
+      if (value === TYPE_A_PATH) return true;
       const checked = checkValue(question, value, sofar);
       if ('problem' in checked) return checked.problem.replace(/`/g, '');
       return (await this.checkAtPrompt(question, String(value), sofar)) ?? true;
@@ -583,7 +587,7 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
           checked: defaults.has(choice.value),
         })),
       };
-    } else if (choices) {
+    } else if (choices && !(typeof suggested === 'string' && !choices.some((choice) => choice.value === suggested))) {
       prompt = { type: 'select', choices, pageSize: 12 };
     } else {
       prompt = { type: 'input' };
@@ -591,7 +595,14 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
     const answered = await this.promptKeepingAnswers([
       { ...prompt, name: question.name, message, default: suggested, validate } as never,
     ]);
-    const value = (answered as Record<string, unknown>)[question.name];
+    let value = (answered as Record<string, unknown>)[question.name];
+    if (value === TYPE_A_PATH) {
+      // A member's method, a property or a module function: typed, and checked as any typed answer.
+      const typed = await this.promptKeepingAnswers([
+        { type: 'input', name: question.name, message: 'Type it (such as manager.checkpoint.restore or module.find_latest):', validate } as never,
+      ]);
+      value = (typed as Record<string, unknown>)[question.name];
+    }
     if (question.name === 'module' && this.python && !this.introspection) {
       await this.introspectModule({ ...sofar, module: String(value) });
     }
@@ -633,7 +644,8 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
         class: sofar.className || undefined,
         bindings: { [question.name]: { root: bound.root, path: bound.path } },
       });
-      return bindingProblem({ ...sofar, [question.name]: value }, question.name, checked.bindings?.[question.name], callables);
+      // A prompt shows plain text: no Markdown backticks.
+      return bindingProblem({ ...sofar, [question.name]: value }, question.name, checked.bindings?.[question.name], callables)?.replace(/`/g, '');
     }
     if (question.dynamicChoices === 'attributes' && value !== NONE) {
       const cls = found.classes.find((candidate) => candidate.name === sofar.className);
@@ -703,7 +715,11 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
           ? undefined
           : [...named(found.classes.map((c) => c.name)), { name: '(module-level functions)', value: '' }];
       case 'methods':
-        return [...named(cls ? cls.methods : found.functions), { name: `${NONE}: my code has no such op`, value: NONE }];
+        return [
+          ...named(cls ? cls.methods : found.functions),
+          { name: `${NONE}: my code has no such op`, value: NONE },
+          { name: 'another: a member\'s method, a property or a module function (type it)', value: TYPE_A_PATH },
+        ];
       case 'attributes':
         return cls && cls.attributes.length > 0
           ? [...named(cls.attributes), { name: `${NONE}: nothing records it`, value: NONE }]
