@@ -650,7 +650,14 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
     if (question.dynamicChoices === 'attributes' && value !== NONE) {
       const cls = found.classes.find((candidate) => candidate.name === sofar.className);
       if (!cls || cls.attributes.includes(value)) return undefined;
-      return `${sofar.className} never sets self.${value} (answer ${NONE} if nothing records it).${suggestion(didYouMean(value, cls.attributes))}`;
+      // A property, a private attribute or a member's: looked up in the driver.
+      const bound = boundName({ ...sofar, [question.name]: value }, question.name);
+      if (!bound) return undefined;
+      const checked = await this.introspectModule(sofar, {
+        class: sofar.className || undefined,
+        bindings: { [question.name]: { root: bound.root, path: bound.path } },
+      });
+      return bindingProblem({ ...sofar, [question.name]: value }, question.name, checked.bindings?.[question.name])?.replace(/`/g, '');
     }
     if (question.importsException) {
       const checked = await this.introspectModule(sofar, { exceptions: [value] });
