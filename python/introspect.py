@@ -12,7 +12,14 @@ answer:   {"module_error": null | "one line",
            "exceptions": {"pkg.Err": null | "why not"},
            "expression_error": null | "one line",
            "missing_needs": {"torch": "why it does not import"},
-           "source_calls": ["torch.save", ...], "exception_classes": ["pkg.Err"]}
+           "source_calls": ["torch.save", ...], "exception_classes": ["pkg.Err"],
+           "bindings": {"saveOp": {"kind", "parameters", "varargs", "problem", "near"}},
+           "expression_names": {"torch": {"import": "import torch"} | {"problem", "near"}}}
+
+``bindings`` (with ``"class"``) asks what each answer names: ``{"saveOp":
+{"root": "manager" | "module", "path": ["checkpoint", "restore"]}}``; each is
+looked up without calling anything (a member set in ``__init__`` is followed
+to its class when the assignment shows it).
 
 It imports the module (so its import-time code runs, as pytest would run it)
 and never calls anything in it.
@@ -20,10 +27,12 @@ and never calls anything in it.
 
 import ast
 import builtins
+import functools
 import importlib
 import inspect
 import json
 import sys
+import textwrap
 import traceback
 
 
@@ -197,6 +206,199 @@ def resolve_exception(dotted):
     return None
 
 
+MISSING = object()
+
+
+def signature_of(function, bound):
+    """Parameter names of ``function`` in order (``self`` dropped when ``bound``), and whether it takes ``*args``."""
+    try:
+        parameters = list(inspect.signature(function).parameters.values())
+    except (TypeError, ValueError):
+        return None, True
+    if bound and parameters:
+        parameters = parameters[1:]
+    named = [
+        {"name": p.name, "required": p.default is p.empty}
+        for p in parameters
+        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+    ]
+    return named, any(p.kind == p.VAR_POSITIONAL for p in parameters)
+
+
+def all_instance_attributes(cls):
+    """Every ``self.<name> = ...`` of the class and its bases, private ones too, with the node assigned."""
+    found = {}
+    for klass in reversed(inspect.getmro(cls)):
+        if klass is object:
+            continue
+        try:
+            tree = ast.parse(textwrap.dedent(inspect.getsource(klass)))
+        except (OSError, TypeError, SyntaxError):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Assign):
+                pairs = [(target, node.value, None) for target in node.targets]
+            elif isinstance(node, ast.AnnAssign):
+                pairs = [(node.target, node.value, node.annotation)]
+            else:
+                continue
+            for target, value, annotation in pairs:
+                if (
+                    isinstance(target, ast.Attribute)
+                    and isinstance(target.value, ast.Name)
+                    and target.value.id == "self"
+                ):
+                    found[target.attr] = (
+                        value,
+                        annotation,
+                        sys.modules.get(klass.__module__),
+                    )
+    return found
+
+
+def dotted_value(node, namespace):
+    """The object a ``Name`` or ``a.b.C`` node names in ``namespace`` (a module's globals), or MISSING."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name) or node.id not in namespace:
+        return MISSING
+    value = namespace[node.id]
+    for part in reversed(parts):
+        value = getattr(value, part, MISSING)
+        if value is MISSING:
+            return MISSING
+    return value
+
+
+def member_class(assigned):
+    """The class of a member, when its assignment shows it (``self.io = CheckpointIO(...)``, or an annotation)."""
+    value, annotation, module = assigned
+    namespace = vars(module) if module is not None else {}
+    for node in (annotation, value.func if isinstance(value, ast.Call) else None):
+        if node is None:
+            continue
+        found = dotted_value(node, namespace)
+        if inspect.isclass(found):
+            return found
+    return None
+
+
+def resolve_path(owner, path, on_instance, label):
+    """What ``owner.<path>`` is: a method, a property, a function or a value; or the problem, with near names."""
+    for index, name in enumerate(path):
+        last = index == len(path) - 1
+        where = ".".join([label, *path[:index]])
+        static = inspect.getattr_static(owner, name, MISSING)
+        members = (
+            all_instance_attributes(owner)
+            if on_instance and inspect.isclass(owner)
+            else {}
+        )
+        if static is MISSING and name in members:
+            if last:
+                return {"kind": "value"}
+            member = member_class(members[name])
+            if member is None:
+                return {
+                    "kind": "unknown",
+                    "note": f"{where}.{name} is set in the class, but its class could not be read from the assignment",
+                }
+            owner, on_instance = member, True
+            continue
+        if static is MISSING:
+            near = sorted(
+                n for n in set(dir(owner)) | set(members) if not n.startswith("__")
+            )
+            return {
+                "problem": f"{where} has no attribute {name}",
+                "near": near,
+                "missing": index,
+            }
+        if isinstance(static, (property, functools.cached_property)):
+            if last:
+                return {"kind": "property"}
+            return {
+                "kind": "unknown",
+                "note": f"{where}.{name} is a property; what it returns is not checked",
+            }
+        if on_instance and isinstance(static, (staticmethod, classmethod)):
+            function, bound = static.__func__, isinstance(static, classmethod)
+        elif on_instance and inspect.isfunction(static):
+            function, bound = static, True
+        else:
+            function, bound = getattr(owner, name), False
+        if last:
+            if callable(function):
+                parameters, varargs = signature_of(function, bound)
+                kind = "method" if on_instance else "function"
+                return {"kind": kind, "parameters": parameters, "varargs": varargs}
+            return {"kind": "value"}
+        owner = getattr(owner, name) if not on_instance else function
+        on_instance = False
+    return {"kind": "value"}
+
+
+def resolve_bindings(module, class_name, bindings):
+    cls = getattr(module, class_name, None) if class_name else None
+    resolved = {}
+    for answer_name, binding in bindings.items():
+        if binding["root"] == "manager":
+            if not inspect.isclass(cls):
+                continue
+            resolved[answer_name] = resolve_path(
+                cls, binding["path"], True, "the manager"
+            )
+        else:
+            resolved[answer_name] = resolve_path(
+                module, binding["path"], False, module.__name__
+            )
+    return resolved
+
+
+def expression_names(module, expression, class_name):
+    """Each name the constructor expression uses besides ``checkpoint_dir``: how the adapter imports it, or why it cannot."""
+    try:
+        tree = ast.parse(expression, mode="eval")
+    except SyntaxError:
+        return {}
+    local = {"checkpoint_dir", class_name}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.arg):
+            local.add(node.arg)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            local.add(node.id)
+    found = {}
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Name) or node.id in local or node.id in found:
+            continue
+        name = node.id
+        namespace = vars(module)
+        if name in namespace:
+            value = namespace[name]
+            if inspect.ismodule(value) and value.__name__ == name:
+                found[name] = {"import": f"import {name}"}
+            else:
+                found[name] = {"import": f"from {module.__name__} import {name}"}
+        elif hasattr(builtins, name):
+            found[name] = {"import": None}
+        else:
+            try:
+                importlib.import_module(name)
+            except Exception as error:  # noqa: BLE001 - any failure is the answer
+                near = sorted(n for n in namespace if not n.startswith("__")) + sorted(
+                    n for n in dir(builtins) if not n.startswith("_")
+                )
+                found[name] = {
+                    "problem": f"{name} is not defined in {module.__name__}, not a builtin, and does not import as a module ({last_line(error)})",
+                    "near": near,
+                }
+            else:
+                found[name] = {"import": f"import {name}"}
+    return found
+
+
 def answer(request):
     for path in reversed(request.get("paths", [])):
         if path not in sys.path:
@@ -211,6 +413,8 @@ def answer(request):
         "missing_needs": {},
         "source_calls": [],
         "exception_classes": [],
+        "bindings": {},
+        "expression_names": {},
     }
     for name in request.get("needs", []):
         try:
@@ -227,6 +431,13 @@ def answer(request):
             found["imports"] = module_imports(module)
             found["source_calls"] = source_calls(module)
             found["exception_classes"] = exception_classes(module)
+            found["bindings"] = resolve_bindings(
+                module, request.get("class"), request.get("bindings", {})
+            )
+            if request.get("expression"):
+                found["expression_names"] = expression_names(
+                    module, request["expression"], request.get("class")
+                )
     for dotted in request.get("exceptions", []):
         found["exceptions"][dotted] = resolve_exception(dotted)
     if request.get("expression"):

@@ -5,6 +5,8 @@
  * the user's black, and runs pytest on what was generated. Every child is
  * bounded (src/lib/child-process.ts).
  */
+import type { BindingFact } from './bound-name.js';
+import type { ExpressionNames } from './constructor-names.js';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
@@ -361,6 +363,10 @@ export interface Introspection {
   source_calls?: string[];
   /** Exception classes the module defines, as import paths, for "did you mean". */
   exception_classes?: string[];
+  /** What each bound name of the request is (a method, a property, a function and its parameters), or why it is none. */
+  bindings?: Record<string, BindingFact>;
+  /** How each name of the constructor expression besides the class imports, or why it does not. */
+  expression_names?: ExpressionNames;
 }
 
 export interface IntrospectRequest {
@@ -369,6 +375,10 @@ export interface IntrospectRequest {
   exceptions?: string[];
   expression?: string;
   needs?: string[];
+  /** The class the `manager.` paths of `bindings` start at. */
+  class?: string;
+  /** Bound names to look up: `{"saveOp": {"root": "manager", "path": ["checkpoint", "save"]}}`. */
+  bindings?: Record<string, { root: string; path: string[] }>;
 }
 
 /** Imports the user's module in the run's driver and reports what it holds. */

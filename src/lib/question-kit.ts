@@ -10,6 +10,8 @@
 export const FORMATS = ['pickle', 'json', 'torch'] as const;
 export type CheckpointFormat = (typeof FORMATS)[number];
 
+import type { BindingFacts } from './bound-name.js';
+
 /** The binding ops of CASES.md, in the order the adapter lists them. */
 export const OPS = ['save', 'load', 'latest', 'resume', 'publish', 'prune'] as const;
 export type Op = (typeof OPS)[number];
@@ -259,8 +261,11 @@ export interface Family {
   cases: readonly CaseSpec[];
   /** Test files and the helper modules they import, by template and file name; see `TestFile.needed`. */
   testFiles: readonly TestFile[];
-  /** What the family's templates print, decided in code; `generated` holds the case ids generated. */
-  view: (answers: Answers, generated: ReadonlySet<string>) => Record<string, unknown>;
+  /**
+   * What the family's templates print, decided in code; `generated` holds the case ids generated;
+   * `facts` what introspection found each bound name to be (see bound-name.ts), when it ran.
+   */
+  view: (answers: Answers, generated: ReadonlySet<string>, facts?: BindingFacts) => Record<string, unknown>;
   /** Partials (under templates/) appended to conftest.py when the family is chosen. */
   conftestPartials?: readonly string[];
   /** Python packages the family's tests import besides pytest (the CI recipe installs them). */

@@ -4,13 +4,13 @@
  * CLI options, the answers-file JSON Schema and the answers table in docs/answers.md
  * are all derived from `QUESTIONS`; nothing else lists questions.
  */
+import { BOUND_NAME_PATTERN, boundNameProblem } from './bound-name.js';
 import { FAMILIES } from './families/index.js';
 import {
   type Answers,
   type AnswerName,
   type Category,
   DOTTED_NAME,
-  IDENTIFIER,
   type ListQuestion,
   NONE,
   type Op,
@@ -37,9 +37,10 @@ function opQuestion<K extends `${Op}Op` & AnswerName>(
     kind: 'string',
     group: 'binding',
     message: `Which method does \`${signature}\`? (${NONE} if your code has none)`,
-    help: `The method (or module function) behind the \`${signature}\` op: ${meaning} Answer \`${NONE}\` when your code lacks it; the cases that need it are then left out.`,
+    help: `The method (or module function) behind the \`${signature}\` op: ${meaning} Also \`manager.<path>\` (a member's method; a property is read) or \`module.<function>\` (given the folder where its signature asks). Answer \`${NONE}\` when your code lacks it; the cases that need it are then left out.`,
     default: () => defaultMethod,
-    pattern: { source: IDENTIFIER, allowed: `a Python identifier, or "${NONE}"` },
+    pattern: BOUND_NAME_PATTERN,
+    validate: boundNameProblem,
     dynamicChoices: 'methods',
   };
 }
@@ -157,9 +158,11 @@ const COMMON_QUESTIONS: readonly Question[] = [
     kind: 'string',
     group: 'binding',
     message: `Which attribute records where a run resumed from? (${NONE} if there is none)`,
-    help: `Attribute of the manager set to the checkpoint path a resume loaded (R14), \`${NONE}\` when your code does not record it.`,
+    help: `Attribute of the manager set to the checkpoint path a resume loaded (R14), or a property, or a path on the manager (\`manager.checkpoint.restored_path\`); \`${NONE}\` when your code does not record it.`,
     default: () => 'resumed_from',
-    pattern: { source: IDENTIFIER, allowed: `a Python identifier, or "${NONE}"` },
+    pattern: { source: DOTTED_NAME, allowed: `an attribute name, a path such as manager.checkpoint.restored_path, or "${NONE}"` },
+    validate: (value, answers) =>
+      value.startsWith('module.') ? 'it is read on the manager: name its attribute, or a path such as `manager.checkpoint.restored_path`' : boundNameProblem(value, answers),
     dynamicChoices: 'attributes',
     when: usesClass,
   },

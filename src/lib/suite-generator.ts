@@ -57,6 +57,8 @@ import { TEMPLATES_ROOT } from './paths.js';
 import { GITHUB_WORKFLOW, PRE_COMMIT_CONFIG, withPreCommitHook } from './ci-recipe.js';
 import { coverageTable } from './report.js';
 import { buildSuiteView, runCommand } from './view-model.js';
+import { bindingProblem, bindingProblems, bindingRequest, renderedFacts } from './binding-check.js';
+import { boundName } from './bound-name.js';
 import { commitAtomically } from './atomic-write.js';
 import { lockProject, unlockProject } from './project-lock.js';
 import { cutText, resolveInProject } from './project-path.js';
@@ -118,6 +120,9 @@ type RunOptions = BaseOptions &
     overwriteGenerated?: boolean;
     allQuestions?: boolean;
   };
+
+/** The choice of a method prompt that asks for a typed binding path instead (bound-name.ts). */
+const TYPE_A_PATH = '\0type a path';
 
 /** The key of `.yo-rc.json` (under the generator's namespace) that keeps the answers of an unfinished run. */
 const PENDING_KEY = 'pendingAnswers';
@@ -569,6 +574,7 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
       const value = Array.isArray(input)
         ? input.map((item: unknown) => (typeof item === 'object' && item !== null && 'value' in item ? item.value : item))
         : input;
+      if (value === TYPE_A_PATH) return true;
       const checked = checkValue(question, value, sofar);
       if ('problem' in checked) return checked.problem.replace(/`/g, '');
       return (await this.checkAtPrompt(question, String(value), sofar)) ?? true;
@@ -595,7 +601,7 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
           checked: defaults.has(choice.value),
         })),
       };
-    } else if (choices) {
+    } else if (choices && !(typeof suggested === 'string' && !choices.some((choice) => choice.value === suggested))) {
       prompt = { type: 'select', choices, pageSize: 12 };
     } else {
       prompt = { type: 'input' };
@@ -603,7 +609,14 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
     const answered = await this.promptKeepingAnswers([
       { ...prompt, name: question.name, message, default: suggested, validate } as never,
     ]);
-    const value = (answered as Record<string, unknown>)[question.name];
+    let value = (answered as Record<string, unknown>)[question.name];
+    if (value === TYPE_A_PATH) {
+      // A member's method, a property or a module function: typed, and checked as any typed answer.
+      const typed = await this.promptKeepingAnswers([
+        { type: 'input', name: question.name, message: 'Type it (such as manager.checkpoint.restore or module.find_latest):', validate } as never,
+      ]);
+      value = (typed as Record<string, unknown>)[question.name];
+    }
     if (question.name === 'module' && this.python && !this.introspection) {
       await this.introspectModule({ ...sofar, module: String(value) });
     }
@@ -637,14 +650,28 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
       const cls = found.classes.find((candidate) => candidate.name === sofar.className);
       if (sofar.className && !cls) return undefined;
       const callables = cls ? cls.methods : found.functions;
-      return callables.includes(value)
-        ? undefined
-        : `${sofar.className || sofar.module} has no ${cls ? 'method' : 'function'} ${value} (answer ${NONE} if your code lacks it).${suggestion(didYouMean(value, callables))}`;
+      if (callables.includes(value)) return undefined;
+      // A private method, a property, a member's method or a module function: looked up in the driver.
+      const bound = boundName({ ...sofar, [question.name]: value }, question.name);
+      if (!bound) return undefined;
+      const checked = await this.introspectModule(sofar, {
+        class: sofar.className || undefined,
+        bindings: { [question.name]: { root: bound.root, path: bound.path } },
+      });
+      // A prompt shows plain text: no Markdown backticks.
+      return bindingProblem({ ...sofar, [question.name]: value }, question.name, checked.bindings?.[question.name], callables)?.replace(/`/g, '');
     }
     if (question.dynamicChoices === 'attributes' && value !== NONE) {
       const cls = found.classes.find((candidate) => candidate.name === sofar.className);
       if (!cls || cls.attributes.includes(value)) return undefined;
-      return `${sofar.className} never sets self.${value} (answer ${NONE} if nothing records it).${suggestion(didYouMean(value, cls.attributes))}`;
+      // A property, a private attribute or a member's: looked up in the driver.
+      const bound = boundName({ ...sofar, [question.name]: value }, question.name);
+      if (!bound) return undefined;
+      const checked = await this.introspectModule(sofar, {
+        class: sofar.className || undefined,
+        bindings: { [question.name]: { root: bound.root, path: bound.path } },
+      });
+      return bindingProblem({ ...sofar, [question.name]: value }, question.name, checked.bindings?.[question.name])?.replace(/`/g, '');
     }
     if (question.importsException) {
       const checked = await this.introspectModule(sofar, { exceptions: [value] });
@@ -709,7 +736,11 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
           ? undefined
           : [...named(found.classes.map((c) => c.name)), { name: '(module-level functions)', value: '' }];
       case 'methods':
-        return [...named(cls ? cls.methods : found.functions), { name: `${NONE}: my code has no such op`, value: NONE }];
+        return [
+          ...named(cls ? cls.methods : found.functions),
+          { name: `${NONE}: my code has no such op`, value: NONE },
+          { name: 'another: a member\'s method, a property or a module function (type it)', value: TYPE_A_PATH },
+        ];
       case 'attributes':
         return cls && cls.attributes.length > 0
           ? [...named(cls.attributes), { name: `${NONE}: nothing records it`, value: NONE }]
@@ -741,6 +772,8 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
       : await this.introspectModule(answers, {
           exceptions,
           expression: answers.className ? answers.constructorExpression : undefined,
+          class: answers.className || undefined,
+          bindings: bindingRequest(answers),
         });
     const problems: string[] = [];
     if (found.module_error) {
@@ -760,16 +793,11 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
         `\`className\` is "${answers.className}", but ${answers.module} defines ${known.length > 0 ? `only ${known.join(', ')}` : 'no class'} (leave it empty to bind module-level functions)`,
       );
     }
-    const callables = cls ? cls.methods : found.functions;
+    // Every bound name (ops, restoreOp, the resumed-from attribute, the backoff target) and the constructor's names.
     if (!answers.className || cls) {
-      for (const op of OPS) {
-        const method = answers[`${op}Op`];
-        if (method && method !== NONE && !callables.includes(method)) {
-          problems.push(
-            `\`${op}Op\` is "${method}", but ${answers.className || answers.module} has no such ${answers.className ? 'method' : 'function'} (it has ${callables.join(', ') || 'none'}; answer "${NONE}" if your code lacks the op)`,
-          );
-        }
-      }
+      const checked = bindingProblems(answers, found);
+      problems.push(...checked.problems);
+      for (const note of checked.notes) this.log.info(note);
     }
     for (const question of exceptionQuestions) {
       const names = exceptionNames(String(answers[question.name]));
@@ -827,7 +855,9 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
 
   /** The files this run writes, rendered: the shared ones (unless composed) and the families' tests. */
   private async plannedOutputs(): Promise<Output[]> {
-    const view = buildSuiteView(this.answers, PACKAGE_VERSION);
+    // What the checks found each bound name to be (a property is read, a function gets the folder); none under --skip-checks.
+    const checked = this.options.skipChecks ? undefined : this.introspection;
+    const view = buildSuiteView(this.answers, PACKAGE_VERSION, renderedFacts(checked), checked?.expression_names);
     const roots: TemplateRoots = {
       builtIn: TEMPLATES_ROOT,
       override: this.teamTemplatesFolder(),

@@ -8,11 +8,21 @@ import { type CaseDecision, decideCases } from './cases.js';
 import { FAMILIES } from './families/index.js';
 import { trainsThroughAdapter } from './families/resume.js';
 import { pyDef, pyReturn, pyString } from './python-literal.js';
-import { type Answers, hasOp, NONE, type Op, OPS, questionFamilies, testFilesWritten } from './question-kit.js';
+import { type Answers, type AnswerName, hasOp, type Op, OPS, questionFamilies, testFilesWritten } from './question-kit.js';
 import { STRAY_KINDS } from './stray-kinds.js';
 import type { PreCommitHook } from './ci-recipe.js';
 import { shellCommand, yamlScalar } from './shell-quote.js';
 import { optionName, QUESTIONS } from './questions.js';
+import {
+  anyCallOrRead,
+  type BindingFacts,
+  type BoundCall,
+  boundCall,
+  boundName,
+  boundReference,
+  moduleNamesImported,
+} from './bound-name.js';
+import { constructorExpressionImports, type ConstructorImports, type ExpressionNames } from './constructor-names.js';
 
 
 
@@ -34,57 +44,61 @@ interface AdapterOpView {
   body: string;
 }
 
-function adapterOps(answers: Answers): AdapterOpView[] {
+/** The ops' adapter methods; `calls` collects each bound call (for the `_call_or_read` helper). */
+function adapterOps(answers: Answers, facts: BindingFacts | undefined, calls: BoundCall[]): AdapterOpView[] {
   const byClass = Boolean(answers.className);
-  const target = byClass ? 'self.manager' : 'target';
-  // Module-level functions take the checkpoint directory first, where they need one.
-  const dirArg = byClass ? '' : 'self.checkpoint_dir, ';
-  const call = (op: Op, args: string) => `${target}.${answers[`${op}Op`]}(${args})`;
-  const views: Record<Op, AdapterOpView> = {
-    save: {
+  // Module functions get the checkpoint folder where their signature asks for it (by the convention: first).
+  const call = (op: Op, args: string[], folderFirst = false) => {
+    const bound = boundCall(answers, `${op}Op`, args, { folder: 'self.checkpoint_dir', folderFirst, facts });
+    calls.push(bound);
+    return bound.expression;
+  };
+  const views: Record<Op, () => AdapterOpView> = {
+    save: () => ({
       name: 'save',
       params: ', state, step',
       doc: 'Write ``state`` as the checkpoint of ``step``; return its path.',
-      body: `return _as_path(${call('save', `${dirArg}state, step`)})`,
-    },
-    load: {
+      body: `return _as_path(${call('save', ['state', 'step'], true)})`,
+    }),
+    load: () => ({
       name: 'load',
       params: ', path',
       doc: 'Read the checkpoint at ``path``; return its state dict.',
-      body: `return ${call('load', 'path')}`,
-    },
-    latest: {
+      body: `return ${call('load', ['path'])}`,
+    }),
+    latest: () => ({
       name: 'latest',
       params: '',
       doc: 'Path of the newest complete checkpoint, or None.',
-      body: `return _as_path(${call('latest', byClass ? '' : 'self.checkpoint_dir')})`,
-    },
-    resume: {
+      body: `return _as_path(${call('latest', [], true)})`,
+    }),
+    resume: () => ({
       name: 'resume',
       params: ', source',
       doc: 'Load ``"latest"``, a path, or nothing (``None``); return the state or None.',
-      body: `return ${call('resume', `${dirArg}source`)}`,
-    },
-    publish: {
+      body: `return ${call('resume', ['source'], true)}`,
+    }),
+    publish: () => ({
       name: 'publish',
       params: ', path, name, metadata=None, aliases=None',
       doc: 'Log the checkpoint at ``path`` as an artifact; return True on success.',
-      body: `return ${call('publish', 'path, name, metadata, aliases')}`,
-    },
-    prune: {
+      body: `return ${call('publish', ['path', 'name', 'metadata', 'aliases'])}`,
+    }),
+    prune: () => ({
       name: 'prune',
       params: '',
       doc: 'Apply the retention policy.',
-      body: `return ${call('prune', byClass ? '' : 'self.checkpoint_dir')}`,
-    },
+      body: `return ${call('prune', [], true)}`,
+    }),
   };
-  const ops = (Object.keys(views) as Op[]).filter((op) => hasOp(answers, op)).map((op) => views[op]);
-  if (byClass && answers.resumedFromAttribute && answers.resumedFromAttribute !== NONE) {
+  const ops = (Object.keys(views) as Op[]).filter((op) => hasOp(answers, op)).map((op) => views[op]());
+  const resumedFrom = byClass ? boundName(answers, 'resumedFromAttribute') : undefined;
+  if (resumedFrom) {
     ops.push({
       name: 'resumed_from',
       params: '',
       doc: 'Path of the checkpoint the last resume loaded, or None.',
-      body: `return _as_path(self.manager.${answers.resumedFromAttribute})`,
+      body: `return _as_path(${boundReference(answers, resumedFrom)})`,
     });
   }
   return ops;
@@ -98,15 +112,23 @@ function methodLines(method: FamilyAdapterMethod): string[] {
   return [`    def ${method.name}(self${method.params}):`, `        """${method.doc}"""`, `        ${method.body}`];
 }
 
-/** The line that imports the code under test into the adapter. */
-function projectImport(answers: Answers): string {
-  return answers.className ? `from ${answers.module} import ${answers.className}` : `import ${answers.module} as target`;
+/** The line that imports the code under test into the adapter: the class and every module name an answer uses. */
+function projectImport(answers: Answers, names: readonly string[] = []): string {
+  if (!answers.className) return `import ${answers.module} as target`;
+  const others = [...new Set(names)].filter((name) => name !== answers.className).sort();
+  return `from ${answers.module} import ${[answers.className, ...others].join(', ')}`;
 }
 
 /** The adapter's imports: its own, those the chosen families' methods need, then the code under test. */
-function adapterImports(answers: Answers, familyImports: string[][]): string[] {
+function adapterImports(
+  answers: Answers,
+  familyImports: string[][],
+  constructorImports: ConstructorImports,
+  boundUsed: readonly AnswerName[],
+): string[] {
   const stdlib = new Set(['from pathlib import Path']);
   const thirdParty = new Set<string>();
+  for (const line of constructorImports.modules) thirdParty.add(line);
   for (const lines of familyImports) {
     let group = stdlib;
     for (const line of lines) {
@@ -117,7 +139,12 @@ function adapterImports(answers: Answers, familyImports: string[][]): string[] {
   // isort's order within a group: plain imports, then from-imports, each by module.
   const sorted = (lines: Set<string>) =>
     [...lines].sort((a, b) => Number(a.startsWith('from ')) - Number(b.startsWith('from ')) || a.localeCompare(b));
-  return [...sorted(stdlib), '', ...(thirdParty.size ? [...sorted(thirdParty), ''] : []), projectImport(answers)];
+  return [
+    ...sorted(stdlib),
+    '',
+    ...(thirdParty.size ? [...sorted(thirdParty), ''] : []),
+    projectImport(answers, [...moduleNamesImported(answers, boundUsed), ...constructorImports.names]),
+  ];
 }
 
 /** One answer the failure summary can name, as Python literals (conftest.py's POLICY_ANSWERS). */
@@ -171,6 +198,8 @@ export interface SuiteView {
     ops: AdapterOpView[];
     familyMethods: { name: string; lines: string[] }[];
     missingOps: string[];
+    /** The adapter defines `_call_or_read` (a `manager.` path not checked against the code). */
+    callOrRead: boolean;
   };
   conftest: {
     pythonRootFromSuite: string;
@@ -220,7 +249,7 @@ export const TEMPLATE_VARIABLES: { [K in Exclude<keyof SuiteView, number>]: stri
   pyReturn: 'pyReturn(expression, indent): a `return` line laid out as black lays out a long call',
   target: '{module, className, label, constructorExpression}: the code under test',
   adapter:
-    "{importLine, imports, ops: [{name, params, doc, body}], familyMethods: [{name, lines}], missingOps}: the adapter's imports (\"\" for a blank line) and methods; familyMethods are those the chosen families add, as source lines",
+    "{importLine, imports, ops: [{name, params, doc, body}], familyMethods: [{name, lines}], missingOps, callOrRead}: the adapter's imports (\"\" for a blank line) and methods; familyMethods are those the chosen families add, as source lines; callOrRead: the adapter needs its `_call_or_read` helper",
   conftest:
     '{pythonRootFromSuite, numpyArrays, markers, strayKinds, partials, policyAnswers, caseTitles}: what conftest.py prints; numpyArrays: states hold NumPy arrays (RNG states) to compare; policyAnswers: [{name, value, option, choices: [{value, help}], help, lenient}] and caseTitles: [{id, title}], as Python literals, for the failure summary',
   readme: '{files, families, policies, runCommand}: what the suite README prints',
@@ -229,13 +258,41 @@ export const TEMPLATE_VARIABLES: { [K in Exclude<keyof SuiteView, number>]: stri
 
 
 
-export function buildSuiteView(answers: Answers, generatorVersion: string): SuiteView {
+/**
+ * The view every template gets. `facts` is what introspection found each
+ * bound name to be (a property, a function's parameters), when the module
+ * was imported; `expressionNames` how the constructor expression's names import.
+ */
+export function buildSuiteView(
+  answers: Answers,
+  generatorVersion: string,
+  facts?: BindingFacts,
+  expressionNames?: ExpressionNames,
+): SuiteView {
   const cases = decideCases(answers);
   const generated = new Set(cases.filter((decision) => decision.generated).map((decision) => decision.id));
   const label = answers.className ? `${answers.module}.${answers.className}` : answers.module;
   const chosen = FAMILIES.filter((family) => answers.categories.includes(family.name));
-  const familyViews = Object.fromEntries(chosen.map((family) => [family.name, family.view(answers, generated)]));
-  const familyAdapter = Object.values(familyViews) as { adapterImports?: string[]; adapterMethods?: FamilyAdapterMethod[] }[];
+  const familyViews = Object.fromEntries(chosen.map((family) => [family.name, family.view(answers, generated, facts)]));
+  const familyAdapter = Object.values(familyViews) as {
+    adapterImports?: string[];
+    adapterMethods?: FamilyAdapterMethod[];
+    adapterCalls?: BoundCall[];
+  }[];
+  const calls: BoundCall[] = familyAdapter.flatMap((view) => view.adapterCalls ?? []);
+  const ops = adapterOps(answers, facts, calls);
+  // The bound answers the adapter's methods call (a module function among them is imported by name).
+  const familyMethodNames = new Set(familyAdapter.flatMap((view) => (view.adapterMethods ?? []).map((method) => method.name)));
+  const boundUsed: AnswerName[] = [
+    ...OPS.filter((op) => hasOp(answers, op)).map((op) => `${op}Op` as const),
+    ...(familyMethodNames.has('restore') ? (['restoreOp'] as const) : []),
+    ...(boundName(answers, 'trainingStateOp') && familyMethodNames.has('training_state')
+      ? (['trainingStateOp', 'restoreTrainingOp'] as const)
+      : []),
+  ];
+  const constructorImports = answers.className
+    ? constructorExpressionImports(answers.module, answers.className, answers.constructorExpression, expressionNames)
+    : { modules: [], names: [] };
   return {
     generatorVersion,
     format: answers.format,
@@ -253,8 +310,14 @@ export function buildSuiteView(answers: Answers, generatorVersion: string): Suit
     },
     adapter: {
       importLine: projectImport(answers),
-      imports: adapterImports(answers, familyAdapter.map((view) => view.adapterImports ?? [])),
-      ops: adapterOps(answers),
+      imports: adapterImports(
+        answers,
+        familyAdapter.map((view) => view.adapterImports ?? []),
+        constructorImports,
+        boundUsed,
+      ),
+      ops,
+      callOrRead: anyCallOrRead(calls),
       familyMethods: familyAdapter
         .flatMap((view) => view.adapterMethods ?? [])
         .map((method) => ({ name: method.name, lines: methodLines(method) })),

@@ -14,10 +14,11 @@ import {
   firstReason,
   hasCategory,
   hasOp,
-  IDENTIFIER,
+  DOTTED_NAME,
   lacking,
   NONE,
 } from '../question-kit.js';
+import { boundName, boundNameProblem } from '../bound-name.js';
 import { pyString, pyStringList } from '../python-literal.js';
 
 export const TRACKERS = ['wandb', 'mlflow', 'none'] as const;
@@ -149,9 +150,10 @@ const QUESTIONS: readonly Question[] = [
     kind: 'string',
     group: 'artifact',
     message: 'Which attribute does publish() call to wait between attempts? (`sleep(seconds)`)',
-    help: 'A6: the attribute of the manager (or, for module functions, of the module) that backs off between attempts; the tests replace it with a fake clock, so nothing sleeps for real.',
+    help: 'A6: the attribute of the manager (or, for module functions, of the module) that backs off between attempts, or a path to it: `manager.clock.sleep`, or `module.time.sleep` when the module calls `time.sleep`; the tests replace it with a fake clock, so nothing sleeps for real.',
     default: () => 'sleep',
-    pattern: { source: IDENTIFIER, allowed: 'a Python identifier' },
+    pattern: { source: DOTTED_NAME, allowed: 'a Python identifier, or a path such as manager.clock.sleep or module.time.sleep' },
+    validate: boundNameProblem,
     when: withRetries,
   },
   {
@@ -352,6 +354,9 @@ export function defaultAliasList(answer: string | undefined): string[] {
 }
 
 export function artifactView(answers: Answers, cases: ReadonlySet<string>) {
+  // The backoff target: an attribute path on the manager, or on the module (`module.time.sleep`).
+  const sleep = boundName({ ...answers, retrySleep: answers.retrySleep || 'sleep' }, 'retrySleep')!;
+  const sleepOnManager = sleep.root === 'manager';
   const tracker = answers.tracker === 'mlflow' ? 'mlflow' : 'wandb';
   const active = answers.tracker !== 'none' && cases.has('A1');
   const retryCount = cases.has('A6') ? retries(answers) : 0;
@@ -389,10 +394,13 @@ export function artifactView(answers: Answers, cases: ReadonlySet<string>) {
     retries: retryCount,
     attempts: retryCount + 1,
     /** Where the fake clock goes: the manager instance, or the module of module functions. */
-    sleepOwner: answers.className ? 'adapter.manager' : 'sys.modules[TARGET_MODULE]',
-    retrySleep: pyString(answers.retrySleep || 'sleep'),
-    sleepOwnerText: `${answers.className ? 'manager' : answers.module}.${answers.retrySleep || 'sleep'}`,
-    needsTargetModule: answers.trackerBinding === 'module-attribute' || (retryCount > 0 && !answers.className),
+    sleepOwner: [sleepOnManager ? 'adapter.manager' : 'sys.modules[TARGET_MODULE]', ...sleep.path.slice(0, -1)].join('.'),
+    /** The patched attribute's owner below the manager (`.clock`), when the manager owns it. */
+    sleepMemberPath: sleep.path.slice(0, -1).map((part) => `.${part}`).join(''),
+    sleepOnManager,
+    retrySleep: pyString(sleep.path.at(-1)!),
+    sleepOwnerText: `${sleepOnManager ? 'manager' : answers.module}.${sleep.path.join('.')}`,
+    needsTargetModule: answers.trackerBinding === 'module-attribute' || (retryCount > 0 && !sleepOnManager),
     hasSave: hasOp(answers, 'save'),
     artifactType: pyString(answers.artifactType || 'model'),
     defaultAliasesText: defaultAliasList(answers.defaultAliases).join(', ') || 'none',
@@ -453,6 +461,8 @@ export const artifactFamily: Family = {
     sleepOwner: 'the Python expression whose sleep attribute the fake clock replaces',
     retrySleep: 'the name of that attribute, as a Python literal',
     sleepOwnerText: 'the same, for docstrings',
+    sleepMemberPath: 'the path from the manager to the owner of that attribute (".clock"), "" for the manager itself',
+    sleepOnManager: 'whether the manager (rather than the module) owns the attribute the fake clock replaces',
     needsTargetModule: 'whether test_artifact.py needs the target module\'s name',
     hasSave: 'whether the binding has save()',
     artifactType: 'the artifact type, as a Python literal',

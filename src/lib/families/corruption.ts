@@ -16,10 +16,10 @@ import {
   firstReason,
   hasAnyCategory,
   hasCategory,
-  IDENTIFIER,
   lacking,
   NONE,
 } from '../question-kit.js';
+import { type BindingFacts, BOUND_NAME_PATTERN, boundCall, boundNameProblem } from '../bound-name.js';
 import { policyMark } from '../policy-mark.js';
 import { pyString, wrap } from '../python-literal.js';
 import { exceptionView } from './resume.js';
@@ -195,7 +195,8 @@ const QUESTIONS: readonly Question[] = [
     message: `Which method loads a checkpoint into a live model and optimizer, \`restore(path, model, optimizer)\`? (${NONE} if there is none)`,
     help: `C9 (torch): the method behind the adapter's \`restore(path, model, optimizer)\`, which must raise and leave both untouched when the checkpoint cannot be restored; \`${NONE}\` leaves C9 out.`,
     default: () => 'restore',
-    pattern: { source: IDENTIFIER, allowed: `a Python identifier, or "${NONE}"` },
+    pattern: BOUND_NAME_PATTERN,
+    validate: boundNameProblem,
     dynamicChoices: 'methods',
     when: (answers) => inCorruption(answers) && answers.format === 'torch' && kindChosen(answers, 'live-objects'),
   },
@@ -460,15 +461,15 @@ function corruptionView(answers: Answers, cases: ReadonlySet<string>) {
 }
 
 /** The adapter method C9 needs, when it is generated (printed by checkpoint_adapter.py.ejs). */
-export function restoreAdapterMethod(answers: Answers, cases: ReadonlySet<string>) {
+export function restoreAdapterMethod(answers: Answers, cases: ReadonlySet<string>, facts?: BindingFacts) {
   if (!cases.has('C9')) return [];
-  const target = answers.className ? 'self.manager' : 'target';
+  const call = boundCall(answers, 'restoreOp', ['path', 'model', 'optimizer'], { folder: 'self.checkpoint_dir', folderFirst: false, facts });
   return [
     {
       name: 'restore',
       params: ', path, model, optimizer',
       doc: 'Load ``path`` into a live model and optimizer, all or nothing (C9).',
-      body: `return ${target}.${answers.restoreOp}(path, model, optimizer)`,
+      body: `return ${call.expression}`,
     },
   ];
 }
@@ -511,6 +512,6 @@ export const corruptionFamily: Family = {
   } satisfies { [K in keyof ReturnType<typeof corruptionFamilyView>]: string },
 };
 
-function corruptionFamilyView(answers: Answers, generated: ReadonlySet<string>) {
-  return { ...corruptionView(answers, generated), adapterMethods: restoreAdapterMethod(answers, generated) };
+function corruptionFamilyView(answers: Answers, generated: ReadonlySet<string>, facts?: BindingFacts) {
+  return { ...corruptionView(answers, generated), adapterMethods: restoreAdapterMethod(answers, generated, facts) };
 }

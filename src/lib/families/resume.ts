@@ -13,10 +13,10 @@ import {
   firstReason,
   hasCategory,
   hasOp,
-  IDENTIFIER,
   lacking,
   NONE,
 } from '../question-kit.js';
+import { BOUND_NAME_PATTERN, boundName, boundNameProblem, boundReference } from '../bound-name.js';
 import { policyMark } from '../policy-mark.js';
 import { pyString, pyStringList } from '../python-literal.js';
 import { STRAY_KINDS } from '../stray-kinds.js';
@@ -73,13 +73,13 @@ function trainingMethodQuestion(
     message: `Which method does \`${signature}\`? (${NONE}: the adapter gets a default you can edit)`,
     help: `R8/R11 (torch): the method behind the adapter's \`${name === 'trainingStateOp' ? 'training_state(training)' : 'restore_training(state, training)'}\`: ${meaning} \`${NONE}\` writes a default into checkpoint_adapter.py for a plain \`torch.nn\` module, optimizer and LR scheduler. Bind both methods or neither.`,
     default: (_answers, facts) => (facts?.callables.includes(usual) ? usual : NONE),
-    pattern: { source: IDENTIFIER, allowed: `a Python identifier, or "${NONE}"` },
+    pattern: BOUND_NAME_PATTERN,
     dynamicChoices: 'methods',
     // The default restore reads the keys the default capture writes: a mix of the two cannot work.
     validate: (value, answers) =>
       answers[other] !== undefined && (value === NONE) !== (answers[other] === NONE)
         ? `\`${other}\` is "${answers[other]}": bind both training-state methods, or answer "${NONE}" to both for the adapter's defaults`
-        : undefined,
+        : boundNameProblem(value, answers),
     when: inTorchResume,
   };
 }
@@ -378,7 +378,7 @@ function adapterImports(answers: Answers): string[] {
 
 /** The adapter's methods of a training run (R8, R11), as source lines at class indentation. */
 function trainingAdapterMethods(answers: Answers): { name: string; lines: string[] }[] {
-  const target = answers.className ? 'self.manager' : 'target';
+  const reference = (name: 'trainingStateOp' | 'restoreTrainingOp') => boundReference(answers, boundName(answers, name)!);
   const build = {
     name: 'build_training',
     lines: [
@@ -444,7 +444,7 @@ function trainingAdapterMethods(answers: Answers): { name: string; lines: string
         name: 'training_state',
         lines: [
           ...captureDoc,
-          `        return ${target}.${answers.trainingStateOp}(`,
+          `        return ${reference('trainingStateOp')}(`,
           '            training.model, training.optimizer, training.scheduler, training.scaler',
           '        )',
         ],
@@ -453,7 +453,7 @@ function trainingAdapterMethods(answers: Answers): { name: string; lines: string
         name: 'restore_training',
         lines: [
           ...restoreDoc,
-          `        ${target}.${answers.restoreTrainingOp}(`,
+          `        ${reference('restoreTrainingOp')}(`,
           '            state,',
           '            training.model,',
           '            training.optimizer,',

@@ -273,10 +273,11 @@ function publishView(answers: Answers, cases: ReadonlySet<string>, artifactChose
     returnsFalse: artifact.returnsFalse,
     artifactType: artifact.artifactType,
     /** The fake clock replaces each new manager's sleep; for module functions, the `publisher` fixture did it. */
-    wiresSleep: retrying && Boolean(answers.className),
+    wiresSleep: retrying && artifact.sleepOnManager,
     retrySleep: artifact.retrySleep,
-    fixtures: ['tracker', 'tracker_error', ...(retrying && answers.className ? ['fake_clock'] : [])],
-    usesPublisher: retrying && !answers.className,
+    sleepMemberPath: artifact.sleepMemberPath,
+    fixtures: ['tracker', 'tracker_error', ...(retrying && artifact.sleepOnManager ? ['fake_clock'] : [])],
+    usesPublisher: retrying && !artifact.sleepOnManager,
   };
 }
 

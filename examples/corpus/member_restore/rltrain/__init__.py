@@ -1,0 +1,1 @@
+"""A small reinforcement-learning experiment runner."""
