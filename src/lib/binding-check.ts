@@ -20,6 +20,8 @@ export function bindingRequest(answers: Partial<Answers>): Record<string, { root
   for (const name of BOUND_ANSWERS) {
     const question = questionNamed(name);
     if (!question || !isAsked(question, answers)) continue;
+    // Only publish waits between attempts: with no publish bound, nothing calls it.
+    if (name === 'retrySleep' && (answers.publishOp === undefined || answers.publishOp === NONE)) continue;
     const bound = boundName(answers, name);
     if (bound) request[name] = { root: bound.root, path: bound.path };
   }

@@ -706,6 +706,16 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
     }
     if (before !== this.introspectedFor) this.progress(`Importing ${answers.module} with ${this.python!.executable}…`);
     this.introspection = await introspect(this.python!, request, this.projectRoot);
+    // A Python can find the module yet lack what it imports (torch): another one may have it.
+    if (this.introspection.module_error && /No module named/.test(this.introspection.module_error)) {
+      for (const other of this.pythons.filter((python) => python !== this.python)) {
+        const found = await introspect(other, request, this.projectRoot);
+        if (found.module_error) continue;
+        this.python = other;
+        this.introspection = found;
+        break;
+      }
+    }
     return this.introspection;
   }
 

@@ -194,7 +194,8 @@ const QUESTIONS: readonly Question[] = [
     group: 'corruption',
     message: `Which method loads a checkpoint into a live model and optimizer, \`restore(path, model, optimizer)\`? (${NONE} if there is none)`,
     help: `C9 (torch): the method behind the adapter's \`restore(path, model, optimizer)\`, which must raise and leave both untouched when the checkpoint cannot be restored; \`${NONE}\` leaves C9 out.`,
-    default: () => 'restore',
+    // Suggested only where the class has one: most managers load into a dict, not into live objects.
+    default: (_answers, facts) => (!facts || facts.callables.includes('restore') ? 'restore' : NONE),
     pattern: BOUND_NAME_PATTERN,
     validate: boundNameProblem,
     dynamicChoices: 'methods',
