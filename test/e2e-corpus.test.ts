@@ -29,7 +29,8 @@ describe('corpus, end to end', () => {
     expect(correct.length).toBe((await listCorpus()).length);
     for (const row of correct) {
       expect(row.falseFailures, row.name).toBe(0);
-      expect(row.passed, row.name).toBeGreaterThan(20);
+      // A suite that ran next to nothing proves nothing; a focused entry (two families) runs a dozen.
+      expect(row.passed, row.name).toBeGreaterThanOrEqual(10);
     }
     for (const row of rows.filter((row) => row.kind === 'variant')) {
       expect(row.caught, row.name).toBe(true);
