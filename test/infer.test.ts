@@ -17,6 +17,8 @@ import {
   inferMethod,
 } from '../src/lib/infer.js';
 import type { Introspection, ModuleClass } from '../src/lib/python.js';
+import type { Question } from '../src/lib/question-kit.js';
+import { questionNamed } from '../src/lib/questions.js';
 
 const manager = (overrides: Partial<ModuleClass> = {}): ModuleClass => ({
   name: 'Checkpointer',
@@ -174,5 +176,31 @@ describe('policy choice labels', () => {
     expect(choiceLabel({ value: 'raise', help: 'it raises' }, policy)).toBe(`raise: it raises ${STRICTER_MARK}`);
     expect(choiceLabel({ value: 'none', help: 'it returns None' }, policy)).toBe('none: it returns None');
     expect(choiceLabel({ value: 'raise', help: 'it raises' }, undefined)).toBe('raise: it raises');
+  });
+});
+
+describe('how publish waits between attempts, read from the code', () => {
+  const defaultOf = (name: 'publishRetries' | 'retrySleep', facts: Parameters<Question['default']>[1]) =>
+    questionNamed(name)!.default({ categories: ['artifact'] }, facts);
+
+  it('takes the class`s own sleep, a method or an injected attribute, first', () => {
+    expect(defaultOf('retrySleep', { imports: ['time'], callables: ['publish'], attributes: ['sleep'] })).toBe('sleep');
+    expect(defaultOf('retrySleep', { imports: [], callables: ['publish', 'sleep'] })).toBe('sleep');
+    expect(defaultOf('publishRetries', { imports: [], callables: ['sleep'] })).toBe('2');
+  });
+
+  it('else the module`s time.sleep', () => {
+    expect(defaultOf('retrySleep', { imports: ['time'], callables: ['publish'], attributes: [] })).toBe(
+      'module.time.sleep',
+    );
+    expect(defaultOf('publishRetries', { imports: ['time'], callables: ['publish'] })).toBe('2');
+  });
+
+  it('expects no retries from code with nothing to wait with, and keeps the defaults without facts', () => {
+    expect(defaultOf('publishRetries', { imports: ['os', 'pickle'], callables: ['publish'], attributes: [] })).toBe(
+      '0',
+    );
+    expect(defaultOf('publishRetries', undefined)).toBe('2');
+    expect(defaultOf('retrySleep', undefined)).toBe('sleep');
   });
 });

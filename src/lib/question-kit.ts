@@ -114,6 +114,8 @@ export interface ModuleFacts {
   imports: readonly string[];
   /** The public methods of the chosen class, or the module's functions. */
   callables: readonly string[];
+  /** The attributes the chosen class sets on `self` (none without a class). */
+  attributes?: readonly string[];
 }
 
 export interface StringQuestion<K extends AnswerName> extends QuestionBase<K> {

@@ -731,7 +731,7 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
     const found = await this.introspected(sofar);
     if (!found || found.module_error) return undefined;
     const cls = found.classes.find((candidate) => candidate.name === sofar.className);
-    return { imports: found.imports, callables: cls ? cls.methods : found.functions };
+    return { imports: found.imports, callables: cls ? cls.methods : found.functions, attributes: cls?.attributes ?? [] };
   }
 
   /** Classes, methods or attributes of the user's module, offered instead of free text. */

@@ -55,6 +55,12 @@ const withTracker = (answers: Partial<Answers>) => inArtifact(answers) && (answe
 const retries = (answers: Partial<Answers>) => Number(answers.publishRetries ?? '2');
 const withRetries = (answers: Partial<Answers>) => withTracker(answers) && retries(answers) > 0;
 const LABEL: Record<Exclude<Tracker, 'none'>, string> = { wandb: 'W&B', mlflow: 'MLflow' };
+
+/** What the code shows it waits with: its own `sleep` (a method or an injected attribute), else the module's `time.sleep`. */
+function waitsWith(facts: ModuleFacts): string | undefined {
+  if (facts.callables.includes('sleep') || facts.attributes?.includes('sleep')) return 'sleep';
+  return facts.imports.includes('time') ? 'module.time.sleep' : undefined;
+}
 const ALIAS = '[A-Za-z0-9_.:-]+';
 /** The artifactName answer that only asks the logged name to contain the name given. */
 export const NAME_CONTAINS = 'contains';
@@ -122,7 +128,8 @@ const QUESTIONS: readonly Question[] = [
     group: 'artifact',
     message: 'How many times does publish() retry a transient tracker failure? (0 for never)',
     help: 'A6: retries after the first attempt (0 to 10); `0` leaves A6 out.',
-    default: () => '2',
+    // Code with nothing to wait with (no sleep of its own, no `time`) does not retry.
+    default: (_answers, facts) => (!facts || waitsWith(facts) ? '2' : '0'),
     pattern: { source: '^(10|[0-9])$', allowed: 'a whole number from 0 to 10' },
     when: withTracker,
   },
@@ -151,7 +158,7 @@ const QUESTIONS: readonly Question[] = [
     group: 'artifact',
     message: 'Which attribute does publish() call to wait between attempts? (`sleep(seconds)`)',
     help: 'A6: the attribute of the manager (or, for module functions, of the module) that backs off between attempts, or a path to it: `manager.clock.sleep`, or `module.time.sleep` when the module calls `time.sleep`; the tests replace it with a fake clock, so nothing sleeps for real.',
-    default: () => 'sleep',
+    default: (_answers, facts) => (facts ? waitsWith(facts) : undefined) ?? 'sleep',
     pattern: { source: DOTTED_NAME, allowed: 'a Python identifier, or a path such as manager.clock.sleep or module.time.sleep' },
     validate: boundNameProblem,
     when: withRetries,
