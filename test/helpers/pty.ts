@@ -84,12 +84,23 @@ export interface PtyResult {
   text: string;
 }
 
+/**
+ * The environment of a person at a terminal: no `CI` variable, which colour
+ * detection (supports-color) reads as "no colour" whatever its value, so a PTY
+ * run under CI behaves as it does on a developer's machine.
+ */
+function terminalEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env = cliEnv({ TERM: 'xterm-256color', ...extra });
+  if (!('CI' in extra)) delete env.CI;
+  return env;
+}
+
 export function runInPty(request: PtyRequest): Promise<PtyResult> {
   const python = findPythonWithPytest();
   const input = JSON.stringify({
     command: [process.execPath, CLI, ...request.args],
     cwd: request.cwd,
-    env: cliEnv({ TERM: 'xterm-256color', ...request.env }),
+    env: terminalEnv(request.env),
     timeout: request.timeout ?? 30,
     abort_on: request.abortOn,
     columns: 120,
