@@ -13,6 +13,7 @@ answer:   {"module_error": null | "one line",
            "expression_error": null | "one line",
            "missing_needs": {"torch": "why it does not import"},
            "source_calls": ["torch.save", ...], "exception_classes": ["pkg.Err"],
+           "string_keys": ["model_state_dict", ...],
            "bindings": {"saveOp": {"kind", "parameters", "varargs", "problem", "near"}},
            "expression_names": {"torch": {"import": "import torch"} | {"problem", "near"}}}
 
@@ -166,6 +167,37 @@ def source_calls(module):
             if dotted in KNOWN_CALLS:
                 found.add(dotted)
     return sorted(found)
+
+
+def string_keys(module):
+    """String constants the module's source uses as dict keys, sorted.
+
+    ``{"model_state_dict": ...}``, ``checkpoint["format_version"] = ...`` and
+    ``checkpoint.get("global_step")`` all count: they tell the names a
+    checkpoint's keys have on disk.
+    """
+    try:
+        tree = ast.parse(inspect.getsource(module))
+    except (OSError, TypeError, SyntaxError):
+        return []
+    keys = set()
+    for node in ast.walk(tree):
+        candidates = []
+        if isinstance(node, ast.Dict):
+            candidates = [key for key in node.keys if key is not None]
+        elif isinstance(node, ast.Subscript):
+            candidates = [node.slice]
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("get", "pop", "setdefault")
+            and node.args
+        ):
+            candidates = [node.args[0]]
+        for candidate in candidates:
+            if isinstance(candidate, ast.Constant) and isinstance(candidate.value, str):
+                keys.add(candidate.value)
+    return sorted(key for key in keys if key.isidentifier())
 
 
 def exception_classes(module):
@@ -413,6 +445,7 @@ def answer(request):
         "missing_needs": {},
         "source_calls": [],
         "exception_classes": [],
+        "string_keys": [],
         "bindings": {},
         "expression_names": {},
     }
@@ -431,6 +464,7 @@ def answer(request):
             found["imports"] = module_imports(module)
             found["source_calls"] = source_calls(module)
             found["exception_classes"] = exception_classes(module)
+            found["string_keys"] = string_keys(module)
             found["bindings"] = resolve_bindings(
                 module, request.get("class"), request.get("bindings", {})
             )

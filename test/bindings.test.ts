@@ -147,7 +147,7 @@ describe('checkpoint-tests on managers of these shapes', () => {
     expect(result.code, result.stderr).toBe(0);
     const adapter = adapterOf(root);
     expect(adapter).toContain('from runutils.checkpoints import CheckpointManager, load_checkpoint, save_checkpoint');
-    expect(adapter).toContain('return _as_path(save_checkpoint(self.checkpoint_dir, state, step))');
+    expect(adapter).toContain('saved = save_checkpoint(self.checkpoint_dir, self.to_saved(state), step)');
     expect(adapter).toContain('return _as_path(self.manager.latest_checkpoint)\n');
     expect(adapter).toContain('return self.manager._trim_checkpoints()');
     expect(adapter).not.toContain('_call_or_read');
@@ -159,7 +159,7 @@ describe('checkpoint-tests on managers of these shapes', () => {
     expect(result.code, result.stderr).toBe(0);
     const adapter = adapterOf(root);
     expect(adapter).toContain('from rltrain.experiment import Experiment, ExperimentConfig');
-    expect(adapter).toContain('return self.manager.checkpoint.restore(source)');
+    expect(adapter).toContain('return self.from_loaded(self.manager.checkpoint.restore(source))');
     expect(adapter).toContain('return _as_path(_call_or_read(self.manager.checkpoint.latest))');
   });
 
@@ -223,7 +223,7 @@ describe('checkpoint-tests on managers of these shapes', () => {
     });
     expect(result.error, tail(result)).toBeNull();
     expect(result.exit_code, tail(result)).toBe(0);
-    expect(adapterOf(root)).toContain('return self.manager.checkpoint.restore(source)');
+    expect(adapterOf(root)).toContain('return self.from_loaded(self.manager.checkpoint.restore(source))');
   });
 
   const refusals: [string, string[], string[]][] = [

@@ -106,7 +106,7 @@ describe('app generator', () => {
     await runApp({ yes: true, module: 'my_pkg.ckpt', className: '' });
     const adapter = read('checkpoint_adapter.py');
     expect(adapter).toContain('import my_pkg.ckpt as target');
-    expect(adapter).toContain('return _as_path(target.save(self.checkpoint_dir, state, step))');
+    expect(adapter).toContain('saved = target.save(self.checkpoint_dir, self.to_saved(state), step)');
     expect(adapter).not.toContain('self.manager');
     expect(testNames(read('test_resume.py')).some((name) => name.startsWith('test_r14_'))).toBe(false);
   });

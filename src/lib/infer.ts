@@ -10,6 +10,7 @@
  */
 import type { ConstructorParameter, Introspection, ModuleClass } from './python.js';
 import { type Answers, type AnswerName, NONE } from './question-kit.js';
+import { inferSavedKeyNames } from './state-shape.js';
 
 export interface Inferred {
   value: string;
@@ -286,8 +287,19 @@ export function inferAnswer(name: AnswerName, answers: Partial<Answers>, found: 
   if (name === 'format') return inferFormat(cls, found.source_calls ?? [], answers.constructorExpression);
   if (name === 'tracker') return inferTracker(found, cls);
   if (name === 'keepLast') return inferKeepLast(cls, answers.constructorExpression);
+  if (name === 'savedKeyNames') {
+    const pairs = inferSavedKeyNames(found.string_keys ?? []);
+    return pairs ? { value: pairs, certain: false, why: 'the keys its source names' } : undefined;
+  }
+  if (name === 'versionKey') {
+    const key = VERSION_KEYS.find((candidate) => (found.string_keys ?? []).includes(candidate));
+    return key ? { value: key, certain: false, why: `its source names the key "${key}"` } : undefined;
+  }
   return undefined;
 }
+
+/** The keys real code records its format version under, best first. */
+const VERSION_KEYS = ['format_version', 'ckpt_version', 'checkpoint_version', 'schema_version', 'version'];
 
 /** Builtin exceptions a checkpoint loader commonly raises: the "did you mean" candidates besides the module's own. */
 export const COMMON_BUILTIN_EXCEPTIONS: readonly string[] = [

@@ -363,6 +363,8 @@ export interface Introspection {
   source_calls?: string[];
   /** Exception classes the module defines, as import paths, for "did you mean". */
   exception_classes?: string[];
+  /** String constants the source uses as dict keys (`"model_state_dict"`), for the stored state's shape. */
+  string_keys?: string[];
   /** What each bound name of the request is (a method, a property, a function and its parameters), or why it is none. */
   bindings?: Record<string, BindingFact>;
   /** How each name of the constructor expression besides the class imports, or why it does not. */

@@ -6,6 +6,7 @@
  */
 import { BOUND_NAME_PATTERN, boundNameProblem } from './bound-name.js';
 import { FAMILIES } from './families/index.js';
+import { STATE_SHAPE_QUESTIONS } from './state-shape.js';
 import {
   type Answers,
   type AnswerName,
@@ -179,6 +180,7 @@ const COMMON_QUESTIONS: readonly Question[] = [
     ],
     default: () => 'pickle',
   },
+  ...STATE_SHAPE_QUESTIONS,
   categoriesQuestion(),
   {
     name: 'outputDir',

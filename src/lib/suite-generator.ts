@@ -140,6 +140,9 @@ const READ_FROM_CODE: readonly string[] = [
   'tracker',
 ];
 
+/** Answers the code may hint at (key names in its source): asked, with the hint, only when it shows one. */
+const HINTED_BY_CODE: readonly string[] = ['savedKeyNames', 'versionKey'];
+
 /** Answers the summary does not offer: the app's first question has already routed the run. */
 const NOT_REVIEWED: readonly string[] = ['start', 'auditPath', 'coveredCases'];
 
@@ -340,7 +343,9 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
       const found = sofar.module ? await this.introspected({ ...sofar, pythonRoot: '.' }) : undefined;
       return found && !found.module_error ? { value: '.', certain: true, why: `${sofar.module} imports from there` } : undefined;
     }
-    if (!READ_FROM_CODE.includes(question.name) && question.name !== 'keepLast') return undefined;
+    if (!READ_FROM_CODE.includes(question.name) && !HINTED_BY_CODE.includes(question.name) && question.name !== 'keepLast') {
+      return undefined;
+    }
     return inferAnswer(question.name, sofar, await this.introspected(sofar));
   }
 
@@ -354,6 +359,7 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
     }
     if (question.name === 'pythonRoot') return !suggestion;
     if (READ_FROM_CODE.includes(question.name)) return !suggestion?.certain;
+    if (HINTED_BY_CODE.includes(question.name)) return Boolean(suggestion);
     return false;
   }
 

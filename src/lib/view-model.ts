@@ -7,6 +7,7 @@ import path from 'node:path';
 import { type CaseDecision, decideCases } from './cases.js';
 import { FAMILIES } from './families/index.js';
 import { trainsThroughAdapter } from './families/resume.js';
+import { type StateShapeView, stateShapeView } from './state-shape.js';
 import { pyDef, pyReturn, pyString } from './python-literal.js';
 import { type Answers, type AnswerName, hasOp, type Op, OPS, questionFamilies, testFilesWritten } from './question-kit.js';
 import { STRAY_KINDS } from './stray-kinds.js';
@@ -58,13 +59,14 @@ function adapterOps(answers: Answers, facts: BindingFacts | undefined, calls: Bo
       name: 'save',
       params: ', state, step',
       doc: 'Write ``state`` as the checkpoint of ``step``; return its path.',
-      body: `return _as_path(${call('save', ['state', 'step'], true)})`,
+      // What a save returns varies (a path, an (ok, path) pair, nothing): _saved_path reads each.
+      body: `saved = ${call('save', ['self.to_saved(state)', 'step'], true)}\n        return _saved_path(saved, self.checkpoint_dir, step)`,
     }),
     load: () => ({
       name: 'load',
       params: ', path',
       doc: 'Read the checkpoint at ``path``; return its state dict.',
-      body: `return ${call('load', ['path'])}`,
+      body: `return self.from_loaded(${call('load', ['path'])})`,
     }),
     latest: () => ({
       name: 'latest',
@@ -76,7 +78,7 @@ function adapterOps(answers: Answers, facts: BindingFacts | undefined, calls: Bo
       name: 'resume',
       params: ', source',
       doc: 'Load ``"latest"``, a path, or nothing (``None``); return the state or None.',
-      body: `return ${call('resume', ['source'], true)}`,
+      body: `return self.from_loaded(${call('resume', ['source'], true)})`,
     }),
     publish: () => ({
       name: 'publish',
@@ -126,8 +128,12 @@ function adapterImports(
   constructorImports: ConstructorImports,
   boundUsed: readonly AnswerName[],
 ): string[] {
-  const stdlib = new Set(['from pathlib import Path']);
+  // os and re: the adapter's _saved_path reads what a save returned.
+  const stdlib = new Set(['from pathlib import Path', 'import os', 'import re']);
   const thirdParty = new Set<string>();
+  // make_state's own: the suite's states are built from Python's RNG, or torch's.
+  if (answers.format === 'torch') thirdParty.add('import torch');
+  else stdlib.add('import random');
   for (const line of constructorImports.modules) thirdParty.add(line);
   for (const lines of familyImports) {
     let group = stdlib;
@@ -196,6 +202,7 @@ export interface SuiteView {
     importLine: string;
     imports: string[];
     ops: AdapterOpView[];
+    stateShape: StateShapeView;
     familyMethods: { name: string; lines: string[] }[];
     missingOps: string[];
     /** The adapter defines `_call_or_read` (a `manager.` path not checked against the code). */
@@ -249,7 +256,7 @@ export const TEMPLATE_VARIABLES: { [K in Exclude<keyof SuiteView, number>]: stri
   pyReturn: 'pyReturn(expression, indent): a `return` line laid out as black lays out a long call',
   target: '{module, className, label, constructorExpression}: the code under test',
   adapter:
-    "{importLine, imports, ops: [{name, params, doc, body}], familyMethods: [{name, lines}], missingOps, callOrRead}: the adapter's imports (\"\" for a blank line) and methods; familyMethods are those the chosen families add, as source lines; callOrRead: the adapter needs its `_call_or_read` helper",
+    "{importLine, imports, ops: [{name, params, doc, body}], stateShape: {savedNames: [{suite, saved}], addedOnSave, renames}, familyMethods: [{name, lines}], missingOps, callOrRead}: the adapter's imports (\"\" for a blank line) and methods; familyMethods are those the chosen families add, as source lines; callOrRead: the adapter needs its `_call_or_read` helper",
   conftest:
     '{pythonRootFromSuite, numpyArrays, markers, strayKinds, partials, policyAnswers, caseTitles}: what conftest.py prints; numpyArrays: states hold NumPy arrays (RNG states) to compare; policyAnswers: [{name, value, option, choices: [{value, help}], help, lenient}] and caseTitles: [{id, title}], as Python literals, for the failure summary',
   readme: '{files, families, policies, runCommand}: what the suite README prints',
@@ -317,6 +324,7 @@ export function buildSuiteView(
         boundUsed,
       ),
       ops,
+      stateShape: stateShapeView(answers),
       callOrRead: anyCallOrRead(calls),
       familyMethods: familyAdapter
         .flatMap((view) => view.adapterMethods ?? [])

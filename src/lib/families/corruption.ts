@@ -23,6 +23,7 @@ import { type BindingFacts, BOUND_NAME_PATTERN, boundCall, boundNameProblem } fr
 import { policyMark } from '../policy-mark.js';
 import { pyString, wrap } from '../python-literal.js';
 import { exceptionView } from './resume.js';
+import { parseRenamedKeys } from '../state-keys.js';
 
 /** The kinds of corruption a user can choose, one case each. */
 export const CORRUPTION_KINDS = [
@@ -420,6 +421,9 @@ function corruptionView(answers: Answers, cases: ReadonlySet<string>) {
   const imports = [...stdlib, ...(stdlib.length ? [''] : []), 'import pytest'];
   if (has('C8')) imports.push('from hypothesis import HealthCheck, given, settings', 'from hypothesis import strategies as st');
   if (usesPolicyCheck && policy === 'raise' && errors.importLines.length > 0) imports.push('', ...errors.importLines);
+  // C5 and C6 break a key under the name the code stores it by (the adapter's SAVED_NAMES).
+  const renamesKeys = parseRenamedKeys(answers.savedKeyNames).length > 0 && (has('C5') || has('C6'));
+  if (renamesKeys) imports.push('', 'from checkpoint_adapter import CheckpointAdapter');
   // conftest.py imports torch for the whole torch suite; this file says so itself when it is missing.
   const torchNeeded = answers.format === 'torch' && (has('C4') || has('C9') || writesFiles);
 
@@ -436,6 +440,7 @@ function corruptionView(answers: Answers, cases: ReadonlySet<string>) {
     errors,
     usesPolicyCheck,
     writesFiles,
+    renamesKeys,
     controlCase,
     checksState,
     boundedLoads,
@@ -491,6 +496,7 @@ export const corruptionFamily: Family = {
       '{expression, assignment, importLines, text, namesFile, answered}: what a corrupt load raises under "raise" (corruptError, one or several) and whether its message names the file (errorsNameFile)',
     usesPolicyCheck: 'whether any of C1-C8 is generated (the shared policy check is printed)',
     writesFiles: 'whether any of C4-C7 is generated (the suite writes checkpoint files itself)',
+    renamesKeys: "whether C5/C6 break keys under the names the code stores them by (savedKeyNames; the saved_name helper and the adapter's import are printed)",
     controlCase: 'the first of C4-C7 generated: the id of the control test that such a file loads',
     checksState: 'whether a test compares the state that was loaded (fall-back policy or C8)',
     boundedLoads:

@@ -22,6 +22,7 @@ import {
   NONE,
 } from '../question-kit.js';
 import { pyCall, pyString, pyStringList, wrap } from '../python-literal.js';
+import { parseRenamedKeys } from '../state-keys.js';
 import { STRAY_KINDS } from '../stray-kinds.js';
 import { artifactView } from './artifact.js';
 import { policyMark } from '../policy-mark.js';
@@ -310,6 +311,9 @@ function damageView(answers: Answers, corruptionChosen: boolean) {
     errors,
     errorImports: policy === 'raise' ? errors.importLines : [],
     writesFiles: semantic.length > 0,
+    /** Key damage names a key as the code stores it (savedKeyNames): the saved_name helper is printed. */
+    renamesKeys:
+      parseRenamedKeys(answers.savedKeyNames).length > 0 && semantic.some((kind) => kind === 'missing-key' || kind === 'wrong-value-type'),
     /** The damage kinds that write a well-formed file with the wrong content. */
     semantic,
     // A flipped byte may leave a well-formed file: only a policy can say what else is allowed.
@@ -332,7 +336,7 @@ export const statefulFamily: Family = {
   variables: {
     imports: '{exceptions, stdlib, torch}: the exception and standard-library import lines of test_stateful.py, and whether it imports torch',
     damage:
-      '{kinds, semantic, policy, errors, errorImports, writesFiles, flipProbe, requiredKeys, wrongValues, requiredTypes}: how the damage rules break files and what the corruption policy expects (errors: corruptError and errorsNameFile; requiredTypes and wrongValues: the typedKeys)',
+      '{kinds, semantic, policy, errors, errorImports, writesFiles, renamesKeys, flipProbe, requiredKeys, wrongValues, requiredTypes}: how the damage rules break files and what the corruption policy expects (errors: corruptError and errorsNameFile; requiredTypes and wrongValues: the typedKeys)',
     intro: 'the first paragraph of the module docstring, wrapped',
     version: '{key, current}: the version key (a Python literal) and the current version, when checkpoints carry one',
     checksVersion: 'whether each save is checked to record the current version (the versioning family chosen)',

@@ -23,6 +23,7 @@ import {
   NONE,
 } from '../question-kit.js';
 import { pyString, wrap } from '../python-literal.js';
+import { parseKeys, parseRenamedKeys, SUITE_STATE_KEYS } from '../state-keys.js';
 import { corruptErrorsView, futureVersions, lackingPolicyOps, OUTCOMES } from './corruption.js';
 import { policyMark } from '../policy-mark.js';
 
@@ -49,24 +50,6 @@ const hasPrevious = (answers: Partial<Answers>) =>
 /** A top-level key of a checkpoint, as the answers may name it. */
 const KEY = '[A-Za-z_][A-Za-z0-9_.]*';
 const WHOLE_NUMBER = '(0|[1-9][0-9]{0,8})';
-
-/** The top-level keys of the states the suite saves (every format's `build_state`). */
-export const SUITE_STATE_KEYS = ['step', 'model', 'optimizer', 'metadata', 'payload'] as const;
-
-/** `"weights->model, opt->optimizer"` → `[["weights", "model"], ["opt", "optimizer"]]`; `none` → `[]`. */
-export function parseRenamedKeys(text: string | undefined): [string, string][] {
-  if (!text || text.trim() === NONE) return [];
-  return text.split(',').map((pair) => {
-    const [from, to] = pair.split('->').map((name) => name.trim());
-    return [from!, to!];
-  });
-}
-
-/** `"metadata, scaler"` → `["metadata", "scaler"]`; `none` → `[]`. */
-export function parseKeys(text: string | undefined): string[] {
-  if (!text || text.trim() === NONE) return [];
-  return text.split(',').map((name) => name.trim());
-}
 
 function repeated(names: readonly string[]): string[] {
   return [...new Set(names.filter((name, index) => names.indexOf(name) !== index))];

@@ -1,0 +1,1 @@
+"""Buggy variants of ``persist.store``: one real bug each, declared in ``BREAKS``."""

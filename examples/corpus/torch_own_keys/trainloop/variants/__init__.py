@@ -1,0 +1,1 @@
+"""Buggy variants of ``trainloop.checkpointing``: one real bug each, declared in ``BREAKS``."""

@@ -1,0 +1,105 @@
+/**
+ * The adapter owns the shape of what the manager stores (issue 14, item 1):
+ * the answers that describe it (savedKeyNames, addedOnSave) are checked with
+ * a clear reason, read from the code where its source names the keys, and
+ * land in the adapter's SAVED_NAMES and ADDED_ON_SAVE, which the conversions
+ * and the comparisons of the generated suite use. The corpus entry
+ * torch_own_keys runs the whole thing end to end (test/e2e-corpus.test.ts).
+ */
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { checkAnswerMapping } from '../lib/answers.js';
+import { UsageError } from '../lib/errors.js';
+import { inferAnswer } from '../lib/infer.js';
+import { generate } from '../lib/programmatic.js';
+import type { Introspection } from '../lib/python.js';
+
+const ENTRY = path.resolve('examples/corpus/torch_own_keys');
+const scratch = mkdtempSync(path.join(tmpdir(), 'state-shape-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+function problemOf(mapping: Record<string, unknown>): string {
+  try {
+    checkAnswerMapping(mapping, 'The answers file', 'Fix it.');
+  } catch (error) {
+    expect(error).toBeInstanceOf(UsageError);
+    return (error as Error).message;
+  }
+  return '';
+}
+
+const introspection = (stringKeys: string[]): Introspection => ({
+  module_error: null,
+  classes: [{ name: 'Checkpointer', methods: ['save', 'load'], attributes: [], parameters: [] }],
+  functions: [],
+  imports: [],
+  exceptions: {},
+  expression_error: null,
+  missing_needs: {},
+  string_keys: stringKeys,
+});
+
+describe('the answers that describe the stored shape', () => {
+  it('accept suite->yours pairs and a list of added keys', () => {
+    expect(
+      problemOf({ savedKeyNames: 'model->model_state_dict, optimizer->optimizer_state_dict', addedOnSave: 'global_step, saved_at' }),
+    ).toBe('');
+    expect(problemOf({ savedKeyNames: 'none', addedOnSave: 'none' })).toBe('');
+  });
+
+  it('refuse a pair that does not start with a key of the suite, suggesting the near one', () => {
+    const problem = problemOf({ savedKeyNames: 'modle->model_state_dict' });
+    expect(problem).toContain('modle is not a key of the suite');
+    expect(problem).toContain('did you mean model?');
+  });
+
+  it('refuse a key named twice, two keys stored under one name, and a swap of suite keys', () => {
+    expect(problemOf({ savedKeyNames: 'model->a, model->b' })).toContain('model is given two names');
+    expect(problemOf({ savedKeyNames: 'model->weights, optimizer->weights' })).toContain('two keys are stored under weights');
+    expect(problemOf({ savedKeyNames: 'model->optimizer' })).toContain("optimizer is a key of the suite's states itself");
+  });
+
+  it('refuse an added key that is where a suite key is stored', () => {
+    expect(problemOf({ savedKeyNames: 'model->model_state_dict', addedOnSave: 'model_state_dict' })).toContain(
+      'model_state_dict is where your code stores one of the suite',
+    );
+  });
+});
+
+describe('what the code shows', () => {
+  it('suggests the stored names its source uses, and its version key', () => {
+    const found = introspection(['format_version', 'global_step', 'model_state_dict', 'optimizer_state_dict', 'step']);
+    expect(inferAnswer('savedKeyNames', { className: 'Checkpointer' }, found)).toMatchObject({
+      value: 'model->model_state_dict, optimizer->optimizer_state_dict',
+      certain: false,
+    });
+    expect(inferAnswer('versionKey', { className: 'Checkpointer' }, found)).toMatchObject({ value: 'format_version' });
+  });
+
+  it('suggests nothing when the source keeps the suite names', () => {
+    const found = introspection(['model', 'optimizer', 'model_state', 'step']);
+    expect(inferAnswer('savedKeyNames', { className: 'Checkpointer' }, found)).toBeUndefined();
+    expect(inferAnswer('versionKey', { className: 'Checkpointer' }, found)).toBeUndefined();
+  });
+});
+
+describe('the generated adapter', () => {
+  it('holds the renames and the added keys (the version key among them), and converts both ways', async () => {
+    const project = path.join(scratch, 'own-keys');
+    cpSync(ENTRY, project, { recursive: true });
+    const answers = JSON.parse(readFileSync(path.join(project, 'answers.json'), 'utf8'));
+    await generate({ cwd: project, options: { ...answers, skipChecks: true } });
+    const adapter = readFileSync(path.join(project, 'tests/checkpoint/checkpoint_adapter.py'), 'utf8');
+    expect(adapter).toContain('    SAVED_NAMES = {\n        "model": "model_state_dict",\n        "optimizer": "optimizer_state_dict",\n    }');
+    expect(adapter).toContain('    ADDED_ON_SAVE = ("format_version", "global_step",)');
+    expect(adapter).toContain('saved = self.manager.save(self.to_saved(state), step)\n        return _saved_path(saved, self.checkpoint_dir, step)');
+    expect(adapter).toContain('return self.from_loaded(self.manager.load(path))');
+    expect(adapter).toMatch(/^def make_state\(step, size=4096, variant=0\):/m);
+    const corruption = readFileSync(path.join(project, 'tests/checkpoint/test_corruption.py'), 'utf8');
+    // C5 deletes the key under the name the file holds it by.
+    expect(corruption).toContain('del state[saved_name(key)]');
+    expect(corruption).not.toContain('as_saved');
+  });
+});
