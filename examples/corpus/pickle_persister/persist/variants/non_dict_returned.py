@@ -11,7 +11,7 @@ from ..store import *  # noqa: F401,F403
 from ..store import StateStore as _StateStore
 from ..store import StoreError
 
-BREAKS = ("C4", "S1")
+BREAKS = ("C4", "C8", "S1")
 
 
 class StateStore(_StateStore):
