@@ -5,7 +5,8 @@
 reads the request as JSON on stdin and prints the answer as JSON on stdout:
 
 request:  {"paths": [...], "module": "pkg.mod", "exceptions": ["pkg.Err"],
-           "expression": "Manager(checkpoint_dir)", "needs": ["torch"]}
+           "expression": "Manager(checkpoint_dir)", "needs": ["torch"],
+           "expression_locals": ["model"]}
 answer:   {"module_error": null | "one line",
            "classes": [{"name", "methods", "attributes", "parameters"}],
            "functions": [...], "imports": [...],
@@ -389,13 +390,13 @@ def resolve_bindings(module, class_name, bindings):
     return resolved
 
 
-def expression_names(module, expression, class_name):
-    """Each name the constructor expression uses besides ``checkpoint_dir``: how the adapter imports it, or why it cannot."""
+def expression_names(module, expression, class_name, own=()):
+    """Each name the constructor expression uses besides the adapter's own (``checkpoint_dir``): how the adapter imports it, or why it cannot."""
     try:
         tree = ast.parse(expression, mode="eval")
     except SyntaxError:
         return {}
-    local = {"checkpoint_dir", class_name}
+    local = {"checkpoint_dir", class_name, *own}
     for node in ast.walk(tree):
         if isinstance(node, ast.arg):
             local.add(node.arg)
@@ -470,7 +471,10 @@ def answer(request):
             )
             if request.get("expression"):
                 found["expression_names"] = expression_names(
-                    module, request["expression"], request.get("class")
+                    module,
+                    request["expression"],
+                    request.get("class"),
+                    request.get("expression_locals", ()),
                 )
     for dotted in request.get("exceptions", []):
         found["exceptions"][dotted] = resolve_exception(dotted)

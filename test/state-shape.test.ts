@@ -68,6 +68,33 @@ describe('the answers that describe the stored shape', () => {
   });
 });
 
+describe('live objects (stateKind objects)', () => {
+  it('are torch only: another format is refused with the fix', () => {
+    expect(problemOf({ format: 'pickle', stateKind: 'objects' })).toContain('answer format torch, or stateKind dict');
+    expect(problemOf({ format: 'torch', stateKind: 'objects' })).toBe('');
+  });
+
+  it('get a drafted adapter that builds the objects, hands them to the constructor and saves by step', async () => {
+    const project = path.join(scratch, 'live-objects');
+    cpSync(path.resolve('examples/corpus/live_objects'), project, { recursive: true });
+    const answers = JSON.parse(readFileSync(path.join(project, 'answers.json'), 'utf8'));
+    await generate({ cwd: project, options: { ...answers, skipChecks: true, yes: true } });
+    const suite = path.join(project, 'tests/checkpoint');
+    const adapter = readFileSync(path.join(suite, 'checkpoint_adapter.py'), 'utf8');
+    expect(adapter).toMatch(/^def build_objects\(\):/m);
+    expect(adapter).toContain('        model = objects.model\n        optimizer = objects.optimizer\n');
+    expect(adapter).toContain('return CheckpointManager(model, optimizer, checkpoint_dir)');
+    expect(adapter).toContain('        self.to_saved(state)\n        saved = self.manager.save(step)\n');
+    expect(adapter).toContain('        self.forget()\n        return self.from_loaded(self.manager.load(path))');
+    // The constructor's `model` and `optimizer` are the adapter's own, never imported.
+    expect(adapter).toContain('from fitkit.checkpoints import CheckpointManager\n');
+    // Cases that save states of any shape are left out, saying why.
+    const readme = readFileSync(path.join(suite, 'README.md'), 'utf8');
+    expect(readme).toMatch(/R8[^\n]*live objects/);
+    expect(readme).toMatch(/R11[^\n]*live objects/);
+  });
+});
+
 describe('what the code shows', () => {
   it('suggests the stored names its source uses, and its version key', () => {
     const found = introspection(['format_version', 'global_step', 'model_state_dict', 'optimizer_state_dict', 'step']);
@@ -92,8 +119,8 @@ describe('the generated adapter', () => {
     const answers = JSON.parse(readFileSync(path.join(project, 'answers.json'), 'utf8'));
     await generate({ cwd: project, options: { ...answers, skipChecks: true } });
     const adapter = readFileSync(path.join(project, 'tests/checkpoint/checkpoint_adapter.py'), 'utf8');
-    expect(adapter).toContain('    SAVED_NAMES = {\n        "model": "model_state_dict",\n        "optimizer": "optimizer_state_dict",\n    }');
-    expect(adapter).toContain('    ADDED_ON_SAVE = ("format_version", "global_step",)');
+    expect(adapter).toContain('    SAVED_NAMES = {"model": "model_state_dict", "optimizer": "optimizer_state_dict"}\n');
+    expect(adapter).toContain('    ADDED_ON_SAVE = ("format_version", "global_step")\n');
     expect(adapter).toContain('saved = self.manager.save(self.to_saved(state), step)\n        return _saved_path(saved, self.checkpoint_dir, step)');
     expect(adapter).toContain('return self.from_loaded(self.manager.load(path))');
     expect(adapter).toMatch(/^def make_state\(step, size=4096, variant=0\):/m);

@@ -147,6 +147,57 @@ function isFolderParameter(name: string): boolean {
   return FOLDER_PARAMETERS.has(name.toLowerCase()) || /(^|_)(dir|directory|folder)$/i.test(name);
 }
 
+/**
+ * What an op hands its callee, by role: the adapter knows the expression of
+ * each (`step`, `self.checkpoint_dir`, `self.objects.model`), and a
+ * signature's parameter names say which role each parameter plays.
+ */
+export type ArgumentRole = 'state' | 'step' | 'path' | 'source' | 'folder' | 'objects' | 'model' | 'optimizer';
+
+/** The parameter names real code gives each role, by the words they are made of. */
+const ROLE_NAMES: Readonly<Record<Exclude<ArgumentRole, 'folder'>, RegExp>> = {
+  step: /^(step|global_step|timestep|time_step|timesteps|iteration|iter|it|epoch|n_iter|num_steps|step_num|update)$/i,
+  state: /^(state|state_dict|checkpoint|ckpt|obj|payload|data|training_state|contents?)$/i,
+  path: /^(path|checkpoint_path|ckpt_path|file|filename|file_path|filepath|ckpt_file|checkpoint_file|load_path|model_path|fname)$/i,
+  source: /^(source|resume_from|from_path|path|checkpoint_path|ckpt_path|which)$/i,
+  objects: /^(agent|trainer|learner|runner|objects|experiment|policy|holder)$/i,
+  model: /^(model|net|network|module)$/i,
+  optimizer: /^(optimizer|optim|opt)$/i,
+};
+
+/** The role a parameter named `name` plays among `roles`, if its name says. */
+function roleOf(name: string, roles: Partial<Record<ArgumentRole, string>>): ArgumentRole | undefined {
+  if ('folder' in roles && isFolderParameter(name)) return 'folder';
+  return (Object.keys(ROLE_NAMES) as Exclude<ArgumentRole, 'folder'>[]).find(
+    (role) => role in roles && ROLE_NAMES[role].test(name),
+  );
+}
+
+/**
+ * The arguments of a call by the callee's parameter names (`save_checkpoint(agent,
+ * model_dir, timestep)` gets the objects, the folder and the step), or
+ * undefined when a required parameter's name says nothing, or a role's
+ * argument would go nowhere: the convention decides then.
+ */
+export function argumentsByName(
+  parameters: readonly { name: string; required: boolean }[],
+  roles: Partial<Record<ArgumentRole, string>>,
+  needed: readonly ArgumentRole[],
+): string[] | undefined {
+  const args: string[] = [];
+  const used = new Set<ArgumentRole>();
+  for (const parameter of parameters) {
+    const role = roleOf(parameter.name, roles);
+    if (!role || used.has(role)) {
+      if (parameter.required) return undefined;
+      break;
+    }
+    used.add(role);
+    args.push(roles[role]!);
+  }
+  return needed.every((role) => used.has(role)) ? args : undefined;
+}
+
 export interface BoundCall {
   /** The Python expression that does the op. */
   expression: string;
@@ -165,13 +216,26 @@ export function boundCall(
   answers: Answers,
   name: AnswerName,
   args: readonly string[],
-  options: { folder: string; folderFirst: boolean; facts?: BindingFacts },
+  options: {
+    folder: string;
+    folderFirst: boolean;
+    facts?: BindingFacts;
+    /** The expression of each role the op can hand over: with a signature, arguments go by parameter name. */
+    roles?: Partial<Record<ArgumentRole, string>>;
+    /** The roles a call by name must hand over (save's state and step, say). */
+    needed?: readonly ArgumentRole[];
+  },
 ): BoundCall {
   const bound = boundName(answers, name);
   if (!bound) throw new Error(`${name} binds nothing`);
   const reference = boundReference(answers, bound);
   const fact = options.facts?.[name];
   if (fact?.kind === 'property' || fact?.kind === 'value') return { expression: reference, usesCallOrRead: false };
+  const byName =
+    options.roles && fact?.parameters && !fact.varargs
+      ? argumentsByName(fact.parameters, { folder: options.folder, ...options.roles }, options.needed ?? [])
+      : undefined;
+  if (byName) return { expression: `${reference}(${byName.join(', ')})`, usesCallOrRead: false };
   if (bound.root === 'manager') {
     if (!fact?.kind && bound.rooted && args.length === 0) {
       return { expression: `_call_or_read(${reference})`, usesCallOrRead: true };

@@ -49,19 +49,21 @@ export function constructorExpressionImports(
   className: string,
   expression: string,
   known?: ExpressionNames,
+  /** Names the adapter binds itself for this expression (the live objects: `model`, `optimizer`). */
+  own: readonly string[] = [],
 ): ConstructorImports {
   const modules = new Set<string>();
   const names = new Set<string>();
   const fromModule = `from ${module} import `;
   if (known) {
     for (const [name, how] of Object.entries(known)) {
-      if (!how.import || ADAPTER_OWN.has(name)) continue;
+      if (!how.import || ADAPTER_OWN.has(name) || own.includes(name)) continue;
       if (how.import.startsWith(fromModule)) names.add(name);
       else modules.add(how.import);
     }
   } else {
     for (const { name, dotted } of scanNames(expression)) {
-      if (name === className || ADAPTER_OWN.has(name) || BUILTINS.has(name)) continue;
+      if (name === className || ADAPTER_OWN.has(name) || own.includes(name) || BUILTINS.has(name)) continue;
       if (dotted) modules.add(`import ${name}`);
       else names.add(name);
     }

@@ -89,3 +89,14 @@ export function wrap(text: string, width = 76): string[] {
   }
   return line ? [...lines, line] : lines;
 }
+
+/**
+ * `name = (a, b)` at `indent`, laid out as black lays it out: on one line when
+ * it fits (a one-item tuple keeps its `,` by `oneItemSuffix`), else one item a
+ * line with a trailing comma.
+ */
+export function pyCollection(name: string, open: string, close: string, items: string[], oneItemSuffix = '', indent = ''): string[] {
+  const inline = `${indent}${name} = ${open}${items.join(', ')}${items.length === 1 ? oneItemSuffix : ''}${close}`;
+  if (inline.length <= LINE_LENGTH || items.length === 0) return [inline];
+  return [`${indent}${name} = ${open}`, ...items.map((item) => `${indent}    ${item},`), `${indent}${close}`];
+}

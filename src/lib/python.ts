@@ -376,6 +376,8 @@ export interface IntrospectRequest {
   module?: string;
   exceptions?: string[];
   expression?: string;
+  /** Names the adapter binds for the constructor expression itself (the live objects). */
+  expression_locals?: string[];
   needs?: string[];
   /** The class the `manager.` paths of `bindings` start at. */
   class?: string;

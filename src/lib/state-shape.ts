@@ -8,14 +8,40 @@
 import { type Answers, type Question, NONE } from './question-kit.js';
 import { parseKeys, parseRenamedKeys, SUITE_STATE_KEYS } from './state-keys.js';
 import { didYouMean } from './infer.js';
-import { pyString } from './python-literal.js';
+import { pyCollection, pyString } from './python-literal.js';
+import { scanNames } from './constructor-names.js';
 
 declare module './question-kit.js' {
   interface Answers {
+    stateKind: 'dict' | 'objects';
     savedKeyNames: string;
     addedOnSave: string;
   }
 }
+
+/** The names a constructor expression may use for the adapter's live objects (stateKind "objects"). */
+export const OBJECT_NAMES: readonly string[] = ['objects', 'model', 'optimizer'];
+
+/** Whether the manager saves live objects (a model and optimizer) rather than a state dict it is given. */
+export const savesObjects = (answers: Partial<Answers>) => answers.stateKind === 'objects';
+
+/** Whether the constructor expression hands the manager its live objects (`Trainer(model, optimizer, checkpoint_dir)`). */
+export function constructorTakesObjects(answers: Partial<Answers>): boolean {
+  if (!answers.className || !answers.constructorExpression) return false;
+  return scanNames(answers.constructorExpression).some(({ name }) => OBJECT_NAMES.includes(name));
+}
+
+/**
+ * The keys of `keys` a loaded state can hold: all of them for a state dict;
+ * for live objects only theirs (`model`, `optimizer`), whatever the file holds.
+ */
+export function keysOnLoad<K extends string>(answers: Partial<Answers>, keys: readonly K[]): K[] {
+  return savesObjects(answers) ? keys.filter((key) => key === 'model' || key === 'optimizer') : [...keys];
+}
+
+/** Why a case that saves states of any shape (R8, R11, P1, P2) is left out for live objects. */
+export const needsAnyShape = (answers: Partial<Answers>): string | undefined =>
+  savesObjects(answers) ? "your code saves live objects (stateKind objects): the states are your objects' state_dicts, of one shape and size" : undefined;
 
 /** A top-level key of a checkpoint as an answer may name it (the versioning family's rule). */
 const KEY = '[A-Za-z_][A-Za-z0-9_.]*';
@@ -52,6 +78,22 @@ function validateAddedOnSave(value: string, answers: Partial<Answers>): string |
 }
 
 export const STATE_SHAPE_QUESTIONS: readonly Question[] = [
+  {
+    name: 'stateKind',
+    kind: 'enum',
+    group: 'binding',
+    message: 'What does your save write: a state dict it is given, or live objects (a model and optimizer) it holds or is passed?',
+    help: "`dict`: save is given the state to write (`save(state, step)`). `objects` (torch): it saves live objects, a model and optimizer given to its constructor (use `model`, `optimizer` or `objects` in constructorExpression) or an agent passed per call; the adapter's `build_objects` builds small ones, each suite state is put into them before a save and read back from their `state_dict()`s after a load. R8, R11, P1 and P2 need states of any shape and are left out.",
+    choices: [
+      { value: 'dict', help: 'a state dict it is given: save(state, step)' },
+      { value: 'objects', help: 'live objects: a model and optimizer it holds, or an agent passed per call (torch)' },
+    ],
+    default: () => 'dict',
+    validate: (value, answers) =>
+      value === 'objects' && answers.format !== undefined && answers.format !== 'torch'
+        ? `live objects are torch modules and optimizers, saved with torch.save, but \`format\` is ${answers.format}: answer format torch, or stateKind dict`
+        : undefined,
+  },
   {
     name: 'savedKeyNames',
     kind: 'string',
@@ -97,11 +139,11 @@ export function inferSavedKeyNames(stringKeys: readonly string[]): string | unde
   return pairs.length > 0 ? pairs.join(', ') : undefined;
 }
 
-/** What the adapter's class attributes say about the stored shape, as Python literals. */
+/** The adapter's class attributes that say the stored shape, as source lines at class indentation. */
 export interface StateShapeView {
-  /** `{"model": "model_state_dict"}` entries, as `"suite": "saved"` literals. */
-  savedNames: { suite: string; saved: string }[];
-  /** The keys the manager adds, the version key first. */
+  /** `SAVED_NAMES = {"model": "model_state_dict"}`, laid out as black would. */
+  savedNames: string[];
+  /** `ADDED_ON_SAVE = ("format_version",)`: the keys the manager adds, the version key first. */
   addedOnSave: string[];
   /** Whether any key is stored under another name. */
   renames: boolean;
@@ -113,8 +155,8 @@ export function stateShapeView(answers: Answers): StateShapeView {
   const versionKey = answers.versionKey && answers.versionKey !== NONE ? [answers.versionKey] : [];
   const added = [...new Set([...versionKey, ...parseKeys(answers.addedOnSave)])];
   return {
-    savedNames: pairs.map(([suite, saved]) => ({ suite: pyString(suite), saved: pyString(saved) })),
-    addedOnSave: added.map(pyString),
+    savedNames: pyCollection('SAVED_NAMES', '{', '}', pairs.map(([suite, saved]) => `${pyString(suite)}: ${pyString(saved)}`), '', '    '),
+    addedOnSave: pyCollection('ADDED_ON_SAVE', '(', ')', added.map(pyString), ',', '    '),
     renames: pairs.length > 0,
   };
 }

@@ -21,6 +21,7 @@ import {
   type Suggestion,
 } from './answers.js';
 import { COMMON_BUILTIN_EXCEPTIONS, choiceLabel, didYouMean, inferAnswer } from './infer.js';
+import { OBJECT_NAMES, savesObjects } from './state-shape.js';
 import { decideCases, generatedCases } from './cases.js';
 import { alignMarkdownTables, finalFormTransform, formatWithPrettier } from './format.js';
 import { UsageError, cut, joinProblems, quoteValue } from './errors.js';
@@ -141,7 +142,7 @@ const READ_FROM_CODE: readonly string[] = [
 ];
 
 /** Answers the code may hint at (key names in its source): asked, with the hint, only when it shows one. */
-const HINTED_BY_CODE: readonly string[] = ['savedKeyNames', 'versionKey'];
+const HINTED_BY_CODE: readonly string[] = ['stateKind', 'savedKeyNames', 'versionKey'];
 
 /** Answers the summary does not offer: the app's first question has already routed the run. */
 const NOT_REVIEWED: readonly string[] = ['start', 'auditPath', 'coveredCases'];
@@ -788,6 +789,7 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
       : await this.introspectModule(answers, {
           exceptions,
           expression: answers.className ? answers.constructorExpression : undefined,
+          expression_locals: savesObjects(answers) ? [...OBJECT_NAMES] : undefined,
           class: answers.className || undefined,
           bindings: bindingRequest(answers),
         });

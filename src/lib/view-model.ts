@@ -7,7 +7,7 @@ import path from 'node:path';
 import { type CaseDecision, decideCases } from './cases.js';
 import { FAMILIES } from './families/index.js';
 import { trainsThroughAdapter } from './families/resume.js';
-import { type StateShapeView, stateShapeView } from './state-shape.js';
+import { constructorTakesObjects, OBJECT_NAMES, savesObjects, type StateShapeView, stateShapeView } from './state-shape.js';
 import { pyDef, pyReturn, pyString } from './python-literal.js';
 import { type Answers, type AnswerName, hasOp, type Op, OPS, questionFamilies, testFilesWritten } from './question-kit.js';
 import { STRAY_KINDS } from './stray-kinds.js';
@@ -19,11 +19,12 @@ import {
   type BindingFacts,
   type BoundCall,
   boundCall,
+  type ArgumentRole,
   boundName,
   boundReference,
   moduleNamesImported,
 } from './bound-name.js';
-import { constructorExpressionImports, type ConstructorImports, type ExpressionNames } from './constructor-names.js';
+import { constructorExpressionImports, type ConstructorImports, type ExpressionNames, scanNames } from './constructor-names.js';
 
 
 
@@ -48,25 +49,57 @@ interface AdapterOpView {
 /** The ops' adapter methods; `calls` collects each bound call (for the `_call_or_read` helper). */
 function adapterOps(answers: Answers, facts: BindingFacts | undefined, calls: BoundCall[]): AdapterOpView[] {
   const byClass = Boolean(answers.className);
-  // Module functions get the checkpoint folder where their signature asks for it (by the convention: first).
-  const call = (op: Op, args: string[], folderFirst = false) => {
-    const bound = boundCall(answers, `${op}Op`, args, { folder: 'self.checkpoint_dir', folderFirst, facts });
+  const objects = savesObjects(answers);
+  // Live objects go to the constructor when its expression names them; otherwise each call takes them (an agent).
+  const objectsPerCall = objects && !constructorTakesObjects(answers);
+  const objectRoles = objects
+    ? { objects: 'self.objects', model: 'self.objects.model', optimizer: 'self.objects.optimizer' }
+    : {};
+  // With a signature, arguments go by parameter name (`save_checkpoint(agent, model_dir, timestep)`);
+  // without one, by the convention: module functions take the folder first.
+  const call = (
+    op: Op,
+    args: string[],
+    folderFirst = false,
+    roles: Partial<Record<ArgumentRole, string>> = {},
+    needed: ArgumentRole[] = [],
+  ) => {
+    const conventional = objectsPerCall && Object.keys(roles).length > 0 ? ['self.objects', ...args] : args;
+    const bound = boundCall(answers, `${op}Op`, conventional, {
+      folder: 'self.checkpoint_dir',
+      folderFirst,
+      facts,
+      roles: { ...objectRoles, ...roles },
+      needed,
+    });
     calls.push(bound);
     return bound.expression;
   };
+  const saveCall = objects
+    ? call('save', ['step'], true, { step: 'step' }, ['step'])
+    : call('save', ['self.to_saved(state)', 'step'], true, { state: 'self.to_saved(state)', step: 'step' }, ['state', 'step']);
   const views: Record<Op, () => AdapterOpView> = {
     save: () => ({
       name: 'save',
       params: ', state, step',
       doc: 'Write ``state`` as the checkpoint of ``step``; return its path.',
       // What a save returns varies (a path, an (ok, path) pair, nothing): _saved_path reads each.
-      body: `saved = ${call('save', ['self.to_saved(state)', 'step'], true)}\n        return _saved_path(saved, self.checkpoint_dir, step)`,
+      body: [
+        ...(objects ? ['self.to_saved(state)'] : []),
+        `saved = ${saveCall}`,
+        'return _saved_path(saved, self.checkpoint_dir, step)',
+      ].join('\n        '),
     }),
     load: () => ({
       name: 'load',
       params: ', path',
-      doc: 'Read the checkpoint at ``path``; return its state dict.',
-      body: `return self.from_loaded(${call('load', ['path'])})`,
+      doc: objects
+        ? 'Load the checkpoint at ``path`` into the live objects; return their state.'
+        : 'Read the checkpoint at ``path``; return its state dict.',
+      body: [
+        ...(objects ? ['self.forget()'] : []),
+        `return self.from_loaded(${call('load', ['path'], false, { path: 'path' }, ['path'])})`,
+      ].join('\n        '),
     }),
     latest: () => ({
       name: 'latest',
@@ -78,7 +111,10 @@ function adapterOps(answers: Answers, facts: BindingFacts | undefined, calls: Bo
       name: 'resume',
       params: ', source',
       doc: 'Load ``"latest"``, a path, or nothing (``None``); return the state or None.',
-      body: `return self.from_loaded(${call('resume', ['source'], true)})`,
+      body: [
+        ...(objects ? ['self.forget()'] : []),
+        `return self.from_loaded(${call('resume', ['source'], true, { source: 'source' }, ['source'])})`,
+      ].join('\n        '),
     }),
     publish: () => ({
       name: 'publish',
@@ -134,6 +170,8 @@ function adapterImports(
   // make_state's own: the suite's states are built from Python's RNG, or torch's.
   if (answers.format === 'torch') thirdParty.add('import torch');
   else stdlib.add('import random');
+  // The live objects' (stateKind "objects"): built as a namespace, their state copied.
+  if (savesObjects(answers)) for (const line of ['import copy', 'from types import SimpleNamespace']) stdlib.add(line);
   for (const line of constructorImports.modules) thirdParty.add(line);
   for (const lines of familyImports) {
     let group = stdlib;
@@ -203,6 +241,8 @@ export interface SuiteView {
     imports: string[];
     ops: AdapterOpView[];
     stateShape: StateShapeView;
+    /** Set when the manager saves live objects (stateKind "objects"). */
+    objects?: { constructorNames: readonly string[] };
     familyMethods: { name: string; lines: string[] }[];
     missingOps: string[];
     /** The adapter defines `_call_or_read` (a `manager.` path not checked against the code). */
@@ -256,7 +296,7 @@ export const TEMPLATE_VARIABLES: { [K in Exclude<keyof SuiteView, number>]: stri
   pyReturn: 'pyReturn(expression, indent): a `return` line laid out as black lays out a long call',
   target: '{module, className, label, constructorExpression}: the code under test',
   adapter:
-    "{importLine, imports, ops: [{name, params, doc, body}], stateShape: {savedNames: [{suite, saved}], addedOnSave, renames}, familyMethods: [{name, lines}], missingOps, callOrRead}: the adapter's imports (\"\" for a blank line) and methods; familyMethods are those the chosen families add, as source lines; callOrRead: the adapter needs its `_call_or_read` helper",
+    "{importLine, imports, ops: [{name, params, doc, body}], stateShape: {savedNames: [{suite, saved}], addedOnSave, renames}, objects: {constructorNames} when the manager saves live objects (stateKind objects), familyMethods: [{name, lines}], missingOps, callOrRead}: the adapter's imports (\"\" for a blank line) and methods; familyMethods are those the chosen families add, as source lines; callOrRead: the adapter needs its `_call_or_read` helper",
   conftest:
     '{pythonRootFromSuite, numpyArrays, markers, strayKinds, partials, policyAnswers, caseTitles}: what conftest.py prints; numpyArrays: states hold NumPy arrays (RNG states) to compare; policyAnswers: [{name, value, option, choices: [{value, help}], help, lenient}] and caseTitles: [{id, title}], as Python literals, for the failure summary',
   readme: '{files, families, policies, runCommand}: what the suite README prints',
@@ -298,7 +338,13 @@ export function buildSuiteView(
       : []),
   ];
   const constructorImports = answers.className
-    ? constructorExpressionImports(answers.module, answers.className, answers.constructorExpression, expressionNames)
+    ? constructorExpressionImports(
+        answers.module,
+        answers.className,
+        answers.constructorExpression,
+        expressionNames,
+        savesObjects(answers) ? OBJECT_NAMES : [],
+      )
     : { modules: [], names: [] };
   return {
     generatorVersion,
@@ -325,6 +371,14 @@ export function buildSuiteView(
       ),
       ops,
       stateShape: stateShapeView(answers),
+      objects: savesObjects(answers)
+        ? {
+            // The names the constructor expression uses for the live objects: `build` binds each.
+            constructorNames: answers.className
+              ? OBJECT_NAMES.filter((name) => scanNames(answers.constructorExpression).some((found) => found.name === name))
+              : [],
+          }
+        : undefined,
       callOrRead: anyCallOrRead(calls),
       familyMethods: familyAdapter
         .flatMap((view) => view.adapterMethods ?? [])

@@ -24,6 +24,7 @@ import { policyMark } from '../policy-mark.js';
 import { pyString, wrap } from '../python-literal.js';
 import { exceptionView } from './resume.js';
 import { parseRenamedKeys } from '../state-keys.js';
+import { keysOnLoad } from '../state-shape.js';
 
 /** The kinds of corruption a user can choose, one case each. */
 export const CORRUPTION_KINDS = [
@@ -448,10 +449,11 @@ function corruptionView(answers: Answers, cases: ReadonlySet<string>) {
     versionKey: versioned ? pyString(answers.versionKey) : undefined,
     currentVersion: versioned ? Number(answers.currentVersion) : undefined,
     futureVersions: versioned ? futureVersions(answers) : [],
-    requiredKeys: keys.map(pyString),
-    requiredTypes: typed.map((key) => ({ key: pyString(key), type: REQUIRED_KEY_TYPES[key] })),
-    hasRequiredKeys: keys.length > 0,
-    hasTypedKeys: typed.length > 0,
+    // What a loaded state must hold (C8): for live objects, only the keys their state has.
+    requiredKeys: keysOnLoad(answers, keys).map(pyString),
+    requiredTypes: keysOnLoad(answers, typed).map((key) => ({ key: pyString(key), type: REQUIRED_KEY_TYPES[key] })),
+    hasRequiredKeys: keysOnLoad(answers, keys).length > 0,
+    hasTypedKeys: keysOnLoad(answers, typed).length > 0,
     missingKeys: keys.map((key) => ({ id: `missing-key-${key}`, value: pyString(key) })),
     wrongValues: typed.flatMap((key) =>
       WRONG_VALUES[REQUIRED_KEY_TYPES[key]]!.map((wrong) => ({

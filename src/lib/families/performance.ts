@@ -8,7 +8,8 @@
  * pickle and json; for torch, whose tensors live outside the Python heap, the
  * peak resident memory of a child Python that does the save).
  */
-import { type Answers, type CaseSpec, type Family, type Question, hasCategory, lacking } from '../question-kit.js';
+import { type Answers, type CaseSpec, type Family, type Question, firstReason, hasCategory, lacking } from '../question-kit.js';
+import { needsAnyShape } from '../state-shape.js';
 
 declare module '../question-kit.js' {
   interface Families {
@@ -76,13 +77,13 @@ const CASES: readonly CaseSpec[] = [
     id: 'P1',
     family: 'performance',
     title: "a large state saves and loads at a fair share of a plain save's speed",
-    leftOutBecause: lacking('save', 'load'),
+    leftOutBecause: firstReason(needsAnyShape, lacking('save', 'load')),
   },
   {
     id: 'P2',
     family: 'performance',
     title: 'the extra memory a save takes stays under a multiple of the state size',
-    leftOutBecause: lacking('save'),
+    leftOutBecause: firstReason(needsAnyShape, lacking('save')),
   },
 ];
 

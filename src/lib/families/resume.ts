@@ -18,6 +18,7 @@ import {
 } from '../question-kit.js';
 import { BOUND_NAME_PATTERN, boundName, boundNameProblem, boundReference } from '../bound-name.js';
 import { policyMark } from '../policy-mark.js';
+import { needsAnyShape } from '../state-shape.js';
 import { pyString, pyStringList } from '../python-literal.js';
 import { STRAY_KINDS } from '../stray-kinds.js';
 
@@ -251,7 +252,7 @@ const CASES: readonly CaseSpec[] = [
     id: 'R8',
     family: 'resume',
     title: 'every key and nested value survives save and load',
-    leftOutBecause: lacking('save', 'load'),
+    leftOutBecause: firstReason(needsAnyShape, lacking('save', 'load')),
     partlyLeftOutBecause: (answers) =>
       answers.format === 'torch'
         ? undefined
@@ -263,7 +264,7 @@ const CASES: readonly CaseSpec[] = [
     id: 'R11',
     family: 'resume',
     title: 'resumed training continues exactly (torch)',
-    leftOutBecause: firstReason(lacking('save', 'load'), (answers) =>
+    leftOutBecause: firstReason(needsAnyShape, lacking('save', 'load'), (answers) =>
       answers.format === 'torch' ? undefined : `needs a torch training step; ${notTorch(answers)}`,
     ),
   },

@@ -23,6 +23,7 @@ import {
 } from '../question-kit.js';
 import { pyCall, pyString, pyStringList, wrap } from '../python-literal.js';
 import { parseRenamedKeys } from '../state-keys.js';
+import { keysOnLoad, savesObjects } from '../state-shape.js';
 import { STRAY_KINDS } from '../stray-kinds.js';
 import { artifactView } from './artifact.js';
 import { policyMark } from '../policy-mark.js';
@@ -171,6 +172,7 @@ function statefulView(answers: Answers, cases: ReadonlySet<string>) {
   );
   return {
     intro,
+    objects: savesObjects(answers),
     imports: {
       exceptions: [...new Set([...exceptionImports, ...damage.errorImports])].sort(),
       stdlib: [
@@ -319,9 +321,11 @@ function damageView(answers: Answers, corruptionChosen: boolean) {
     // A flipped byte may leave a well-formed file: only a policy can say what else is allowed.
     flipProbe: (policy === 'raise' || policy === 'none') && kinds.includes('property-based'),
     requiredKeys: requiredKeys.length > 0 ? pyStringList(requiredKeys) : undefined,
+    // What a loaded state must hold: for live objects, only the keys their state has.
+    loadedKeys: keysOnLoad(answers, requiredKeys).length > 0 ? pyStringList(keysOnLoad(answers, requiredKeys)) : undefined,
     // The first wrong value C6 tries for each key's type.
     wrongValues: typed.map((key) => ({ key: pyString(key), value: WRONG_VALUES[REQUIRED_KEY_TYPES[key]]![0]!.value })),
-    requiredTypes: typed.map((key) => ({ key: pyString(key), type: REQUIRED_KEY_TYPES[key] })),
+    requiredTypes: keysOnLoad(answers, typed).map((key) => ({ key: pyString(key), type: REQUIRED_KEY_TYPES[key] })),
   };
 }
 
@@ -336,8 +340,9 @@ export const statefulFamily: Family = {
   variables: {
     imports: '{exceptions, stdlib, torch}: the exception and standard-library import lines of test_stateful.py, and whether it imports torch',
     damage:
-      '{kinds, semantic, policy, errors, errorImports, writesFiles, renamesKeys, flipProbe, requiredKeys, wrongValues, requiredTypes}: how the damage rules break files and what the corruption policy expects (errors: corruptError and errorsNameFile; requiredTypes and wrongValues: the typedKeys)',
+      '{kinds, semantic, policy, errors, errorImports, writesFiles, renamesKeys, flipProbe, requiredKeys, loadedKeys, wrongValues, requiredTypes}: how the damage rules break files and what the corruption policy expects (errors: corruptError and errorsNameFile; requiredTypes and wrongValues: the typedKeys)',
     intro: 'the first paragraph of the module docstring, wrapped',
+    objects: 'whether the manager saves live objects (stateKind objects): saved states get no extra keys',
     version: '{key, current}: the version key (a Python literal) and the current version, when checkpoints carry one',
     checksVersion: 'whether each save is checked to record the current version (the versioning family chosen)',
     publish:

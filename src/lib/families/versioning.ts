@@ -22,7 +22,7 @@ import {
   lacking,
   NONE,
 } from '../question-kit.js';
-import { pyString, wrap } from '../python-literal.js';
+import { pyCollection, pyString, wrap } from '../python-literal.js';
 import { parseKeys, parseRenamedKeys, SUITE_STATE_KEYS } from '../state-keys.js';
 import { corruptErrorsView, futureVersions, lackingPolicyOps, OUTCOMES } from './corruption.js';
 import { policyMark } from '../policy-mark.js';
@@ -184,12 +184,6 @@ const CASES: readonly CaseSpec[] = [
 ];
 
 /** `NAME = {...}` or `NAME = (...)` on one line when black keeps it there, else one item a line. */
-function pyCollection(name: string, open: string, close: string, items: string[], oneItemSuffix = ''): string[] {
-  const inline = `${name} = ${open}${items.join(', ')}${items.length === 1 ? oneItemSuffix : ''}${close}`;
-  if (inline.length <= 88) return [inline];
-  return [`${name} = ${open}`, ...items.map((item) => `    ${item},`), close];
-}
-
 function versioningView(answers: Answers, cases: ReadonlySet<string>) {
   const has = (id: string) => cases.has(id);
   const on = versioned(answers);

@@ -1,0 +1,1 @@
+"""A small torch trainer's checkpointing (the corpus entry live_objects)."""

@@ -1,0 +1,1 @@
+"""Buggy variants of ``fitkit.checkpoints``: one real bug each, declared in ``BREAKS``."""
