@@ -44,7 +44,10 @@ const introspection = (stringKeys: string[]): Introspection => ({
 describe('the answers that describe the stored shape', () => {
   it('accept suite->yours pairs and a list of added keys', () => {
     expect(
-      problemOf({ savedKeyNames: 'model->model_state_dict, optimizer->optimizer_state_dict', addedOnSave: 'global_step, saved_at' }),
+      problemOf({
+        savedKeyNames: 'model->model_state_dict, optimizer->optimizer_state_dict',
+        addedOnSave: 'global_step, saved_at',
+      }),
     ).toBe('');
     expect(problemOf({ savedKeyNames: 'none', addedOnSave: 'none' })).toBe('');
   });
@@ -57,8 +60,12 @@ describe('the answers that describe the stored shape', () => {
 
   it('refuse a key named twice, two keys stored under one name, and a swap of suite keys', () => {
     expect(problemOf({ savedKeyNames: 'model->a, model->b' })).toContain('model is given two names');
-    expect(problemOf({ savedKeyNames: 'model->weights, optimizer->weights' })).toContain('two keys are stored under weights');
-    expect(problemOf({ savedKeyNames: 'model->optimizer' })).toContain("optimizer is a key of the suite's states itself");
+    expect(problemOf({ savedKeyNames: 'model->weights, optimizer->weights' })).toContain(
+      'two keys are stored under weights',
+    );
+    expect(problemOf({ savedKeyNames: 'model->optimizer' })).toContain(
+      "optimizer is a key of the suite's states itself",
+    );
   });
 
   it('refuse an added key that is where a suite key is stored', () => {
@@ -121,7 +128,9 @@ describe('the generated adapter', () => {
     const adapter = readFileSync(path.join(project, 'tests/checkpoint/checkpoint_adapter.py'), 'utf8');
     expect(adapter).toContain('    SAVED_NAMES = {"model": "model_state_dict", "optimizer": "optimizer_state_dict"}\n');
     expect(adapter).toContain('    ADDED_ON_SAVE = ("format_version", "global_step")\n');
-    expect(adapter).toContain('saved = self.manager.save(self.to_saved(state), step)\n        return _saved_path(saved, self.checkpoint_dir, step)');
+    expect(adapter).toContain(
+      'saved = self.manager.save(self.to_saved(state), step)\n        return _saved_path(saved, self.checkpoint_dir, step)',
+    );
     expect(adapter).toContain('return self.from_loaded(self.manager.load(path))');
     expect(adapter).toMatch(/^def make_state\(step, size=4096, variant=0\):/m);
     const corruption = readFileSync(path.join(project, 'tests/checkpoint/test_corruption.py'), 'utf8');
