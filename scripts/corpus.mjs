@@ -78,7 +78,10 @@ export async function listCorpus(names) {
           .filter((file) => file.endsWith('.py') && file !== '__init__.py')
           .sort()
       : [];
-    return { name, dir, answers, package: pkg, module: answers.module, files, variantsDir };
+    // corpus.json: how the harness generates the entry; `checks: true` imports the module first, for
+    // an entry whose binding needs its signatures read (by default --skip-checks, which is faster).
+    const settings = existsSync(path.join(dir, 'corpus.json')) ? JSON.parse(readFileSync(path.join(dir, 'corpus.json'), 'utf8')) : {};
+    return { name, dir, answers, package: pkg, module: answers.module, files, variantsDir, checks: settings.checks === true };
   });
   const paths = entries.flatMap((entry) => entry.files.map((file) => path.join(entry.variantsDir, file)));
   const declared = paths.length > 0 ? await run(python, ['-c', READ_VARIANTS, ...paths]) : { code: 0, stdout: '{}' };
@@ -124,6 +127,11 @@ function scratchCopy(entry, root, name) {
  * `precise`: every failing case is among its BREAKS). `entries`: names, or
  * `entry/variant` for one variant; all by default.
  */
+/** The generator's options for an entry: its answers, and its checks on only when the entry asks (corpus.json). */
+function generateOptions(entry, answers, python) {
+  return entry.checks ? { ...answers, python, yes: true } : { ...answers, skipChecks: true };
+}
+
 export async function runCorpus({ entries, parallel = 2 } = {}) {
   const wanted = entries?.length ? entries : undefined;
   const entryNames = wanted ? [...new Set(wanted.map((name) => name.split('/')[0]))] : undefined;
@@ -140,7 +148,7 @@ export async function runCorpus({ entries, parallel = 2 } = {}) {
       const whole = !onlyVariants || wanted.includes(entry.name);
       jobs.push(async () => {
         const project = scratchCopy(entry, root, entry.name);
-        await generate({ cwd: project, options: { ...entry.answers, skipChecks: true } });
+        await generate({ cwd: project, options: generateOptions(entry, entry.answers, python) });
         const result = await runPytest(python, project, FAST_ONLY);
         const falseFailures = result.failing.length + (result.code !== 0 && result.failing.length === 0 ? 1 : 0);
         return { kind: 'corpus', name: entry.name, falseFailures, ok: falseFailures === 0, ...result };
@@ -149,7 +157,7 @@ export async function runCorpus({ entries, parallel = 2 } = {}) {
         if (!whole && !onlyVariants.includes(`${entry.name}/${variant.name}`)) continue;
         jobs.push(async () => {
           const project = scratchCopy(entry, root, `${entry.name}--${variant.name}`);
-          await generate({ cwd: project, options: { ...variantAnswers(entry, variant), skipChecks: true } });
+          await generate({ cwd: project, options: generateOptions(entry, variantAnswers(entry, variant), python) });
           const result = await runPytest(python, project, FAST_ONLY);
           const failingCases = [...new Set(result.failing.map((test) => caseOf(test) ?? test))];
           return {
@@ -189,7 +197,7 @@ export async function runCorpusEntry(name, { variant, overrides = {}, args = [] 
   try {
     const project = scratchCopy(entry, root, name);
     const answers = bug ? variantAnswers(entry, bug) : entry.answers;
-    await generate({ cwd: project, options: { ...answers, ...overrides, skipChecks: true } });
+    await generate({ cwd: project, options: generateOptions(entry, { ...answers, ...overrides }, python) });
     const result = await runPytest(python, project, [...FAST_ONLY, ...args]);
     return { ...result, failingCases: [...new Set(result.failing.map((test) => caseOf(test) ?? test))] };
   } finally {

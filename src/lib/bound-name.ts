@@ -143,7 +143,7 @@ const FOLDER_PARAMETERS = new Set([
   'dirpath',
 ]);
 
-function isFolderParameter(name: string): boolean {
+export function isFolderParameter(name: string): boolean {
   return FOLDER_PARAMETERS.has(name.toLowerCase()) || /(^|_)(dir|directory|folder)$/i.test(name);
 }
 

@@ -132,13 +132,9 @@ const COMMON_QUESTIONS: readonly Question[] = [
     kind: 'string',
     group: 'target',
     message: 'How is it built for a checkpoint directory? (a Python expression using `checkpoint_dir`)',
-    help: 'Python expression that builds the manager; `checkpoint_dir` is a `pathlib.Path` the tests provide, e.g. `CheckpointManager(checkpoint_dir, keep=3)`.',
+    help: 'Python expression that builds the manager; `checkpoint_dir` is a `pathlib.Path` the tests provide, e.g. `CheckpointManager(checkpoint_dir, keep=3)`. A manager that takes its folder at every call instead (`save_checkpoint(agent, model_dir, step)`) is built without it: its ops then get the folder where their signatures ask (read from the code, so not with --skip-checks). With stateKind objects it may use `model`, `optimizer` or `objects`, the live objects the adapter builds.',
     default: (answers) => `${answers.className ?? 'CheckpointManager'}(checkpoint_dir)`,
     when: usesClass,
-    validate: (value) =>
-      /\bcheckpoint_dir\b/.test(value)
-        ? undefined
-        : 'it must use `checkpoint_dir`, the directory each test gives the manager',
   },
   opQuestion('saveOp', 'save(state, step)', 'writes one checkpoint and returns its path.', 'save'),
   opQuestion('loadOp', 'load(path)', 'reads one checkpoint and returns the state dict.', 'load'),

@@ -82,7 +82,7 @@ export const STATE_SHAPE_QUESTIONS: readonly Question[] = [
     name: 'stateKind',
     kind: 'enum',
     group: 'binding',
-    message: 'What does your save write: a state dict it is given, or live objects (a model and optimizer) it holds or is passed?',
+    message: 'Does your save write a state dict it is given, or live objects (a model, an optimizer)?',
     help: "`dict`: save is given the state to write (`save(state, step)`). `objects` (torch): it saves live objects, a model and optimizer given to its constructor (use `model`, `optimizer` or `objects` in constructorExpression) or an agent passed per call; the adapter's `build_objects` builds small ones, each suite state is put into them before a save and read back from their `state_dict()`s after a load. R8, R11, P1 and P2 need states of any shape and are left out.",
     choices: [
       { value: 'dict', help: 'a state dict it is given: save(state, step)' },
@@ -98,7 +98,7 @@ export const STATE_SHAPE_QUESTIONS: readonly Question[] = [
     name: 'savedKeyNames',
     kind: 'string',
     group: 'binding',
-    message: `Does your code store the state under its own key names? (suite->yours pairs such as model->model_state_dict; ${NONE} if not)`,
+    message: `Does your code store the state's keys under other names? (such as model->model_state_dict; ${NONE} if not)`,
     help: `The names your code stores the suite's keys (${SUITE_STATE_KEYS.join(', ')}) under, as \`suite->yours\` pairs: \`model->model_state_dict, optimizer->optimizer_state_dict\`. The adapter renames them on save and back on load (its \`SAVED_NAMES\`); other answers, such as requiredKeys, keep naming the suite's keys. \`${NONE}\` when it keeps the keys it is given.`,
     default: () => NONE,
     pattern: {
@@ -111,7 +111,7 @@ export const STATE_SHAPE_QUESTIONS: readonly Question[] = [
     name: 'addedOnSave',
     kind: 'string',
     group: 'binding',
-    message: `Which top-level keys does your code add to every checkpoint it saves? (comma-separated, such as global_step; ${NONE} if none)`,
+    message: `Which keys does your code add to every checkpoint it saves? (such as global_step; ${NONE} if none)`,
     help: `Keys your code adds to what it is given when it saves (\`global_step\`, a timestamp): the suite does not expect them back and ignores them when it compares a loaded state (the adapter's \`ADDED_ON_SAVE\`). The format version key (versionKey) counts as added without being listed. \`${NONE}\` by default.`,
     default: () => NONE,
     pattern: {

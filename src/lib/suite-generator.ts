@@ -59,7 +59,7 @@ import { GITHUB_WORKFLOW, PRE_COMMIT_CONFIG, withPreCommitHook } from './ci-reci
 import { coverageTable } from './report.js';
 import { buildSuiteView, runCommand } from './view-model.js';
 import { bindingProblem, bindingProblems, bindingRequest, renderedFacts } from './binding-check.js';
-import { boundName } from './bound-name.js';
+import { boundName, isFolderParameter } from './bound-name.js';
 import { commitAtomically } from './atomic-write.js';
 import { lockProject, unlockProject } from './project-lock.js';
 import { cutText, resolveInProject } from './project-path.js';
@@ -823,6 +823,15 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
         const why = found.exceptions[name];
         const said = names.length > 1 ? `names "${name}"` : `is "${name}"`;
         if (why) problems.push(`\`${question.name}\` ${said}, but it does not import as an exception: ${why}`);
+      }
+    }
+    // A manager built without the folder must take it at every call: save's signature says where.
+    const saveFact = found.bindings?.saveOp;
+    if (cls && !/\bcheckpoint_dir\b/.test(answers.constructorExpression) && saveFact?.parameters && !saveFact.varargs) {
+      if (!saveFact.parameters.some((parameter) => isFolderParameter(parameter.name))) {
+        problems.push(
+          `\`constructorExpression\` is ${quoteValue(answers.constructorExpression)}, which does not give the manager \`checkpoint_dir\`, and \`saveOp\` (${answers.saveOp}(${saveFact.parameters.map((parameter) => parameter.name).join(', ')})) takes no folder either: pass \`checkpoint_dir\` to the constructor, or bind a save whose folder parameter is named like model_dir, save_dir or checkpoint_dir`,
+        );
       }
     }
     if (found.expression_error) {

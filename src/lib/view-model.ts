@@ -75,9 +75,10 @@ function adapterOps(answers: Answers, facts: BindingFacts | undefined, calls: Bo
     calls.push(bound);
     return bound.expression;
   };
-  const saveCall = objects
-    ? call('save', ['step'], true, { step: 'step' }, ['step'])
-    : call('save', ['self.to_saved(state)', 'step'], true, { state: 'self.to_saved(state)', step: 'step' }, ['state', 'step']);
+  const saveCall = () =>
+    objects
+      ? call('save', ['step'], true, { step: 'step' }, ['step'])
+      : call('save', ['self.to_saved(state)', 'step'], true, { state: 'self.to_saved(state)', step: 'step' }, ['state', 'step']);
   const views: Record<Op, () => AdapterOpView> = {
     save: () => ({
       name: 'save',
@@ -86,7 +87,7 @@ function adapterOps(answers: Answers, facts: BindingFacts | undefined, calls: Bo
       // What a save returns varies (a path, an (ok, path) pair, nothing): _saved_path reads each.
       body: [
         ...(objects ? ['self.to_saved(state)'] : []),
-        `saved = ${saveCall}`,
+        `saved = ${saveCall()}`,
         'return _saved_path(saved, self.checkpoint_dir, step)',
       ].join('\n        '),
     }),

@@ -1,0 +1,1 @@
+"""A small reinforcement-learning package (the corpus entry agent_split)."""
