@@ -12,9 +12,13 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkAnswerMapping } from '../lib/answers.js';
 import { UsageError } from '../lib/errors.js';
+import { argumentsByName } from '../lib/bound-name.js';
 import { inferAnswer } from '../lib/infer.js';
 import { generate } from '../lib/programmatic.js';
 import type { Introspection } from '../lib/python.js';
+import { pythonWith } from '../scripts/zoo.mjs';
+import { runCli, snapshotTree } from './helpers/cli-process.js';
+import { spawnSync } from 'node:child_process';
 
 const ENTRY = path.resolve('examples/corpus/torch_own_keys');
 const scratch = mkdtempSync(path.join(tmpdir(), 'state-shape-'));
@@ -137,5 +141,102 @@ describe('the generated adapter', () => {
     // C5 deletes the key under the name the file holds it by.
     expect(corruption).toContain('del state[saved_name(key)]');
     expect(corruption).not.toContain('as_saved');
+  });
+});
+
+describe('arguments by parameter name', () => {
+  const saveRoles = { folder: 'self.checkpoint_dir', state: 'self.to_saved(state)', step: 'step' };
+  const required = (...names: string[]) => names.map((name) => ({ name, required: true }));
+
+  it("hands each parameter what its name asks for, in the signature's order", () => {
+    expect(argumentsByName(required('step', 'state'), saveRoles, ['state', 'step'])).toEqual([
+      'step',
+      'self.to_saved(state)',
+    ]);
+    expect(
+      argumentsByName(
+        required('agent', 'model_dir', 'timestep'),
+        { folder: 'self.checkpoint_dir', step: 'step', objects: 'self.objects' },
+        ['step'],
+      ),
+    ).toEqual(['self.objects', 'self.checkpoint_dir', 'step']);
+    // An optional parameter whose name says nothing is left to its default.
+    expect(
+      argumentsByName([...required('state', 'global_step'), { name: 'is_best', required: false }], saveRoles, [
+        'state',
+        'step',
+      ]),
+    ).toEqual(['self.to_saved(state)', 'step']);
+  });
+
+  it('gives up (the convention decides) when a required name says nothing or a needed role has no place', () => {
+    expect(argumentsByName(required('state', 'flags'), saveRoles, ['state', 'step'])).toBeUndefined();
+    expect(argumentsByName(required('state'), saveRoles, ['state', 'step'])).toBeUndefined();
+  });
+});
+
+describe('what a save returns, read by the adapter', () => {
+  it('takes a path, an (ok, path) pair, or the file naming the step; False is a failed save, an OSError', async () => {
+    const python = await pythonWith([]);
+    const project = path.join(scratch, 'saved-path');
+    cpSync(path.resolve('examples/corpus/pickle_persister'), project, { recursive: true });
+    const answers = JSON.parse(readFileSync(path.join(project, 'answers.json'), 'utf8'));
+    await generate({ cwd: project, options: { ...answers, skipChecks: true } });
+    const script = [
+      'import sys, pathlib, tempfile',
+      'sys.path.insert(0, "tests/checkpoint")',
+      'from checkpoint_adapter import SaveFailed, _saved_path',
+      'folder = pathlib.Path(tempfile.mkdtemp())',
+      '(folder / "state_7.pkl").write_bytes(b"x")',
+      '(folder / "state_17.pkl").write_bytes(b"x")',
+      'print(_saved_path(str(folder / "a.pkl"), folder, 1).name)',
+      'print(_saved_path((True, folder / "b.pkl"), folder, 1).name)',
+      'print(_saved_path(None, folder, 7).name)',
+      'print(_saved_path(True, folder, 8))',
+      'for result in (False, (False, None)):',
+      '    try:',
+      '        _saved_path(result, folder, 3)',
+      '    except SaveFailed as error:',
+      '        print(isinstance(error, OSError), error)',
+    ].join('\n');
+    const run = spawnSync(python!, ['-c', script], { cwd: project, encoding: 'utf8', timeout: 60_000 });
+    expect(run.stderr).toBe('');
+    expect(run.stdout.trim().split('\n')).toEqual([
+      'a.pkl',
+      'b.pkl',
+      'state_7.pkl',
+      'None',
+      'True the save of step 3 returned False',
+      'True the save of step 3 returned (False, None)',
+    ]);
+  });
+});
+
+describe('a manager built without the folder', () => {
+  it('is refused, before anything is written, when its save takes no folder either', async () => {
+    const python = await pythonWith(['torch']);
+    const project = path.join(scratch, 'no-folder');
+    cpSync(path.resolve('examples/corpus/live_objects'), project, { recursive: true });
+    const before = snapshotTree(project);
+    const result = await runCli(
+      [
+        '--answers',
+        'answers.json',
+        '--yes',
+        '--python',
+        python!,
+        '--constructor-expression',
+        'CheckpointManager(model, optimizer, "runs")',
+      ],
+      project,
+      120_000,
+    );
+    expect(result.code, result.stdout).toBe(2);
+    const paragraph = result.stderr.replace(/\s+/g, ' ');
+    expect(paragraph).toContain(
+      'which does not give the manager `checkpoint_dir`, and `saveOp` (save(step)) takes no folder either',
+    );
+    expect(paragraph).toContain('nothing was written');
+    expect(snapshotTree(project)).toEqual(before);
   });
 });
