@@ -7,7 +7,7 @@ order. Never on stdout or stderr: the user's module may print at import (or
 an exception answer such as ``this.X`` may), and that must not garble the
 protocol; the generator reads stdout and stderr only to cut and show them.
 
-request:  {"id": 1, "kind": "introspect" | "format" | "check_suite", ...}
+request:  {"id": 1, "kind": "introspect" | "probe" | "format" | "check_suite", ...}
 answer:   {"id": 1, "ok": true, "result": {...}}
           {"id": 1, "ok": false, "error": "one line"}
 
@@ -51,6 +51,7 @@ def load_sibling(name):
 
 
 introspect = load_sibling("introspect")
+probe = load_sibling("probe")
 
 
 def cut(text, limit=MAX_OUTPUT_CHARS):
@@ -63,6 +64,10 @@ def cut(text, limit=MAX_OUTPUT_CHARS):
 
 def handle_introspect(request):
     return introspect.answer(request)
+
+
+def handle_probe(request):
+    return probe.answer(request)
 
 
 black_modes = {}
@@ -135,11 +140,10 @@ def handle_check_suite(request):
     return {"code": int(code), "output": cut(output.getvalue())}
 
 
-# One handler a request kind. The probe (issue 14: call the user's save and
-# load once and report what they did) is the next kind: a `handle_probe` here
-# and a method on the TypeScript PythonDriver, nothing else changes.
+# One handler a request kind.
 HANDLERS = {
     "introspect": handle_introspect,
+    "probe": handle_probe,
     "format": handle_format,
     "check_suite": handle_check_suite,
 }

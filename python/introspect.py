@@ -171,34 +171,25 @@ def source_calls(module):
 
 
 def string_keys(module):
-    """String constants the module's source uses as dict keys, sorted.
+    """The string constants of the module's source that could name a key, sorted.
 
     ``{"model_state_dict": ...}``, ``checkpoint["format_version"] = ...`` and
-    ``checkpoint.get("global_step")`` all count: they tell the names a
-    checkpoint's keys have on disk.
+    ``REQUIRED = ("model_state_dict", ...)`` all count: a checkpoint's keys on
+    disk are named by such strings, wherever the code keeps them.
     """
     try:
         tree = ast.parse(inspect.getsource(module))
     except (OSError, TypeError, SyntaxError):
         return []
-    keys = set()
-    for node in ast.walk(tree):
-        candidates = []
-        if isinstance(node, ast.Dict):
-            candidates = [key for key in node.keys if key is not None]
-        elif isinstance(node, ast.Subscript):
-            candidates = [node.slice]
-        elif (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and node.func.attr in ("get", "pop", "setdefault")
-            and node.args
-        ):
-            candidates = [node.args[0]]
-        for candidate in candidates:
-            if isinstance(candidate, ast.Constant) and isinstance(candidate.value, str):
-                keys.add(candidate.value)
-    return sorted(key for key in keys if key.isidentifier())
+    return sorted(
+        {
+            node.value
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and node.value.isidentifier()
+        }
+    )
 
 
 def exception_classes(module):

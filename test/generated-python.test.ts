@@ -206,7 +206,7 @@ beforeAll(async () => {
     projects[name] = scratchProject(root, name);
     await generate({ cwd: projects[name]!, options: { ...answers, skipChecks: true } });
   }
-}, 120_000);
+}, 300_000);
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -219,7 +219,7 @@ describe('generated Python over the answers matrix', () => {
     const suites = Object.keys(MATRIX).map((name) => path.join(projects[name]!, 'tests'));
     const result = await exec(python!, ['-m', 'black', '--check', '--diff', '-q', ...suites]).catch((error) => error);
     expect(result.stdout ?? '', 'black --diff').toBe('');
-  });
+  }, 300_000); // black over some thirty suites: minutes on a busy 2-core machine
 
   it('has no unused imports and no undefined names (pyflakes)', async () => {
     const suites = Object.keys(MATRIX).map((name) => path.join(projects[name]!, 'tests'));

@@ -406,6 +406,40 @@ export async function introspect(python: PythonInfo, request: IntrospectRequest,
   }
 }
 
+/** What the probe saw its one save and load do (python/probe.py). */
+export interface ProbeReport {
+  /** What failed and where, in one line; null when the save and load ran. */
+  error: string | null;
+  /** What the user's save returned. */
+  returned: 'path' | 'pair' | 'nothing' | 'true' | 'false' | 'other' | null;
+  /** The files the save created. */
+  files: string[];
+  /** The format of the file it wrote, by its first bytes. */
+  format: 'pickle' | 'json' | 'torch' | null;
+  /** The top-level keys of the file it wrote, and of the state it was given. */
+  stored_keys: string[];
+  suite_keys: string[];
+  loaded: 'dict' | 'none' | 'other' | null;
+}
+
+/**
+ * Saves and loads one sample state through the drafted adapter (`adapter`,
+ * its source) in a temporary folder, in the run's Python process, and reads
+ * the file raw. A failure is in the report, never thrown.
+ */
+export async function probeSaveAndLoad(
+  python: PythonInfo,
+  request: { paths: string[]; adapter: string },
+  cwd: string,
+): Promise<ProbeReport> {
+  try {
+    return await driverFor(python, cwd).request<ProbeReport>('probe', { ...request }, importTimeoutMs());
+  } catch (error) {
+    const why = error instanceof DriverFailure ? `Python ${error.ended}` : (error as Error).message;
+    return { error: why, returned: null, files: [], format: null, stored_keys: [], suite_keys: [], loaded: null };
+  }
+}
+
 export interface SuiteCheck {
   ok: boolean;
   /** Tests collected, when collection worked. */

@@ -6,7 +6,7 @@
  */
 import { BOUND_NAME_PATTERN, boundNameProblem } from './bound-name.js';
 import { FAMILIES } from './families/index.js';
-import { STATE_SHAPE_QUESTIONS } from './state-shape.js';
+import { STATE_KIND_QUESTION, STATE_SHAPE_QUESTIONS } from './state-shape.js';
 import {
   type Answers,
   type AnswerName,
@@ -163,6 +163,7 @@ const COMMON_QUESTIONS: readonly Question[] = [
     dynamicChoices: 'attributes',
     when: usesClass,
   },
+  STATE_KIND_QUESTION,
   {
     name: 'format',
     kind: 'enum',

@@ -7,7 +7,8 @@
  */
 import { type Answers, type Question, NONE } from './question-kit.js';
 import { parseKeys, parseRenamedKeys, SUITE_STATE_KEYS } from './state-keys.js';
-import { didYouMean } from './infer.js';
+import { didYouMean, type Inferred } from './infer.js';
+import type { ProbeReport } from './python.js';
 import { pyCollection, pyString } from './python-literal.js';
 import { scanNames } from './constructor-names.js';
 
@@ -77,8 +78,8 @@ function validateAddedOnSave(value: string, answers: Partial<Answers>): string |
   return undefined;
 }
 
-export const STATE_SHAPE_QUESTIONS: readonly Question[] = [
-  {
+/** What save is given, asked before the format (a probe of the save needs it). */
+export const STATE_KIND_QUESTION: Question = {
     name: 'stateKind',
     kind: 'enum',
     group: 'binding',
@@ -93,7 +94,9 @@ export const STATE_SHAPE_QUESTIONS: readonly Question[] = [
       value === 'objects' && answers.format !== undefined && answers.format !== 'torch'
         ? `live objects are torch modules and optimizers, saved with torch.save, but \`format\` is ${answers.format}: answer format torch, or stateKind dict`
         : undefined,
-  },
+};
+
+export const STATE_SHAPE_QUESTIONS: readonly Question[] = [
   {
     name: 'savedKeyNames',
     kind: 'string',
@@ -160,3 +163,49 @@ export function stateShapeView(answers: Answers): StateShapeView {
     renames: pairs.length > 0,
   };
 }
+
+/** The answers a probe's save and load tell, each with where it was seen. */
+export type ProbedAnswer = 'format' | 'savedKeyNames' | 'addedOnSave' | 'versionKey';
+
+/**
+ * What one save through the drafted adapter showed (the probe,
+ * python/probe.py), whether or not loading it back worked: the format of the
+ * file it wrote, the names it stored the suite's keys under (only when it
+ * renamed them: a loader that wants other names shows nothing here), and
+ * the keys it added, a version key among them.
+ */
+export function probeSuggestions(report: ProbeReport): Partial<Record<ProbedAnswer, Inferred>> {
+  if (!report.format) return {};
+  const file = report.files.find((name) => !name.startsWith('.')) ?? report.files[0] ?? 'its file';
+  const seen = `the probe's save wrote ${file}`;
+  const found: Partial<Record<ProbedAnswer, Inferred>> = {
+    format: { value: report.format, certain: true, why: `${seen}, a ${report.format} file` },
+  };
+  if (report.stored_keys.length === 0) return found;
+  const stored = new Set(report.stored_keys);
+  const pairs: [string, string][] = [];
+  for (const key of report.suite_keys) {
+    if (stored.has(key)) continue;
+    const saved = STORED_NAME_SUFFIXES.map((suffix) => `${key}${suffix}`).find((name) => stored.has(name));
+    if (saved) pairs.push([key, saved]);
+  }
+  if (pairs.length > 0) {
+    found.savedKeyNames = {
+      value: pairs.map(([suite, saved]) => `${suite}->${saved}`).join(', '),
+      certain: true,
+      why: `${seen}, holding ${pairs.map(([, saved]) => saved).join(' and ')}`,
+    };
+  }
+  const renamedTo = new Set(pairs.map(([, saved]) => saved));
+  const added = report.stored_keys.filter((key) => !report.suite_keys.includes(key) && !renamedTo.has(key));
+  const version = added.find((key) => /version/i.test(key));
+  if (version) found.versionKey = { value: version, certain: true, why: `${seen}, recording its format version under ${version}` };
+  const others = added.filter((key) => key !== version);
+  found.addedOnSave = {
+    value: others.length > 0 ? others.join(', ') : NONE,
+    certain: true,
+    why: others.length > 0 ? `${seen}, adding ${others.join(', ')}` : `${seen}, adding no key${version ? ' but the version' : ''}`,
+  };
+  return found;
+}
+

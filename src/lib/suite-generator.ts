@@ -21,7 +21,7 @@ import {
   type Suggestion,
 } from './answers.js';
 import { COMMON_BUILTIN_EXCEPTIONS, choiceLabel, didYouMean, inferAnswer } from './infer.js';
-import { OBJECT_NAMES, savesObjects } from './state-shape.js';
+import { OBJECT_NAMES, probeSuggestions, type ProbedAnswer, savesObjects } from './state-shape.js';
 import { decideCases, generatedCases } from './cases.js';
 import { alignMarkdownTables, finalFormTransform, formatWithPrettier } from './format.js';
 import { UsageError, cut, joinProblems, quoteValue } from './errors.js';
@@ -36,6 +36,8 @@ import {
   formatWithBlack,
   introspect,
   probePython,
+  type ProbeReport,
+  probeSaveAndLoad,
 } from './python.js';
 import {
   type Answers,
@@ -52,7 +54,7 @@ import {
   questionNamed,
 } from './questions.js';
 import { FAMILIES } from './families/index.js';
-import { type TestFile, testFilesWritten } from './question-kit.js';
+import { hasOp, type TestFile, testFilesWritten } from './question-kit.js';
 import { renderTemplate, type TemplateRoots } from './render.js';
 import { TEMPLATES_ROOT } from './paths.js';
 import { GITHUB_WORKFLOW, PRE_COMMIT_CONFIG, withPreCommitHook } from './ci-recipe.js';
@@ -65,6 +67,22 @@ import { lockProject, unlockProject } from './project-lock.js';
 import { cutText, resolveInProject } from './project-path.js';
 import { checkStoredConfig, storedFileRecord } from './stored-config.js';
 import { RUN_OPTIONS } from './run-options.js';
+
+/**
+ * Complete answers for a draft of the adapter from the answers so far: each
+ * missing one its default. No family is chosen (the draft needs none), and the
+ * format, not known yet when the probe runs, is JSON's: a JSON-ready state
+ * (string keys, lists, a hex payload) is one pickle and torch save as well.
+ */
+function draftAnswers(sofar: Partial<Answers>): Answers {
+  const draft: Record<string, unknown> = { format: savesObjects(sofar) ? 'torch' : 'json', ...sofar, categories: [] };
+  for (const question of QUESTIONS) {
+    if (draft[question.name] !== undefined) continue;
+    const value = question.default(draft as Partial<Answers>);
+    if (value !== undefined) draft[question.name] = value;
+  }
+  return draft as unknown as Answers;
+}
 
 export const PACKAGE_VERSION: string = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -141,8 +159,11 @@ const READ_FROM_CODE: readonly string[] = [
   'tracker',
 ];
 
-/** Answers the code may hint at (key names in its source): asked, with the hint, only when it shows one. */
-const HINTED_BY_CODE: readonly string[] = ['stateKind', 'savedKeyNames', 'versionKey'];
+/** Answers the code may hint at (key names in its source, a probe's save): asked only when the hint is uncertain. */
+const HINTED_BY_CODE: readonly string[] = ['stateKind', 'savedKeyNames', 'addedOnSave', 'versionKey'];
+
+/** Answers one save and load through the drafted adapter tell (the probe). */
+const PROBED: readonly string[] = ['format', 'savedKeyNames', 'addedOnSave', 'versionKey'];
 
 /** Answers the summary does not offer: the app's first question has already routed the run. */
 const NOT_REVIEWED: readonly string[] = ['start', 'auditPath', 'coveredCases'];
@@ -173,6 +194,9 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
   private introspection: Introspection | undefined;
   /** The module and sys.path root `introspection` was made for. */
   private introspectedFor: string | undefined;
+  /** The probe's report, and the binding it was made for. */
+  private probeReport: ProbeReport | undefined;
+  private probeFor: string | undefined;
   /** The module, root and needs `python` was chosen for. */
   private chosenFor: string | undefined;
   private composed = false;
@@ -347,7 +371,56 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
     if (!READ_FROM_CODE.includes(question.name) && !HINTED_BY_CODE.includes(question.name) && question.name !== 'keepLast') {
       return undefined;
     }
+    if (PROBED.includes(question.name)) {
+      const report = await this.probed(sofar);
+      const seen = report ? probeSuggestions(report)[question.name as ProbedAnswer] : undefined;
+      if (seen) return seen;
+    }
     return inferAnswer(question.name, sofar, await this.introspected(sofar));
+  }
+
+  /**
+   * Saves and loads one sample state through the adapter drafted from the
+   * answers so far, in a temporary folder, once per binding: what the file
+   * holds suggests the format, the stored key names and the keys the code
+   * adds. Never under --skip-checks; a probe that fails says so, once, and the
+   * answers are asked as usual.
+   */
+  private async probed(sofar: Partial<Answers>): Promise<ProbeReport | undefined> {
+    if (this.options.skipChecks || !sofar.module || this.pythons.length === 0 || !hasOp(sofar as Answers, 'save')) return undefined;
+    const binding = [sofar.module, sofar.pythonRoot, sofar.className, sofar.constructorExpression, sofar.stateKind, sofar.saveOp, sofar.loadOp];
+    const key = JSON.stringify(binding);
+    if (this.probeFor === key) return this.probeReport;
+    this.probeFor = key;
+    this.probeReport = undefined;
+    // The bound names' signatures, so the draft hands each call its arguments by name.
+    const found = await this.introspectModule(sofar, {
+      class: sofar.className || undefined,
+      bindings: bindingRequest(sofar as Answers),
+      expression: sofar.className ? sofar.constructorExpression : undefined,
+      expression_locals: savesObjects(sofar) ? [...OBJECT_NAMES] : undefined,
+    });
+    if (found.module_error) return undefined;
+    const draft = draftAnswers(sofar);
+    let adapter: string;
+    try {
+      const view = buildSuiteView(draft, PACKAGE_VERSION, renderedFacts(found), found.expression_names);
+      adapter = renderTemplate('common/checkpoint_adapter.py.ejs', view, { builtIn: TEMPLATES_ROOT });
+    } catch {
+      return undefined; // answers the draft cannot use yet: nothing to probe with
+    }
+    this.progress('Saving and loading one sample through the drafted adapter, in a temporary folder…');
+    const report = await probeSaveAndLoad(this.python!, { paths: this.importRoots(sofar), adapter }, this.projectRoot);
+    if (report.error) {
+      const tried = `To read what your save writes, checkpoint-tests built ${sofar.className || sofar.module} in a temporary folder and saved and loaded one sample state through the drafted adapter`;
+      this.log.info(
+        report.format
+          ? `${tried}: the save wrote ${report.files[0] ?? 'a file'}, which the answers read from your code come from, but ${cut(report.error)}. If your loader wants other key names, answer savedKeyNames; the suite shows the same failure if the binding is wrong.`
+          : `${tried}; ${cut(report.error)}. Nothing is read from that run, the answers come from your source and the defaults, and the suite will show the same failure if the binding is wrong.`,
+      );
+    }
+    this.probeReport = report;
+    return report;
   }
 
   /** In the confirm flow: prompt only what the code does not show, the user's own choices and, run alone, the family's questions. */
@@ -360,7 +433,7 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
     }
     if (question.name === 'pythonRoot') return !suggestion;
     if (READ_FROM_CODE.includes(question.name)) return !suggestion?.certain;
-    if (HINTED_BY_CODE.includes(question.name)) return Boolean(suggestion);
+    if (HINTED_BY_CODE.includes(question.name)) return Boolean(suggestion) && !suggestion!.certain;
     return false;
   }
 

@@ -1,0 +1,141 @@
+"""Saves and loads one sample through the drafted adapter, and says what happened.
+
+``answer(request)`` takes the adapter's source as the generator drafted it
+from the answers so far, writes it to a temporary folder, imports it (which
+imports the user's module, as the suite will), builds the manager on an empty
+checkpoint folder there, saves ``make_state(7)`` and loads it back. Then it
+reads the file the save wrote, raw, and reports:
+
+answer:  {"error": null | "one line: what failed, where",
+          "returned": "path" | "pair" | "nothing" | "true" | "false" | "other",
+          "files": ["ckpt_7.pt"], "format": "pickle" | "json" | "torch" | null,
+          "stored_keys": [...], "suite_keys": [...], "loaded": "dict" | "none" | "other"}
+
+It never touches anything outside its temporary folder, which it removes.
+"""
+
+import importlib.util
+import json
+import os
+import pickle
+import shutil
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+SAMPLE_STEP = 7
+
+
+def file_format(path):
+    """The serialization format of the file at ``path``, by its first bytes."""
+    with open(path, "rb") as file:
+        head = file.read(4)
+    if zipfile.is_zipfile(path):
+        return "torch"
+    if head[:1] == b"\x80":
+        return "pickle"
+    if head.lstrip()[:1] in (b"{", b"["):
+        return "json"
+    return None
+
+
+def read_raw(path, kind):
+    """What the file at ``path`` holds, read with the format's own library."""
+    if kind == "torch":
+        import torch
+
+        return torch.load(path, map_location="cpu")
+    if kind == "pickle":
+        with open(path, "rb") as file:
+            return pickle.load(file)
+    if kind == "json":
+        with open(path, encoding="utf-8") as file:
+            return json.load(file)
+    return None
+
+
+def returned_kind(result):
+    if isinstance(result, (str, os.PathLike)):
+        return "path"
+    if isinstance(result, tuple):
+        return "pair"
+    if result is None:
+        return "nothing"
+    if result is True:
+        return "true"
+    if result is False:
+        return "false"
+    return "other"
+
+
+def describe(error):
+    """``Type: first line of the message``, cut to one short line."""
+    lines = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {lines[0] if lines else ''}"[:300]
+
+
+def answer(request):
+    for path in reversed(request.get("paths", [])):
+        if path not in sys.path:
+            sys.path.insert(0, path)
+    found = {
+        "error": None,
+        "returned": None,
+        "files": [],
+        "format": None,
+        "stored_keys": [],
+        "suite_keys": [],
+        "loaded": None,
+    }
+    scratch = Path(tempfile.mkdtemp(prefix="checkpoint-tests-probe-"))
+    try:
+        adapter_file = scratch / "probe_adapter.py"
+        adapter_file.write_text(request["adapter"], encoding="utf-8")
+        spec = importlib.util.spec_from_file_location(
+            "_checkpoint_tests_probe_adapter", adapter_file
+        )
+        adapter_module = importlib.util.module_from_spec(spec)
+        step = "importing the drafted adapter"
+        try:
+            spec.loader.exec_module(adapter_module)
+            state = adapter_module.make_state(SAMPLE_STEP, size=64)
+            found["suite_keys"] = sorted(map(str, state))
+            folder = scratch / "checkpoints"
+            step = "building the manager"
+            adapter = adapter_module.CheckpointAdapter(folder)
+            step = f"saving a sample state as step {SAMPLE_STEP}"
+            before = set(os.listdir(folder)) if folder.is_dir() else set()
+            # What the user's save itself returned, before the adapter reads it.
+            returned = {}
+            read_result = adapter_module._saved_path
+
+            def noting_saved_path(result, checkpoint_dir, saved_step):
+                returned["value"] = result
+                return read_result(result, checkpoint_dir, saved_step)
+
+            adapter_module._saved_path = noting_saved_path
+            path = adapter.save(state, SAMPLE_STEP)
+            found["returned"] = returned_kind(returned.get("value"))
+            found["files"] = sorted(
+                set(os.listdir(folder)) - before if folder.is_dir() else ()
+            )
+            if path is not None and Path(path).is_file():
+                kind = file_format(path)
+                found["format"] = kind
+                step = f"reading {Path(path).name} as a {kind} file"
+                raw = read_raw(path, kind)
+                if isinstance(raw, dict):
+                    found["stored_keys"] = sorted(map(str, raw))
+                step = f"loading {Path(path).name} back"
+                loaded = adapter.load(path)
+                found["loaded"] = (
+                    "dict"
+                    if isinstance(loaded, dict)
+                    else ("none" if loaded is None else "other")
+                )
+        except BaseException as error:  # noqa: BLE001 - what failed is the answer
+            found["error"] = f"{step}: {describe(error)}"
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return found
