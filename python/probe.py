@@ -11,7 +11,8 @@ answer:  {"error": null | "one line: what failed, where",
           "files": ["ckpt_7.pt"], "format": "pickle" | "json" | "torch" | null,
           "stored_keys": [...], "suite_keys": [...], "loaded": "dict" | "none" | "other"}
 
-It never touches anything outside its temporary folder, which it removes.
+It runs in its temporary folder (a relative path in the user's code lands
+there too) and removes it.
 """
 
 import importlib.util
@@ -89,6 +90,9 @@ def answer(request):
         "loaded": None,
     }
     scratch = Path(tempfile.mkdtemp(prefix="checkpoint-tests-probe-"))
+    # A relative path in the user's code (a constructor's "runs") lands here too.
+    previous_cwd = os.getcwd()
+    os.chdir(scratch)
     try:
         adapter_file = scratch / "probe_adapter.py"
         adapter_file.write_text(request["adapter"], encoding="utf-8")
@@ -137,5 +141,6 @@ def answer(request):
         except BaseException as error:  # noqa: BLE001 - what failed is the answer
             found["error"] = f"{step}: {describe(error)}"
     finally:
+        os.chdir(previous_cwd)
         shutil.rmtree(scratch, ignore_errors=True)
     return found

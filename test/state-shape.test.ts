@@ -6,7 +6,7 @@
  * and the comparisons of the generated suite use. The corpus entry
  * torch_own_keys runs the whole thing end to end (test/e2e-corpus.test.ts).
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -14,6 +14,7 @@ import { checkAnswerMapping } from '../lib/answers.js';
 import { UsageError } from '../lib/errors.js';
 import { argumentsByName } from '../lib/bound-name.js';
 import { inferAnswer } from '../lib/infer.js';
+import { probeSuggestions } from '../lib/state-shape.js';
 import { generate } from '../lib/programmatic.js';
 import type { Introspection } from '../lib/python.js';
 import { pythonWith } from '../scripts/zoo.mjs';
@@ -238,5 +239,96 @@ describe('a manager built without the folder', () => {
     );
     expect(paragraph).toContain('nothing was written');
     expect(snapshotTree(project)).toEqual(before);
+  });
+});
+
+describe('the probe', () => {
+  const report = (overrides: Record<string, unknown> = {}) => ({
+    error: null,
+    returned: 'path' as const,
+    files: ['ckpt_7.pt'],
+    format: 'torch' as const,
+    stored_keys: ['ckpt_version', 'global_step', 'metadata', 'model_state_dict', 'optimizer', 'payload', 'step'],
+    suite_keys: ['metadata', 'model', 'optimizer', 'payload', 'step'],
+    loaded: 'dict' as const,
+    ...overrides,
+  });
+
+  it('reads the format, the renamed keys, the version key and the keys added from the file the save wrote', () => {
+    const found = probeSuggestions(report());
+    expect(found.format).toMatchObject({
+      value: 'torch',
+      certain: true,
+      why: "the probe's save wrote ckpt_7.pt, a torch file",
+    });
+    expect(found.savedKeyNames).toMatchObject({ value: 'model->model_state_dict', certain: true });
+    expect(found.versionKey).toMatchObject({ value: 'ckpt_version' });
+    expect(found.addedOnSave).toMatchObject({ value: 'global_step' });
+  });
+
+  it('still reads the file when loading it back failed, and reads nothing when the save failed', () => {
+    expect(probeSuggestions(report({ error: 'loading ckpt_7.pt back: KeyError', loaded: null })).format).toBeDefined();
+    expect(
+      probeSuggestions(report({ error: 'saving a sample state as step 7: OSError', format: null, files: [] })),
+    ).toEqual({});
+  });
+
+  it('suggests no renames when the file holds the keys it was given, and "none" added when it adds nothing', () => {
+    const found = probeSuggestions(report({ stored_keys: ['metadata', 'model', 'optimizer', 'payload', 'step'] }));
+    expect(found.savedKeyNames).toBeUndefined();
+    expect(found.addedOnSave).toMatchObject({ value: 'none' });
+  });
+
+  it('fills the stored shape from one real save and load, and the suite it writes passes', async () => {
+    const python = await pythonWith(['torch']);
+    const project = path.join(scratch, 'probed');
+    cpSync(ENTRY, project, { recursive: true });
+    const answers = JSON.parse(readFileSync(path.join(project, 'answers.json'), 'utf8'));
+    for (const name of ['format', 'savedKeyNames', 'addedOnSave', 'versionKey']) delete answers[name];
+    writeFileSync(path.join(project, 'partial.json'), JSON.stringify(answers));
+    const result = await runCli(['--answers', 'partial.json', '--yes', '--python', python!], project, 180_000);
+    expect(result.code, result.stderr).toBe(0);
+    const stored = JSON.parse(readFileSync(path.join(project, '.yo-rc.json'), 'utf8'))['generator-checkpoint-tests'];
+    expect(stored).toMatchObject({
+      format: 'torch',
+      savedKeyNames: 'model->model_state_dict, optimizer->optimizer_state_dict',
+      addedOnSave: 'global_step',
+      versionKey: 'format_version',
+    });
+    const run = spawnSync(
+      python!,
+      ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', '-m', 'not slow', 'tests/checkpoint'],
+      {
+        cwd: project,
+        encoding: 'utf8',
+        timeout: 300_000,
+      },
+    );
+    expect(run.status, run.stdout.slice(-3000)).toBe(0);
+  });
+
+  it('that fails says what it tried in one paragraph, and the run goes on', async () => {
+    const python = await pythonWith(['torch']);
+    const project = path.join(scratch, 'probe-fails');
+    cpSync(ENTRY, project, { recursive: true });
+    const module = path.join(project, 'trainloop', 'checkpointing.py');
+    writeFileSync(
+      module,
+      readFileSync(module, 'utf8').replace(
+        '        checkpoint = dict(state)\n',
+        // Only the probe saves step 7 before any test runs (the check sets fixtures up with steps 1 to 3).
+        '        if step == 7:\n            raise OSError("the shared disk is not mounted")\n        checkpoint = dict(state)\n',
+      ),
+    );
+    const answers = JSON.parse(readFileSync(path.join(project, 'answers.json'), 'utf8'));
+    delete answers.addedOnSave;
+    writeFileSync(path.join(project, 'partial.json'), JSON.stringify(answers));
+    const result = await runCli(['--answers', 'partial.json', '--yes', '--python', python!], project, 180_000);
+    expect(result.code, result.stderr).toBe(0);
+    const said = `${result.stdout}${result.stderr}`.replace(/\s+/g, ' ');
+    expect(said).toContain(
+      'saved and loaded one sample state through the drafted adapter; saving a sample state as step 7: OSError: the shared disk is not mounted',
+    );
+    expect(existsSync(path.join(project, 'tests', 'checkpoint', 'test_resume.py'))).toBe(true);
   });
 });
