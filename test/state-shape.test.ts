@@ -331,4 +331,29 @@ describe('the probe', () => {
     );
     expect(existsSync(path.join(project, 'tests', 'checkpoint', 'test_resume.py'))).toBe(true);
   });
+
+  it('stops the run, before anything is written, when the manager does not build', async () => {
+    const python = await pythonWith(['torch']);
+    const project = path.join(scratch, 'does-not-build');
+    cpSync(ENTRY, project, { recursive: true });
+    const before = snapshotTree(project);
+    const args = [
+      '--answers',
+      'answers.json',
+      '--yes',
+      '--python',
+      python!,
+      '--constructor-expression',
+      'Checkpointer(checkpoint_dir, keep=3)',
+    ];
+    const result = await runCli(args, project, 180_000);
+    expect(result.code, result.stdout).toBe(2);
+    const paragraph = result.stderr.replace(/\s+/g, ' ');
+    expect(paragraph).toContain(
+      '`constructorExpression` is "Checkpointer(checkpoint_dir, keep=3)", but building it for an empty temporary folder failed: TypeError:',
+    );
+    expect(paragraph).toContain("unexpected keyword argument 'keep'");
+    expect(paragraph).toContain('nothing was written');
+    expect(snapshotTree(project)).toEqual(before);
+  });
 });

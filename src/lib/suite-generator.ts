@@ -162,6 +162,9 @@ const READ_FROM_CODE: readonly string[] = [
 /** Answers the code may hint at (key names in its source, a probe's save): asked only when the hint is uncertain. */
 const HINTED_BY_CODE: readonly string[] = ['stateKind', 'savedKeyNames', 'addedOnSave', 'versionKey'];
 
+/** The probe's step that builds the manager (python/probe.py): a failure there is the constructor's. */
+const BUILDING_STEP = 'building the manager';
+
 /** Answers one save and load through the drafted adapter tell (the probe). */
 const PROBED: readonly string[] = ['format', 'savedKeyNames', 'addedOnSave', 'versionKey'];
 
@@ -411,7 +414,8 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
     }
     this.progress('Saving and loading one sample through the drafted adapter, in a temporary folder…');
     const report = await probeSaveAndLoad(this.python!, { paths: this.importRoots(sofar), adapter }, this.projectRoot);
-    if (report.error) {
+    // A manager that does not build stops the run at the checks (checkAgainstPython), in its words.
+    if (report.error && !report.error.startsWith(BUILDING_STEP)) {
       const tried = `To read what your save writes, checkpoint-tests built ${sofar.className || sofar.module} in a temporary folder and saved and loaded one sample state through the drafted adapter`;
       this.log.info(
         report.format
@@ -911,6 +915,15 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
       problems.push(
         `\`constructorExpression\` is ${quoteValue(answers.constructorExpression)}, which is not a Python expression: ${cut(found.expression_error)}`,
       );
+    }
+    // The manager must build: the probe builds it once in a temporary folder (its save and load only inform).
+    if (problems.length === 0 && cls) {
+      const report = await this.probed(answers);
+      if (report?.error?.startsWith(BUILDING_STEP)) {
+        problems.push(
+          `\`constructorExpression\` is ${quoteValue(answers.constructorExpression)}, but building it for an empty temporary folder failed: ${cut(report.error.slice(BUILDING_STEP.length + 2))} (check its arguments, or what the constructor needs from its environment)`,
+        );
+      }
     }
     if (problems.length > 0) {
       throw new UsageError(
