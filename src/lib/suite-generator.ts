@@ -200,6 +200,8 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
   /** The probe's report, and the binding it was made for. */
   private probeReport: ProbeReport | undefined;
   private probeFor: string | undefined;
+  /** What a failed probe tried, said once the answers pass their checks. */
+  private probeNote: string | undefined;
   /** The module, root and needs `python` was chosen for. */
   private chosenFor: string | undefined;
   private composed = false;
@@ -374,12 +376,18 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
     if (!READ_FROM_CODE.includes(question.name) && !HINTED_BY_CODE.includes(question.name) && question.name !== 'keepLast') {
       return undefined;
     }
+    const fromSource = () => this.introspected(sofar).then((found) => inferAnswer(question.name, sofar, found));
+    // The format the source shows for certain (`fmt="json"`, one save call) needs no probe.
+    if (question.name === 'format') {
+      const shown = await fromSource();
+      if (shown?.certain) return shown;
+    }
     if (PROBED.includes(question.name)) {
       const report = await this.probed(sofar);
       const seen = report ? probeSuggestions(report)[question.name as ProbedAnswer] : undefined;
       if (seen) return seen;
     }
-    return inferAnswer(question.name, sofar, await this.introspected(sofar));
+    return fromSource();
   }
 
   /**
@@ -396,6 +404,10 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
     if (this.probeFor === key) return this.probeReport;
     this.probeFor = key;
     this.probeReport = undefined;
+    this.probeNote = undefined;
+    // A module that did not import (it timed out, say) is not imported again for a probe.
+    const imported = await this.introspected(sofar);
+    if (!imported || imported.module_error) return undefined;
     // The bound names' signatures, so the draft hands each call its arguments by name.
     const found = await this.introspectModule(sofar, {
       class: sofar.className || undefined,
@@ -417,10 +429,11 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
     // A manager that does not build stops the run at the checks (checkAgainstPython), in its words.
     if (report.error && !report.error.startsWith(BUILDING_STEP)) {
       const tried = `To read what your save writes, checkpoint-tests built ${sofar.className || sofar.module} in a temporary folder and saved and loaded one sample state through the drafted adapter`;
-      this.log.info(
+      // Said once the answers pass their checks: a run that stops says only why.
+      this.probeNote = (
         report.format
           ? `${tried}: the save wrote ${report.files[0] ?? 'a file'}, which the answers read from your code come from, but ${cut(report.error)}. If your loader wants other key names, answer savedKeyNames; the suite shows the same failure if the binding is wrong.`
-          : `${tried}; ${cut(report.error)}. Nothing is read from that run, the answers come from your source and the defaults, and the suite will show the same failure if the binding is wrong.`,
+          : `${tried}; ${cut(report.error)}. Nothing is read from that run, the answers come from your source and the defaults, and the suite will show the same failure if the binding is wrong.`
       );
     }
     this.probeReport = report;
@@ -930,6 +943,7 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
         `The answers do not match ${answers.module}: ${joinProblems(problems)}. Fix the answers (in the answers file, the options or .yo-rc.json) and run again; nothing was written.`,
       );
     }
+    if (this.probeNote) this.log.info(this.probeNote);
   }
 
   // -- writing -----------------------------------------------------------------
