@@ -101,7 +101,7 @@ describe('what the templates print', () => {
     expect(adapter).toContain('"numpy": np.random.get_state(),');
     expect(adapter).toContain('np.random.set_state(state["rng"]["numpy"])');
     expect(adapter).toMatch(
-      /^import copy\nimport random\nfrom pathlib import Path\nfrom types import SimpleNamespace\n\nimport numpy as np\nimport torch\n\nfrom sample_trainer\.manager import CheckpointManager$/m,
+      /^import copy\nimport os\nimport random\nimport re\nfrom pathlib import Path\nfrom types import SimpleNamespace\n\nimport numpy as np\nimport torch\n\nfrom sample_trainer\.manager import CheckpointManager$/m,
     );
   });
 
@@ -191,7 +191,7 @@ describe('R8 and R11 run on the sample and the zoo', () => {
     // Patch the generated adapter's load to call torch.load without map_location.
     const adapter = path.join(result.project, SUITE_DIR, 'checkpoint_adapter.py');
     const source = readFileSync(adapter, 'utf8').replace(
-      '        return self.manager.load(path)',
+      '        return self.from_loaded(self.manager.load(path))',
       '        return torch.load(path)',
     );
     expect(source).toContain('return torch.load(path)');
