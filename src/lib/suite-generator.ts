@@ -184,10 +184,14 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
     // A Python project's package.json is none of our business: no install step, and no word of one.
     // Declared once a run (by the generator not composed by another), as Yeoman wants it unique.
     super(args, options, options.resolvedAnswers ? {} : { customInstallTask: true });
+    // Yeoman parses the arguments again at each option declared; parsed once, after the last.
+    this.setFeatures({ skipParseOptions: true });
     for (const question of QUESTIONS) {
       this.option(optionName(question.name), { type: String, description: question.help });
     }
     for (const [name, spec] of Object.entries(RUN_OPTIONS)) this.option(name, spec);
+    this.setFeatures({ skipParseOptions: false });
+    this.parseOptions();
     // One generator of the run (the first) replaces Yeoman's commit with the atomic one.
     const store = (this.env as unknown as { composedStore?: { customCommitTask?: unknown } }).composedStore;
     if (!store?.customCommitTask) {
