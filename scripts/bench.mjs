@@ -13,17 +13,18 @@
  *   suite's pytest time per family and whole, serial and with `-n 2`;
  * - scale: generation time for 1, 10 and 50 target classes in one project.
  *
- * Prints a table, writes bench/results.json (the previous results kept beside
- * the new, in `history`) and, for a full run, a short table in README.md and
- * every figure in docs/bench.md.
+ * Prints a table and the time the bench took; writes bench/results.json (the
+ * previous results kept beside the new, in `history`) and, in docs/bench.md,
+ * the headline figures of this run beside the earlier ones (dated, quick or
+ * full) and, for a full run, every figure. README.md only points there.
  *
- *   npm run bench               # everything (a few minutes)
+ *   npm run bench               # everything (a quarter of an hour or more)
  *   npm run bench -- --quick    # a representative subset in under 2 minutes: the sample in pickle,
  *                               # one zoo variant a family, each corpus manager with its first
  *                               # variant, the peers on the sample only, fewer repetitions
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,6 +44,7 @@ import {
 } from './zoo.mjs';
 
 const quick = process.argv.includes('--quick');
+const benchStarted = performance.now();
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const bin = path.join(repo, 'bin/checkpoint-tests.js');
 const root = mkdtempSync(path.join(os.tmpdir(), 'checkpoint-bench-'));
@@ -95,6 +97,25 @@ function cliRun(extra) {
   return timed(process.execPath, [bin, '--yes', '--module', 'sample_trainer.manager', ...extra], { cwd: project });
 }
 
+/** The torch corpus entry with the most families, or undefined when there is none. */
+function torchCorpusEntry() {
+  const corpus = path.join(repo, 'examples/corpus');
+  if (!existsSync(corpus)) return undefined;
+  const entries = readdirSync(corpus)
+    .map((name) => ({ name, file: path.join(corpus, name, 'answers.json') }))
+    .filter(({ file }) => existsSync(file))
+    .map(({ name, file }) => ({ name, answers: JSON.parse(readFileSync(file, 'utf8')) }))
+    .filter(({ answers }) => answers.format === 'torch');
+  return entries.sort((a, b) => b.answers.categories.length - a.answers.categories.length)[0];
+}
+
+/** Generation with its checks (import and pytest --setup-only) in a fresh copy of a corpus entry. */
+function corpusCliRun(entry) {
+  const project = path.join(root, `corpus-${entry.name}-${fresh++}`);
+  cpSync(path.join(repo, 'examples/corpus', entry.name), project, { recursive: true });
+  return timed(process.execPath, [bin, '--answers', 'answers.json'], { cwd: project });
+}
+
 /** cookiecutter on PATH, or undefined: the bench compares with it only when it is installed. */
 function findCookiecutter() {
   const probe = spawnSync('cookiecutter', ['--version'], { encoding: 'utf8', timeout: 60_000 });
@@ -116,8 +137,8 @@ function cookiecutterRun(cookiecutter) {
 const medianOf = (runs, key) =>
   runs.some((run) => run[key] === undefined) ? undefined : median(runs.map((run) => run[key]));
 
-/** The figures the README's table shows: key, label, unit ("s" seconds, "×" a ratio, none as is). */
-const README_FIGURES = [
+/** The headline figures, shown run beside run in docs/bench.md: key, label, unit ("s" seconds, "×" a ratio, none as is). */
+const HEADLINE_FIGURES = [
   ['caughtOverall', 'zoo variants caught by their cases'],
   ['falseFailures', 'false failures on the correct sample'],
   ['corpusCaught', 'corpus bugs caught by their cases'],
@@ -128,17 +149,19 @@ const README_FIGURES = [
   ['cookiecutterCpuSeconds', 'cookiecutter, one-file template: CPU', 's'],
   ['cliColdTimesCookiecutterCpu', 'generate cold ÷ cookiecutter, CPU (target 3×)', '×'],
   ['nodeFloorCpuSeconds', '`node -e 0`: CPU', 's'],
-  ['cliWithChecksSeconds', 'generate cold with the import check and pytest --setup-only: wall', 's'],
+  ['cliWithChecksSeconds', 'generate cold with the checks, pickle sample: wall (target 1.5 s)', 's'],
+  ['cliTorchWithChecksSeconds', 'generate cold with the checks, torch corpus project: wall (target 3.5 s)', 's'],
   ['generateWarmSeconds', 'generate warm, in-process', 's'],
   ['pytest_pickle_seconds', 'the pickle suite under pytest, serial', 's'],
   ['pytest_pickle_xdist_seconds', 'the pickle suite under pytest -n 2', 's'],
   ['scale_50_seconds', '50 target classes: generation', 's'],
+  ['benchSeconds', 'the bench itself (quick: target 120 s)', 's'],
 ];
 
-/** Replaces what lies between the bench-table markers of a Markdown file (Prettier-formatted); says so. */
-async function writeBetweenMarkers(file, table) {
-  const start = '<!-- bench-table:start -->';
-  const end = '<!-- bench-table:end -->';
+/** Replaces what lies between a Markdown file's `name` markers (Prettier-formatted); says so. */
+async function writeBetweenMarkers(file, table, name = 'bench-table') {
+  const start = `<!-- ${name}:start -->`;
+  const end = `<!-- ${name}:end -->`;
   const text = readFileSync(file, 'utf8');
   if (!text.includes(start) || !text.includes(end)) return;
   const updated = `${text.slice(0, text.indexOf(start) + start.length)}\n\n${table}\n\n${text.slice(text.indexOf(end))}`;
@@ -153,7 +176,10 @@ const figures = {};
 let corpusTableText;
 const sections = [];
 let current;
-const section = (title) => sections.push((current = { title, rows: [] }));
+const section = (title) => {
+  if (current) current.seconds = seconds(current.started);
+  sections.push((current = { title, rows: [], started: performance.now() }));
+};
 const record = (key, label, value, unit = '') => {
   figures[key] = value;
   const shown =
@@ -330,9 +356,20 @@ try {
   figures.cliWithChecksCpuSeconds = medianOf(checked, 'cpu');
   record(
     'cliWithChecks',
-    'generate, fresh node process, with import check and pytest --setup-only (median)',
+    'generate, fresh node process, with import check and pytest --setup-only (median; target 1.5 s)',
     both(checked),
   );
+  const torchEntry = python && torchCorpusEntry();
+  if (torchEntry) {
+    const torchChecked = Array.from({ length: quick ? 1 : 3 }, () => corpusCliRun(torchEntry));
+    figures.cliTorchWithChecksSeconds = medianOf(torchChecked, 'wall');
+    figures.cliTorchWithChecksCpuSeconds = medianOf(torchChecked, 'cpu');
+    record(
+      'cliTorchWithChecks',
+      `generate, fresh node process, with the checks, torch corpus ${torchEntry.name} (${torchEntry.answers.categories.join(', ')}; median; target 3.5 s)`,
+      both(torchChecked),
+    );
+  }
   await generate({ cwd: newProject(), options: { ...sampleAnswers(), skipChecks: true } });
   const warm = [];
   for (let index = 0; index < (quick ? 5 : 20); index++) {
@@ -400,14 +437,20 @@ try {
     );
   }
 
+  current.seconds = seconds(current.started);
+  figures.benchSeconds = seconds(benchStarted);
+  figures.sectionSeconds = Object.fromEntries(sections.map((part) => [part.title, Number(part.seconds.toFixed(1))]));
   const machine = `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, ${execFileSync(python, ['--version'], { encoding: 'utf8' }).trim()}`;
   const when = new Date().toISOString().slice(0, 10);
   const width = Math.max(...sections.flatMap((part) => part.rows.map(([label]) => label.length)));
   console.log(`checkpoint-tests bench, ${when}, ${machine}${quick ? ' (quick)' : ''}`);
   for (const part of sections) {
-    console.log(`\n${part.title}`);
+    console.log(`\n${part.title} (${part.seconds.toFixed(1)} s)`);
     for (const [label, value] of part.rows) console.log(`  ${label.padEnd(width)}  ${value}`);
   }
+  console.log(
+    `\nThe bench took ${figures.benchSeconds.toFixed(1)} s${quick ? ` (quick: target under 120 s, ${figures.benchSeconds < 120 ? 'met' : 'NOT met'})` : ''}.`,
+  );
   if (corpusTableText) console.log(`\nThe corpus, a row a correct manager and a bug variant\n${corpusTableText}`);
   // The new results on top, every earlier one (up to 20) kept in `history`.
   const resultsPath = path.join(repo, 'bench/results.json');
@@ -421,26 +464,26 @@ try {
   mkdirSync(path.join(repo, 'bench'), { recursive: true });
   writeFileSync(resultsPath, `${JSON.stringify({ date: when, machine, quick, figures, history }, null, 2)}\n`);
   console.log('\nwrote bench/results.json');
+  // docs/bench.md: the headline figures of this run beside the earlier runs (quick or full, dated).
+  const runs = [...history.slice(-5), { date: when, quick, figures }].reverse();
+  const shown = (value, unit) =>
+    value === undefined
+      ? '-'
+      : typeof value === 'number' && unit
+        ? `${value.toFixed(unit === '×' ? 1 : 2)}${unit === '×' ? '×' : ' s'}`
+        : String(value);
+  const headline = [
+    `The headline figures of the last ${runs.length} runs, newest first (machine: ${machine}; \`quick\` marks a \`--quick\` run, whose bite figures cover its subset only). Every figure of every run is in \`bench/results.json\`.`,
+    '',
+    `| figure | ${runs.map((run) => `${run.date}${run.quick ? ' quick' : ''}`).join(' | ')} |`,
+    `| --- | ${runs.map(() => '---').join(' | ')} |`,
+    ...HEADLINE_FIGURES.filter(([key]) => runs.some((run) => run.figures?.[key] !== undefined)).map(
+      ([key, label, unit]) => `| ${label} | ${runs.map((run) => shown(run.figures?.[key], unit)).join(' | ')} |`,
+    ),
+  ].join('\n');
+  await writeBetweenMarkers(path.join(repo, 'docs/bench.md'), headline, 'bench-history');
   if (!quick) {
-    // The README keeps a short table: the headline figures, this run beside the previous full run.
-    const previous = [...history].reverse().find((entry) => !entry.quick);
-    const shown = (value, unit) =>
-      value === undefined
-        ? '-'
-        : typeof value === 'number' && unit
-          ? `${value.toFixed(unit === '×' ? 1 : 2)}${unit === '×' ? '×' : ' s'}`
-          : String(value);
-    const rows = README_FIGURES.filter(([key]) => figures[key] !== undefined).map(
-      ([key, label, unit]) => `| ${label} | ${shown(figures[key], unit)} | ${shown(previous?.figures?.[key], unit)} |`,
-    );
-    const table = [
-      `Measured ${when} on ${machine}; the previous full run ${previous ? `was ${previous.date}` : 'is not recorded'}. Every figure is in \`bench/results.json\`.`,
-      '',
-      `| figure | ${when} | previous |`,
-      '| --- | --- | --- |',
-      ...rows,
-    ].join('\n');
-    // README keeps the short table; docs/bench.md gets every figure of the run, section by section.
+    // Every figure of a full run, section by section.
     const fullTable = [
       `Measured ${when} on ${machine}.`,
       '',
@@ -451,7 +494,6 @@ try {
         ...part.rows.map(([label, value]) => `| ${label} | ${value} |`),
       ]),
     ].join('\n');
-    await writeBetweenMarkers(path.join(repo, 'README.md'), table);
     await writeBetweenMarkers(path.join(repo, 'docs/bench.md'), fullTable);
   }
 } finally {

@@ -67,6 +67,9 @@ const result = await build({
           { name: 'registry-auth-token', importer: 'fly-import' },
           { name: 'normalize-package-data', importer: 'read-pkg' },
           { name: '@babel/code-frame', importer: 'parse-json', named: ['codeFrameColumns'] },
+          // An ES module (its default export is the function): string-width, whose first lines build
+          // Intl.Segmenter and Unicode-set regular expressions, for ora's spinner frames.
+          { name: 'string-width', importer: 'ora', esm: true },
         ];
         const names = new RegExp(`^(${onDemand.map((entry) => entry.name.replace('/', '\\/')).join('|')})$`);
         builder.onResolve({ filter: names }, async (args) => {
@@ -80,15 +83,20 @@ const result = await build({
             if (resolved.errors.length > 0) return { errors: resolved.errors };
             real = resolved.path;
           }
-          return { path: args.path, namespace: 'on-demand', pluginData: { real, named: entry.named ?? [] } };
+          return {
+            path: args.path,
+            namespace: 'on-demand',
+            pluginData: { real, named: entry.named ?? [], esm: entry.esm },
+          };
         });
         builder.onLoad({ filter: /.*/, namespace: 'on-demand' }, (args) => ({
           contents: `let loaded;
 const load = () => (loaded ??= require(${JSON.stringify(args.pluginData.real)}));
+const main = () => ${args.pluginData.esm ? 'load().default' : 'load()'};
 export default new Proxy(function onDemand() {}, {
-  construct: (_, args) => new (load())(...args),
-  apply: (_, self, args) => load().apply(self, args),
-  get: (_, key) => load()[key],
+  construct: (_, args) => new (main())(...args),
+  apply: (_, self, args) => main().apply(self, args),
+  get: (_, key) => main()[key],
 });
 ${args.pluginData.named.map((name) => `export const ${name} = (...args) => load().${name}(...args);`).join('\n')}`,
           resolveDir: root,
@@ -117,8 +125,7 @@ ${args.pluginData.named.map((name) => `export const ${name} = (...args) => load(
           {
             filter: /^latest-version$/,
             importer: `${path.sep}yeoman-generator${path.sep}dist${path.sep}`,
-            contents: (real) =>
-              `export default async (...args) => (await import(${real})).default(...args);`,
+            contents: (real) => `export default async (...args) => (await import(${real})).default(...args);`,
           },
         ];
         for (const standIn of standIns) {
@@ -132,13 +139,18 @@ ${args.pluginData.named.map((name) => `export const ${name} = (...args) => load(
               pluginData: { resolvingReal: true },
             });
             if (real.errors.length > 0) return { errors: real.errors };
-            return { path: real.path, namespace: 'on-first-call', pluginData: { contents: standIn.contents(JSON.stringify(real.path)) } };
+            return {
+              path: real.path,
+              namespace: 'on-first-call',
+              pluginData: { contents: standIn.contents(JSON.stringify(real.path)) },
+            };
           });
         }
         // @yeoman/adapter's index re-exports its testing adapter (which loads every prompt up front);
         // its modules only define things, and saying so lets the bundle leave out what a run never uses.
         builder.onResolve({ filter: /.*/ }, async (args) => {
-          if (args.pluginData?.resolvingReal || !/[\\/]@yeoman[\\/]adapter[\\/]dist[\\/]/.test(args.importer)) return undefined;
+          if (args.pluginData?.resolvingReal || !/[\\/]@yeoman[\\/]adapter[\\/]dist[\\/]/.test(args.importer))
+            return undefined;
           if (!args.path.startsWith('.') || args.namespace === 'on-first-call') return undefined;
           const real = await builder.resolve(args.path, {
             kind: args.kind,
@@ -146,7 +158,9 @@ ${args.pluginData.named.map((name) => `export const ${name} = (...args) => load(
             importer: args.importer,
             pluginData: { resolvingReal: true },
           });
-          return real.errors.length > 0 || real.namespace !== 'file' ? undefined : { path: real.path, sideEffects: false };
+          return real.errors.length > 0 || real.namespace !== 'file'
+            ? undefined
+            : { path: real.path, sideEffects: false };
         });
         builder.onLoad({ filter: /.*/, namespace: 'on-first-call' }, (args) => ({
           contents: args.pluginData.contents,
@@ -165,7 +179,9 @@ ${args.pluginData.named.map((name) => `export const ${name} = (...args) => load(
           return { path: args.importer, namespace: 'semver-functions' };
         });
         builder.onLoad({ filter: /.*/, namespace: 'semver-functions' }, (args) => ({
-          contents: ['lte', 'valid'].map((name) => `export { default as ${name} } from 'semver/functions/${name}.js';`).join('\n'),
+          contents: ['lte', 'valid']
+            .map((name) => `export { default as ${name} } from 'semver/functions/${name}.js';`)
+            .join('\n'),
           resolveDir: path.dirname(args.path),
           loader: 'js',
         }));
