@@ -179,6 +179,8 @@ let current;
 const section = (title) => {
   if (current) current.seconds = seconds(current.started);
   sections.push((current = { title, rows: [], started: performance.now() }));
+  // The table comes at the end; meanwhile a line a section says how far the bench is.
+  console.error(`[${seconds(benchStarted).toFixed(0)} s] ${title}…`);
 };
 const record = (key, label, value, unit = '') => {
   figures[key] = value;
