@@ -113,7 +113,7 @@ function torchCorpusEntry() {
 function corpusCliRun(entry) {
   const project = path.join(root, `corpus-${entry.name}-${fresh++}`);
   cpSync(path.join(repo, 'examples/corpus', entry.name), project, { recursive: true });
-  return timed(process.execPath, [bin, '--answers', 'answers.json'], { cwd: project });
+  return timed(process.execPath, [bin, '--answers', 'answers.json', '--yes'], { cwd: project });
 }
 
 /** cookiecutter on PATH, or undefined: the bench compares with it only when it is installed. */
@@ -179,8 +179,17 @@ let current;
 const section = (title) => {
   if (current) current.seconds = seconds(current.started);
   sections.push((current = { title, rows: [], started: performance.now() }));
+  partStarted = performance.now();
   // The table comes at the end; meanwhile a line a section says how far the bench is.
   console.error(`[${seconds(benchStarted).toFixed(0)} s] ${title}…`);
+};
+// The time each part of a section took (the bite's zoo, peers, corpus...), in figures.partSeconds.
+let partStarted = performance.now();
+const partSeconds = {};
+const part = (name) => {
+  partSeconds[name] = Number(seconds(partStarted).toFixed(1));
+  console.error(`[${seconds(benchStarted).toFixed(0)} s]   ${name}: ${partSeconds[name]} s`);
+  partStarted = performance.now();
 };
 const record = (key, label, value, unit = '') => {
   figures[key] = value;
@@ -204,11 +213,18 @@ try {
     }
   }
   const quickVariants = [...firstOfFamily.values()].map((entry) => entry.name);
+  // Quick: each variant runs its own families' tests (not slow ones unless it breaks one), not the whole suite.
+  const familyTests = (breaks) => {
+    const families = [...new Set(breaks.map((id) => familyOfCase.get(id)).filter(Boolean))];
+    const marks = families.join(' or ');
+    return ['-m', breaks.some((id) => /^P\d+$/.test(id)) ? marks : `(${marks}) and not slow`];
+  };
   const zoo = await runZoo(
     quick
-      ? { formats: ['pickle'], variants: quickVariants, policies: false, trackers: false }
+      ? { formats: ['pickle'], variants: quickVariants, policies: false, trackers: false, selectionFor: familyTests }
       : { formats: ['pickle', 'json', 'torch'] },
   );
+  part('zoo');
   const variants = zoo.filter((row) => row.kind === 'variant');
   const byFamily = new Map();
   for (const row of variants) {
@@ -222,7 +238,11 @@ try {
     record(`caught_${family}`, `ours: ${family} variants caught by their cases`, `${caught}/${total}`);
   }
   const caughtAll = variants.filter((row) => row.caught && row.precise).length;
-  record('caughtOverall', 'ours: all variants caught', `${caughtAll}/${variants.length}`);
+  record(
+    'caughtOverall',
+    quick ? "ours: all variants caught (quick: within their families' tests)" : 'ours: all variants caught',
+    `${caughtAll}/${variants.length}`,
+  );
   record(
     'falseFailures',
     'ours: false failures on the correct sample (formats and policy profiles)',
@@ -249,6 +269,7 @@ try {
   }
   // The peers: on the whole zoo, or (quick) on the correct sample only.
   const peers = await runPeers({ python, root, variants: quick ? [] : variants.map((row) => row.name) });
+  part('peers');
   for (const peer of peers) {
     if (peer.error) {
       record(`peer_${peer.peer}`, `${peer.peer}: cannot run`, peer.error);
@@ -267,13 +288,10 @@ try {
   // The corpus of realistic managers, when its harness is there (scripts/corpus.mjs).
   if (existsSync(path.join(repo, 'scripts/corpus.mjs')) && existsSync(path.join(repo, 'examples/corpus'))) {
     const { corpusByEntry, corpusTable, listCorpus, runCorpus } = await import('./corpus.mjs');
-    // Quick: each correct manager and its first variant only.
-    const chosen = quick
-      ? (await listCorpus()).map((entry) =>
-          entry.variants[0] ? `${entry.name}/${entry.variants[0].name}` : entry.name,
-        )
-      : undefined;
+    // Quick: the correct managers only.
+    const chosen = quick ? (await listCorpus()).map((entry) => entry.name) : undefined;
     const corpus = await runCorpus({ entries: chosen, parallel: os.availableParallelism() });
+    part('corpus');
     corpusTableText = corpusTable(corpus);
     const entries = corpus.filter((row) => row.kind === 'corpus');
     const bugs = corpus.filter((row) => row.kind === 'variant');
@@ -291,21 +309,26 @@ try {
       `corpus: false failures on the ${entries.length} correct managers`,
       entries.reduce((sum, row) => sum + row.falseFailures, 0),
     );
-    record(
-      'corpusCaught',
-      'corpus: bugs caught by their cases',
-      `${bugs.filter((row) => row.caught && row.precise).length}/${bugs.length}`,
-    );
+    if (bugs.length > 0) {
+      record(
+        'corpusCaught',
+        'corpus: bugs caught by their cases',
+        `${bugs.filter((row) => row.caught && row.precise).length}/${bugs.length}`,
+      );
+    }
   }
   const flakeProject = newProject();
   await generate({ cwd: flakeProject, options: { ...sampleAnswers(), skipChecks: true } });
-  const repeats = quick ? 2 : 10;
+  const repeats = quick ? 1 : 10;
   let flaky = 0;
+  const wholeRuns = [];
   for (let index = 0; index < repeats; index++) {
     const run = await runPytest(python, flakeProject);
+    wholeRuns.push(run);
     if (run.code !== 0) flaky += 1;
   }
   record('flakes', `ours: failing runs of the whole suite on the correct sample, of ${repeats}`, flaky);
+  part('flakes');
 
   // -- speed -----------------------------------------------------------------
   section('Speed');
@@ -319,6 +342,7 @@ try {
     floor.push(timed(process.execPath, ['-e', '0']));
     if (cookiecutter) peer.push(cookiecutterRun(cookiecutter));
   }
+  part('cold CLI, node floor, cookiecutter');
   const cpuShown = (value) => (value === undefined ? 'n/a' : `${value.toFixed(2)} s CPU`);
   const both = (runs) => `${medianOf(runs, 'wall').toFixed(3)} s wall, ${cpuShown(medianOf(runs, 'cpu'))}`;
   figures.cliColdSeconds = medianOf(cold, 'wall');
@@ -372,9 +396,10 @@ try {
       both(torchChecked),
     );
   }
+  part('generation with checks');
   await generate({ cwd: newProject(), options: { ...sampleAnswers(), skipChecks: true } });
   const warm = [];
-  for (let index = 0; index < (quick ? 5 : 20); index++) {
+  for (let index = 0; index < (quick ? 3 : 20); index++) {
     const project = newProject();
     const started = performance.now();
     await generate({ cwd: project, options: { ...sampleAnswers(), skipChecks: true } });
@@ -382,8 +407,8 @@ try {
   }
   record('generateWarmSeconds', 'generate, warm in-process, full suite (median)', median(warm), 's');
   for (const format of quick ? ['pickle'] : ['pickle', 'json', 'torch']) {
-    const project = newProject();
-    await generate({ cwd: project, options: { ...sampleAnswers(format), skipChecks: true } });
+    const project = quick ? flakeProject : newProject();
+    if (!quick) await generate({ cwd: project, options: { ...sampleAnswers(format), skipChecks: true } });
     for (const family of quick ? [] : CATEGORIES) {
       const serial = await runPytest(python, project, ['-m', family]);
       record(
@@ -393,13 +418,15 @@ try {
         's',
       );
     }
-    const whole = await runPytest(python, project);
+    // Quick: the flake run above was the pickle suite's whole run; no -n 2.
+    const whole = quick ? wholeRuns[0] : await runPytest(python, project);
     record(
       `pytest_${format}_seconds`,
       `${format}: whole suite (${whole.passed} tests), pytest serial`,
       whole.seconds,
       's',
     );
+    if (quick) continue;
     const parallel = await runPytest(python, project, ['-n', '2']);
     record(
       `pytest_${format}_xdist_seconds`,
@@ -411,7 +438,7 @@ try {
 
   // -- scale -----------------------------------------------------------------
   section('Scale: target classes in one project');
-  for (const count of quick ? [1, 10] : [1, 10, 50]) {
+  for (const count of quick ? [1] : [1, 10, 50]) {
     const project = newProject();
     const classes = Array.from({ length: count }, (_, index) => `Manager${index}`);
     writeFileSync(
@@ -441,6 +468,7 @@ try {
 
   current.seconds = seconds(current.started);
   figures.benchSeconds = seconds(benchStarted);
+  figures.partSeconds = partSeconds;
   figures.sectionSeconds = Object.fromEntries(sections.map((part) => [part.title, Number(part.seconds.toFixed(1))]));
   const machine = `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, ${execFileSync(python, ['--version'], { encoding: 'utf8' }).trim()}`;
   const when = new Date().toISOString().slice(0, 10);

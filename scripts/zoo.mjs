@@ -336,6 +336,8 @@ export async function runZoo({
   policies = true,
   trackers = true,
   parallel = ZOO_PARALLEL,
+  // The pytest arguments that choose a variant's tests from its BREAKS (the quick bench: its families' only).
+  selectionFor = undefined,
 } = {}) {
   // One interpreter for every run when one has everything; torch runs need torch.
   const torchPython = await pythonWith(['torch', 'hypothesis']);
@@ -410,7 +412,9 @@ export async function runZoo({
         const breaks = catalogue[variant].breaks;
         // A tracker run needs only the artifact suite (the other families do not depend on the
         // tracker); the slow cases run only for the variants that declare one.
-        const selection = tracker ? ['-m', 'artifact'] : breaks.some(isSlowCase) ? [] : FAST_ONLY;
+        const selection = tracker
+          ? ['-m', 'artifact']
+          : (selectionFor?.(breaks) ?? (breaks.some(isSlowCase) ? [] : FAST_ONLY));
         const result = await runPytest(interpreter, project, selection, SUITE_DIR, env);
         const failingCases = [...new Set(result.failing.map(caseOf))];
         return {
