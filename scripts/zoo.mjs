@@ -196,13 +196,29 @@ function run(command, args, options = {}) {
   });
 }
 
-/** The first Python with pytest that also imports `modules` (torch, hypothesis...). */
-export async function pythonWith(modules = []) {
-  for (const python of await findPythons(SAMPLE_ROOT)) {
-    const probe = await run(python.executable, ['-c', modules.map((name) => `import ${name}`).join('; ') || 'pass']);
-    if (probe.code === 0) return python.executable;
+const pythonsWith = new Map();
+
+/**
+ * The first Python with pytest that also imports `modules` (torch, hypothesis...). Asked once a
+ * process for each list (importing torch takes seconds), each candidate started as the interpreter
+ * it is (not through a pyenv shim).
+ */
+export function pythonWith(modules = []) {
+  const key = modules.join(',');
+  if (!pythonsWith.has(key)) {
+    pythonsWith.set(
+      key,
+      (async () => {
+        for (const python of await findPythons(SAMPLE_ROOT)) {
+          const program = python.runs || python.executable;
+          const probe = await run(program, ['-c', modules.map((name) => `import ${name}`).join('; ') || 'pass']);
+          if (probe.code === 0) return program;
+        }
+        return undefined;
+      })(),
+    );
   }
-  return undefined;
+  return pythonsWith.get(key);
 }
 
 /** A scratch project holding the sample packages (linked, not copied), for one generated suite. */
