@@ -213,10 +213,11 @@ try {
     }
   }
   const quickVariants = [...firstOfFamily.values()].map((entry) => entry.name);
-  // Quick: each variant runs the tests of the family it stands for (its first case's), not the whole suite.
+  // Quick: each variant runs only the tests of the case it stands for (its first), not the whole suite.
   const familyTests = (breaks) => {
     const family = familyOfCase.get(breaks[0]);
-    return ['-m', family === 'performance' ? family : `${family} and not slow`];
+    const marks = family === 'performance' ? family : `${family} and not slow`;
+    return ['-m', marks, '-k', `test_${breaks[0].toLowerCase()}_`];
   };
   const zoo = await runZoo(
     quick
@@ -239,7 +240,7 @@ try {
   const caughtAll = variants.filter((row) => row.caught && row.precise).length;
   record(
     'caughtOverall',
-    quick ? "ours: all variants caught (quick: by their family's tests)" : 'ours: all variants caught',
+    quick ? "ours: all variants caught (quick: by their first case's tests)" : 'ours: all variants caught',
     `${caughtAll}/${variants.length}`,
   );
   // Quick: the correct sample runs once, below, as the flake run.
@@ -299,6 +300,14 @@ try {
     for (const entry of corpusByEntry(corpus)) {
       figures[`corpus_${entry.entry}_falseFailures`] = entry.falseFailures;
       figures[`corpus_${entry.entry}_caught`] = `${entry.caught}/${entry.variants}`;
+      if (quick) {
+        record(
+          `corpus_${entry.entry}`,
+          `corpus ${entry.entry}: false failures (must be 0)`,
+          entry.falseFailures ?? 'not run',
+        );
+        continue;
+      }
       record(
         `corpus_${entry.entry}`,
         `corpus ${entry.entry}: false failures (must be 0), bugs caught`,
