@@ -45,6 +45,8 @@ import {
 
 const quick = process.argv.includes('--quick');
 const benchStarted = performance.now();
+// How busy the machine was (1-minute load average; 2 cores here): the times depend on it.
+const loadAtStart = os.loadavg()[0];
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const bin = path.join(repo, 'bin/checkpoint-tests.js');
 const root = mkdtempSync(path.join(os.tmpdir(), 'checkpoint-bench-'));
@@ -156,6 +158,7 @@ const HEADLINE_FIGURES = [
   ['pytest_pickle_xdist_seconds', 'the pickle suite under pytest -n 2', 's'],
   ['scale_50_seconds', '50 target classes: generation', 's'],
   ['benchSeconds', 'the bench itself (quick: target 120 s)', 's'],
+  ['loadAverage', 'load average of the machine (1 minute)'],
 ];
 
 /** Replaces what lies between a Markdown file's `name` markers (Prettier-formatted); says so. */
@@ -487,6 +490,7 @@ try {
   current.seconds = seconds(current.started);
   figures.benchSeconds = seconds(benchStarted);
   figures.partSeconds = partSeconds;
+  figures.loadAverage = `${loadAtStart.toFixed(1)} at the start, ${os.loadavg()[0].toFixed(1)} at the end`;
   figures.sectionSeconds = Object.fromEntries(sections.map((part) => [part.title, Number(part.seconds.toFixed(1))]));
   const machine = `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, ${execFileSync(python, ['--version'], { encoding: 'utf8' }).trim()}`;
   const when = new Date().toISOString().slice(0, 10);
@@ -496,6 +500,7 @@ try {
     console.log(`\n${part.title} (${part.seconds.toFixed(1)} s)`);
     for (const [label, value] of part.rows) console.log(`  ${label.padEnd(width)}  ${value}`);
   }
+  console.log(`\nLoad average (1 minute): ${figures.loadAverage}.`);
   console.log(
     `\nThe bench took ${figures.benchSeconds.toFixed(1)} s${quick ? ` (quick: target under 120 s, ${figures.benchSeconds < 120 ? 'met' : 'NOT met'})` : ''}.`,
   );
