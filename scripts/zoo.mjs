@@ -196,29 +196,47 @@ function run(command, args, options = {}) {
   });
 }
 
-const pythonsWith = new Map();
+/** Whether an interpreter imports a module, asked once a process for each (importing torch takes seconds). */
+const imports = new Map();
+
+/** Whether `program` imports every one of `modules`: the ones not asked yet, in one process. */
+async function importsAll(program, modules) {
+  const key = (name) => `${program}\0${name}`;
+  const unknown = modules.filter((name) => !imports.has(key(name)));
+  if (unknown.length > 0) {
+    const script = [
+      'import importlib, json',
+      'found = []',
+      `for name in ${JSON.stringify(unknown)}:`,
+      '    try:',
+      '        importlib.import_module(name)',
+      '        found.append(name)',
+      '    except Exception:',
+      '        pass',
+      'print(json.dumps(found))',
+    ].join('\n');
+    const probe = await run(program, ['-c', script]);
+    let found = [];
+    try {
+      found = probe.code === 0 ? JSON.parse(probe.stdout.trim().split('\n').at(-1)) : [];
+    } catch {
+      // Not an answer (the module printed on import, say): none counts as found.
+    }
+    for (const name of unknown) imports.set(key(name), found.includes(name));
+  }
+  return modules.every((name) => imports.get(key(name)));
+}
 
 /**
- * The first Python with pytest that also imports `modules` (torch, hypothesis...). Asked once a
- * process for each list (importing torch takes seconds), each candidate started as the interpreter
- * it is (not through a pyenv shim).
+ * The first Python with pytest that also imports `modules` (torch, hypothesis...), started as the
+ * interpreter it is (not through a pyenv shim).
  */
-export function pythonWith(modules = []) {
-  const key = modules.join(',');
-  if (!pythonsWith.has(key)) {
-    pythonsWith.set(
-      key,
-      (async () => {
-        for (const python of await findPythons(SAMPLE_ROOT)) {
-          const program = python.runs || python.executable;
-          const probe = await run(program, ['-c', modules.map((name) => `import ${name}`).join('; ') || 'pass']);
-          if (probe.code === 0) return program;
-        }
-        return undefined;
-      })(),
-    );
+export async function pythonWith(modules = []) {
+  for (const python of await findPythons(SAMPLE_ROOT)) {
+    const program = python.runs || python.executable;
+    if (await importsAll(program, modules)) return program;
   }
-  return pythonsWith.get(key);
+  return undefined;
 }
 
 /** A scratch project holding the sample packages (linked, not copied), for one generated suite. */
