@@ -70,6 +70,9 @@ const result = await build({
           // An ES module (its default export is the function): string-width, whose first lines build
           // Intl.Segmenter and Unicode-set regular expressions, for ora's spinner frames.
           { name: 'string-width', importer: 'ora', esm: true },
+          // globby (with fast-glob), for yeoman-environment's lookup of installed generators, which
+          // a run that registers its generators by path never does.
+          { name: 'globby', importer: 'yeoman-environment', esm: true, named: ['globbySync'] },
         ];
         const names = new RegExp(`^(${onDemand.map((entry) => entry.name.replace('/', '\\/')).join('|')})$`);
         builder.onResolve({ filter: names }, async (args) => {
