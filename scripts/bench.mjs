@@ -18,7 +18,7 @@
  * the headline figures of this run beside the earlier ones (dated, quick or
  * full) and, for a full run, every figure. README.md only points there.
  *
- *   npm run bench               # everything (a quarter of an hour or more)
+ *   npm run bench               # everything (many minutes: every zoo variant, policy and peer)
  *   npm run bench -- --quick    # a representative subset in under 2 minutes: the sample in pickle,
  *                               # one zoo variant a family, each corpus manager with its first
  *                               # variant, the peers on the sample only, fewer repetitions
