@@ -13,17 +13,18 @@
  *   suite's pytest time per family and whole, serial and with `-n 2`;
  * - scale: generation time for 1, 10 and 50 target classes in one project.
  *
- * Prints a table, writes bench/results.json (the previous results kept beside
- * the new, in `history`) and, for a full run, a short table in README.md and
- * every figure in docs/bench.md.
+ * Prints a table and the time the bench took; writes bench/results.json (the
+ * previous results kept beside the new, in `history`) and, in docs/bench.md,
+ * the headline figures of this run beside the earlier ones (dated, quick or
+ * full) and, for a full run, every figure. README.md only points there.
  *
- *   npm run bench               # everything (a few minutes)
+ *   npm run bench               # everything (many minutes: every zoo variant, policy and peer)
  *   npm run bench -- --quick    # a representative subset in under 2 minutes: the sample in pickle,
  *                               # one zoo variant a family, each corpus manager with its first
  *                               # variant, the peers on the sample only, fewer repetitions
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,6 +44,9 @@ import {
 } from './zoo.mjs';
 
 const quick = process.argv.includes('--quick');
+const benchStarted = performance.now();
+// How busy the machine was (1-minute load average; 2 cores here): the times depend on it.
+const loadAtStart = os.loadavg()[0];
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const bin = path.join(repo, 'bin/checkpoint-tests.js');
 const root = mkdtempSync(path.join(os.tmpdir(), 'checkpoint-bench-'));
@@ -95,6 +99,25 @@ function cliRun(extra) {
   return timed(process.execPath, [bin, '--yes', '--module', 'sample_trainer.manager', ...extra], { cwd: project });
 }
 
+/** The torch corpus entry with the most families, or undefined when there is none. */
+function torchCorpusEntry() {
+  const corpus = path.join(repo, 'examples/corpus');
+  if (!existsSync(corpus)) return undefined;
+  const entries = readdirSync(corpus)
+    .map((name) => ({ name, file: path.join(corpus, name, 'answers.json') }))
+    .filter(({ file }) => existsSync(file))
+    .map(({ name, file }) => ({ name, answers: JSON.parse(readFileSync(file, 'utf8')) }))
+    .filter(({ answers }) => answers.format === 'torch');
+  return entries.sort((a, b) => b.answers.categories.length - a.answers.categories.length)[0];
+}
+
+/** Generation with its checks (import and pytest --setup-only) in a fresh copy of a corpus entry. */
+function corpusCliRun(entry) {
+  const project = path.join(root, `corpus-${entry.name}-${fresh++}`);
+  cpSync(path.join(repo, 'examples/corpus', entry.name), project, { recursive: true });
+  return timed(process.execPath, [bin, '--answers', 'answers.json', '--yes'], { cwd: project });
+}
+
 /** cookiecutter on PATH, or undefined: the bench compares with it only when it is installed. */
 function findCookiecutter() {
   const probe = spawnSync('cookiecutter', ['--version'], { encoding: 'utf8', timeout: 60_000 });
@@ -116,8 +139,8 @@ function cookiecutterRun(cookiecutter) {
 const medianOf = (runs, key) =>
   runs.some((run) => run[key] === undefined) ? undefined : median(runs.map((run) => run[key]));
 
-/** The figures the README's table shows: key, label, unit ("s" seconds, "×" a ratio, none as is). */
-const README_FIGURES = [
+/** The headline figures, shown run beside run in docs/bench.md: key, label, unit ("s" seconds, "×" a ratio, none as is). */
+const HEADLINE_FIGURES = [
   ['caughtOverall', 'zoo variants caught by their cases'],
   ['falseFailures', 'false failures on the correct sample'],
   ['corpusCaught', 'corpus bugs caught by their cases'],
@@ -128,17 +151,20 @@ const README_FIGURES = [
   ['cookiecutterCpuSeconds', 'cookiecutter, one-file template: CPU', 's'],
   ['cliColdTimesCookiecutterCpu', 'generate cold ÷ cookiecutter, CPU (target 3×)', '×'],
   ['nodeFloorCpuSeconds', '`node -e 0`: CPU', 's'],
-  ['cliWithChecksSeconds', 'generate cold with the import check and pytest --setup-only: wall', 's'],
+  ['cliWithChecksSeconds', 'generate cold with the checks, pickle sample: wall (target 1.5 s)', 's'],
+  ['cliTorchWithChecksSeconds', 'generate cold with the checks, torch corpus project: wall (target 3.5 s)', 's'],
   ['generateWarmSeconds', 'generate warm, in-process', 's'],
   ['pytest_pickle_seconds', 'the pickle suite under pytest, serial', 's'],
   ['pytest_pickle_xdist_seconds', 'the pickle suite under pytest -n 2', 's'],
   ['scale_50_seconds', '50 target classes: generation', 's'],
+  ['benchSeconds', 'the bench itself (quick: target 120 s)', 's'],
+  ['loadAverage', 'load average of the machine (1 minute)'],
 ];
 
-/** Replaces what lies between the bench-table markers of a Markdown file (Prettier-formatted); says so. */
-async function writeBetweenMarkers(file, table) {
-  const start = '<!-- bench-table:start -->';
-  const end = '<!-- bench-table:end -->';
+/** Replaces what lies between a Markdown file's `name` markers (Prettier-formatted); says so. */
+async function writeBetweenMarkers(file, table, name = 'bench-table') {
+  const start = `<!-- ${name}:start -->`;
+  const end = `<!-- ${name}:end -->`;
   const text = readFileSync(file, 'utf8');
   if (!text.includes(start) || !text.includes(end)) return;
   const updated = `${text.slice(0, text.indexOf(start) + start.length)}\n\n${table}\n\n${text.slice(text.indexOf(end))}`;
@@ -153,7 +179,21 @@ const figures = {};
 let corpusTableText;
 const sections = [];
 let current;
-const section = (title) => sections.push((current = { title, rows: [] }));
+const section = (title) => {
+  if (current) current.seconds = seconds(current.started);
+  sections.push((current = { title, rows: [], started: performance.now() }));
+  partStarted = performance.now();
+  // The table comes at the end; meanwhile a line a section says how far the bench is.
+  console.error(`[${seconds(benchStarted).toFixed(0)} s] ${title}…`);
+};
+// The time each part of a section took (the bite's zoo, peers, corpus...), in figures.partSeconds.
+let partStarted = performance.now();
+const partSeconds = {};
+const part = (name) => {
+  partSeconds[name] = Number(seconds(partStarted).toFixed(1));
+  console.error(`[${seconds(benchStarted).toFixed(0)} s]   ${name}: ${partSeconds[name]} s`);
+  partStarted = performance.now();
+};
 const record = (key, label, value, unit = '') => {
   figures[key] = value;
   const shown =
@@ -176,11 +216,18 @@ try {
     }
   }
   const quickVariants = [...firstOfFamily.values()].map((entry) => entry.name);
+  // Quick: each variant runs only the tests of the case it stands for (its first), not the whole suite.
+  const familyTests = (breaks) => {
+    const family = familyOfCase.get(breaks[0]);
+    const marks = family === 'performance' ? family : `${family} and not slow`;
+    return ['-m', marks, '-k', `test_${breaks[0].toLowerCase()}_`];
+  };
   const zoo = await runZoo(
     quick
-      ? { formats: ['pickle'], variants: quickVariants, policies: false, trackers: false }
+      ? { formats: [], variants: quickVariants, policies: false, trackers: false, selectionFor: familyTests }
       : { formats: ['pickle', 'json', 'torch'] },
   );
+  part('zoo');
   const variants = zoo.filter((row) => row.kind === 'variant');
   const byFamily = new Map();
   for (const row of variants) {
@@ -194,12 +241,19 @@ try {
     record(`caught_${family}`, `ours: ${family} variants caught by their cases`, `${caught}/${total}`);
   }
   const caughtAll = variants.filter((row) => row.caught && row.precise).length;
-  record('caughtOverall', 'ours: all variants caught', `${caughtAll}/${variants.length}`);
   record(
-    'falseFailures',
-    'ours: false failures on the correct sample (formats and policy profiles)',
-    zooProblems(zoo.filter((row) => row.kind !== 'variant')).length,
+    'caughtOverall',
+    quick ? "ours: all variants caught (quick: by their first case's tests)" : 'ours: all variants caught',
+    `${caughtAll}/${variants.length}`,
   );
+  // Quick: the correct sample runs once, below, as the flake run.
+  if (!quick) {
+    record(
+      'falseFailures',
+      'ours: false failures on the correct sample (formats and policy profiles)',
+      zooProblems(zoo.filter((row) => row.kind !== 'variant')).length,
+    );
+  }
   // The stateful test alone, against the same variants: the evidence that it finds bugs no one listed.
   const s1 = quick ? [] : await runS1Zoo();
   const s1ByFamily = new Map();
@@ -221,6 +275,7 @@ try {
   }
   // The peers: on the whole zoo, or (quick) on the correct sample only.
   const peers = await runPeers({ python, root, variants: quick ? [] : variants.map((row) => row.name) });
+  part('peers');
   for (const peer of peers) {
     if (peer.error) {
       record(`peer_${peer.peer}`, `${peer.peer}: cannot run`, peer.error);
@@ -238,20 +293,24 @@ try {
   }
   // The corpus of realistic managers, when its harness is there (scripts/corpus.mjs).
   if (existsSync(path.join(repo, 'scripts/corpus.mjs')) && existsSync(path.join(repo, 'examples/corpus'))) {
-    const { corpusByEntry, corpusTable, listCorpus, runCorpus } = await import('./corpus.mjs');
-    // Quick: each correct manager and its first variant only.
-    const chosen = quick
-      ? (await listCorpus()).map((entry) =>
-          entry.variants[0] ? `${entry.name}/${entry.variants[0].name}` : entry.name,
-        )
-      : undefined;
-    const corpus = await runCorpus({ entries: chosen, parallel: os.availableParallelism() });
+    const { corpusByEntry, corpusTable, runCorpus } = await import('./corpus.mjs');
+    // Quick: the correct managers only.
+    const corpus = await runCorpus({ parallel: os.availableParallelism(), variants: !quick });
+    part('corpus');
     corpusTableText = corpusTable(corpus);
     const entries = corpus.filter((row) => row.kind === 'corpus');
     const bugs = corpus.filter((row) => row.kind === 'variant');
     for (const entry of corpusByEntry(corpus)) {
       figures[`corpus_${entry.entry}_falseFailures`] = entry.falseFailures;
       figures[`corpus_${entry.entry}_caught`] = `${entry.caught}/${entry.variants}`;
+      if (quick) {
+        record(
+          `corpus_${entry.entry}`,
+          `corpus ${entry.entry}: false failures (must be 0)`,
+          entry.falseFailures ?? 'not run',
+        );
+        continue;
+      }
       record(
         `corpus_${entry.entry}`,
         `corpus ${entry.entry}: false failures (must be 0), bugs caught`,
@@ -263,21 +322,34 @@ try {
       `corpus: false failures on the ${entries.length} correct managers`,
       entries.reduce((sum, row) => sum + row.falseFailures, 0),
     );
-    record(
-      'corpusCaught',
-      'corpus: bugs caught by their cases',
-      `${bugs.filter((row) => row.caught && row.precise).length}/${bugs.length}`,
-    );
+    if (bugs.length > 0) {
+      record(
+        'corpusCaught',
+        'corpus: bugs caught by their cases',
+        `${bugs.filter((row) => row.caught && row.precise).length}/${bugs.length}`,
+      );
+    }
   }
   const flakeProject = newProject();
   await generate({ cwd: flakeProject, options: { ...sampleAnswers(), skipChecks: true } });
-  const repeats = quick ? 2 : 10;
+  const repeats = quick ? 1 : 10;
   let flaky = 0;
+  const wholeRuns = [];
   for (let index = 0; index < repeats; index++) {
     const run = await runPytest(python, flakeProject);
+    wholeRuns.push(run);
     if (run.code !== 0) flaky += 1;
   }
+  if (quick) {
+    const [run] = wholeRuns;
+    record(
+      'falseFailures',
+      'ours: false failures on the correct sample (pickle)',
+      run.failing.length + (run.code !== 0 && run.failing.length === 0 ? 1 : 0),
+    );
+  }
   record('flakes', `ours: failing runs of the whole suite on the correct sample, of ${repeats}`, flaky);
+  part('flakes');
 
   // -- speed -----------------------------------------------------------------
   section('Speed');
@@ -291,6 +363,7 @@ try {
     floor.push(timed(process.execPath, ['-e', '0']));
     if (cookiecutter) peer.push(cookiecutterRun(cookiecutter));
   }
+  part('cold CLI, node floor, cookiecutter');
   const cpuShown = (value) => (value === undefined ? 'n/a' : `${value.toFixed(2)} s CPU`);
   const both = (runs) => `${medianOf(runs, 'wall').toFixed(3)} s wall, ${cpuShown(medianOf(runs, 'cpu'))}`;
   figures.cliColdSeconds = medianOf(cold, 'wall');
@@ -330,12 +403,24 @@ try {
   figures.cliWithChecksCpuSeconds = medianOf(checked, 'cpu');
   record(
     'cliWithChecks',
-    'generate, fresh node process, with import check and pytest --setup-only (median)',
+    'generate, fresh node process, with import check and pytest --setup-only (median; target 1.5 s)',
     both(checked),
   );
+  const torchEntry = python && torchCorpusEntry();
+  if (torchEntry) {
+    const torchChecked = Array.from({ length: quick ? 1 : 3 }, () => corpusCliRun(torchEntry));
+    figures.cliTorchWithChecksSeconds = medianOf(torchChecked, 'wall');
+    figures.cliTorchWithChecksCpuSeconds = medianOf(torchChecked, 'cpu');
+    record(
+      'cliTorchWithChecks',
+      `generate, fresh node process, with the checks, torch corpus ${torchEntry.name} (${torchEntry.answers.categories.join(', ')}; median; target 3.5 s)`,
+      both(torchChecked),
+    );
+  }
+  part('generation with checks');
   await generate({ cwd: newProject(), options: { ...sampleAnswers(), skipChecks: true } });
   const warm = [];
-  for (let index = 0; index < (quick ? 5 : 20); index++) {
+  for (let index = 0; index < (quick ? 3 : 20); index++) {
     const project = newProject();
     const started = performance.now();
     await generate({ cwd: project, options: { ...sampleAnswers(), skipChecks: true } });
@@ -343,8 +428,8 @@ try {
   }
   record('generateWarmSeconds', 'generate, warm in-process, full suite (median)', median(warm), 's');
   for (const format of quick ? ['pickle'] : ['pickle', 'json', 'torch']) {
-    const project = newProject();
-    await generate({ cwd: project, options: { ...sampleAnswers(format), skipChecks: true } });
+    const project = quick ? flakeProject : newProject();
+    if (!quick) await generate({ cwd: project, options: { ...sampleAnswers(format), skipChecks: true } });
     for (const family of quick ? [] : CATEGORIES) {
       const serial = await runPytest(python, project, ['-m', family]);
       record(
@@ -354,13 +439,15 @@ try {
         's',
       );
     }
-    const whole = await runPytest(python, project);
+    // Quick: the flake run above was the pickle suite's whole run; no -n 2.
+    const whole = quick ? wholeRuns[0] : await runPytest(python, project);
     record(
       `pytest_${format}_seconds`,
       `${format}: whole suite (${whole.passed} tests), pytest serial`,
       whole.seconds,
       's',
     );
+    if (quick) continue;
     const parallel = await runPytest(python, project, ['-n', '2']);
     record(
       `pytest_${format}_xdist_seconds`,
@@ -372,7 +459,7 @@ try {
 
   // -- scale -----------------------------------------------------------------
   section('Scale: target classes in one project');
-  for (const count of quick ? [1, 10] : [1, 10, 50]) {
+  for (const count of quick ? [1] : [1, 10, 50]) {
     const project = newProject();
     const classes = Array.from({ length: count }, (_, index) => `Manager${index}`);
     writeFileSync(
@@ -400,14 +487,23 @@ try {
     );
   }
 
+  current.seconds = seconds(current.started);
+  figures.benchSeconds = seconds(benchStarted);
+  figures.partSeconds = partSeconds;
+  figures.loadAverage = `${loadAtStart.toFixed(1)} at the start, ${os.loadavg()[0].toFixed(1)} at the end`;
+  figures.sectionSeconds = Object.fromEntries(sections.map((part) => [part.title, Number(part.seconds.toFixed(1))]));
   const machine = `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, ${execFileSync(python, ['--version'], { encoding: 'utf8' }).trim()}`;
   const when = new Date().toISOString().slice(0, 10);
   const width = Math.max(...sections.flatMap((part) => part.rows.map(([label]) => label.length)));
   console.log(`checkpoint-tests bench, ${when}, ${machine}${quick ? ' (quick)' : ''}`);
   for (const part of sections) {
-    console.log(`\n${part.title}`);
+    console.log(`\n${part.title} (${part.seconds.toFixed(1)} s)`);
     for (const [label, value] of part.rows) console.log(`  ${label.padEnd(width)}  ${value}`);
   }
+  console.log(`\nLoad average (1 minute): ${figures.loadAverage}.`);
+  console.log(
+    `\nThe bench took ${figures.benchSeconds.toFixed(1)} s${quick ? ` (quick: target under 120 s, ${figures.benchSeconds < 120 ? 'met' : 'NOT met'})` : ''}.`,
+  );
   if (corpusTableText) console.log(`\nThe corpus, a row a correct manager and a bug variant\n${corpusTableText}`);
   // The new results on top, every earlier one (up to 20) kept in `history`.
   const resultsPath = path.join(repo, 'bench/results.json');
@@ -421,26 +517,26 @@ try {
   mkdirSync(path.join(repo, 'bench'), { recursive: true });
   writeFileSync(resultsPath, `${JSON.stringify({ date: when, machine, quick, figures, history }, null, 2)}\n`);
   console.log('\nwrote bench/results.json');
+  // docs/bench.md: the headline figures of this run beside the earlier runs (quick or full, dated).
+  const runs = [...history.slice(-5), { date: when, quick, figures }].reverse();
+  const shown = (value, unit) =>
+    value === undefined
+      ? '-'
+      : typeof value === 'number' && unit
+        ? `${value.toFixed(unit === '×' ? 1 : 2)}${unit === '×' ? '×' : ' s'}`
+        : String(value);
+  const headline = [
+    `The headline figures of the last ${runs.length} runs, newest first (machine: ${machine}; \`quick\` marks a \`--quick\` run, whose bite figures cover its subset only). Every figure of every run is in \`bench/results.json\`.`,
+    '',
+    `| figure | ${runs.map((run) => `${run.date}${run.quick ? ' quick' : ''}`).join(' | ')} |`,
+    `| --- | ${runs.map(() => '---').join(' | ')} |`,
+    ...HEADLINE_FIGURES.filter(([key]) => runs.some((run) => run.figures?.[key] !== undefined)).map(
+      ([key, label, unit]) => `| ${label} | ${runs.map((run) => shown(run.figures?.[key], unit)).join(' | ')} |`,
+    ),
+  ].join('\n');
+  await writeBetweenMarkers(path.join(repo, 'docs/bench.md'), headline, 'bench-history');
   if (!quick) {
-    // The README keeps a short table: the headline figures, this run beside the previous full run.
-    const previous = [...history].reverse().find((entry) => !entry.quick);
-    const shown = (value, unit) =>
-      value === undefined
-        ? '-'
-        : typeof value === 'number' && unit
-          ? `${value.toFixed(unit === '×' ? 1 : 2)}${unit === '×' ? '×' : ' s'}`
-          : String(value);
-    const rows = README_FIGURES.filter(([key]) => figures[key] !== undefined).map(
-      ([key, label, unit]) => `| ${label} | ${shown(figures[key], unit)} | ${shown(previous?.figures?.[key], unit)} |`,
-    );
-    const table = [
-      `Measured ${when} on ${machine}; the previous full run ${previous ? `was ${previous.date}` : 'is not recorded'}. Every figure is in \`bench/results.json\`.`,
-      '',
-      `| figure | ${when} | previous |`,
-      '| --- | --- | --- |',
-      ...rows,
-    ].join('\n');
-    // README keeps the short table; docs/bench.md gets every figure of the run, section by section.
+    // Every figure of a full run, section by section.
     const fullTable = [
       `Measured ${when} on ${machine}.`,
       '',
@@ -451,7 +547,6 @@ try {
         ...part.rows.map(([label, value]) => `| ${label} | ${value} |`),
       ]),
     ].join('\n');
-    await writeBetweenMarkers(path.join(repo, 'README.md'), table);
     await writeBetweenMarkers(path.join(repo, 'docs/bench.md'), fullTable);
   }
 } finally {

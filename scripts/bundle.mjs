@@ -44,6 +44,7 @@ const result = await build({
   keepNames: true,
   external: ['prettier'],
   write: false,
+  metafile: Boolean(process.env.BUNDLE_METAFILE),
   logLevel: 'warning',
   // Dependencies written as CommonJS call `require`, which an ES module lacks.
   banner: {
@@ -51,27 +52,140 @@ const result = await build({
   },
   plugins: [
     {
-      // Dependencies a run never uses but whose importers load them up front: npm's Arborist
-      // (about 400 CommonJS modules, for fly-import, yeoman-environment's on-demand installer) and
-      // iconv-lite (half a megabyte, for the external-editor prompt). Each is a stand-in that loads
-      // the real module on first use.
+      // CommonJS dependencies a run never uses but whose importers load them up front: npm's
+      // Arborist (about 400 modules, for fly-import, yeoman-environment's on-demand installer) and
+      // iconv-lite (half a megabyte, for the external-editor prompt), left out of the bundle and
+      // loaded from node_modules if ever used; and, bundled but run only on first use, the npm
+      // registry's auth (fly-import again), package.json normalising (read-pkg, which yeoman-generator
+      // calls with `normalize: false`) and Babel's code frame (parse-json's error messages). Each is
+      // a stand-in that loads the real module on first use.
       name: 'on-demand',
       setup(builder) {
-        const onDemand = { '@npmcli/arborist': 'fly-import', 'iconv-lite': 'external-editor' };
-        builder.onResolve({ filter: /^(@npmcli\/arborist|iconv-lite)$/ }, (args) => {
-          // The stand-in's own require: the real module, from node_modules at run time.
-          if (args.namespace === 'on-demand') return { path: args.path, external: true };
-          const standIn = args.importer.includes(`${path.sep}${onDemand[args.path]}${path.sep}`);
-          return standIn ? { path: args.path, namespace: 'on-demand' } : undefined;
+        const onDemand = [
+          { name: '@npmcli/arborist', importer: 'fly-import', external: true },
+          { name: 'iconv-lite', importer: 'external-editor', external: true },
+          { name: 'registry-auth-token', importer: 'fly-import' },
+          { name: 'normalize-package-data', importer: 'read-pkg' },
+          { name: '@babel/code-frame', importer: 'parse-json', named: ['codeFrameColumns'] },
+          // An ES module (its default export is the function): string-width, whose first lines build
+          // Intl.Segmenter and Unicode-set regular expressions, for ora's spinner frames.
+          { name: 'string-width', importer: 'ora', esm: true },
+          // globby (with fast-glob), for yeoman-environment's lookup of installed generators, which
+          // a run that registers its generators by path never does.
+          { name: 'globby', importer: 'yeoman-environment', esm: true, named: ['globbySync'] },
+        ];
+        const names = new RegExp(`^(${onDemand.map((entry) => entry.name.replace('/', '\\/')).join('|')})$`);
+        builder.onResolve({ filter: names }, async (args) => {
+          const entry = onDemand.find((candidate) => candidate.name === args.path);
+          // The stand-in's own require of an external one: the real module, from node_modules at run time.
+          if (args.namespace === 'on-demand') return entry.external ? { path: args.path, external: true } : undefined;
+          if (!args.importer.includes(`${path.sep}${entry.importer}${path.sep}`)) return undefined;
+          let real = args.path;
+          if (!entry.external) {
+            const resolved = await builder.resolve(args.path, { kind: 'require-call', resolveDir: args.resolveDir });
+            if (resolved.errors.length > 0) return { errors: resolved.errors };
+            real = resolved.path;
+          }
+          return {
+            path: args.path,
+            namespace: 'on-demand',
+            pluginData: { real, named: entry.named ?? [], esm: entry.esm },
+          };
         });
         builder.onLoad({ filter: /.*/, namespace: 'on-demand' }, (args) => ({
           contents: `let loaded;
-const load = () => (loaded ??= require(${JSON.stringify(args.path)}));
+const load = () => (loaded ??= require(${JSON.stringify(args.pluginData.real)}));
+const main = () => ${args.pluginData.esm ? 'load().default' : 'load()'};
 export default new Proxy(function onDemand() {}, {
-  construct: (_, args) => new (load())(...args),
-  apply: (_, self, args) => load().apply(self, args),
-  get: (_, key) => load()[key],
-});`,
+  construct: (_, args) => new (main())(...args),
+  apply: (_, self, args) => main().apply(self, args),
+  get: (_, key) => main()[key],
+});
+${args.pluginData.named.map((name) => `export const ${name} = (...args) => load().${name}(...args);`).join('\n')}`,
+          resolveDir: root,
+          loader: 'js',
+        }));
+      },
+    },
+    {
+      // ES modules a run needs only when it prompts or installs, which their importers load up
+      // front: inquirer's prompts (with rxjs, about a third of the bundle), needed by the terminal
+      // adapter's prompt() only, and latest-version (ky, whose import alone loads Node's fetch),
+      // needed by yeoman-generator's addDependencies() only. Each is replaced by a stand-in whose
+      // functions are async already and load the real module (a chunk of its own) on first call.
+      name: 'on-first-call',
+      setup(builder) {
+        const standIns = [
+          {
+            filter: /^\.\/inquirer\.js$/,
+            importer: `${path.sep}@yeoman${path.sep}adapter${path.sep}dist${path.sep}adapter.js`,
+            contents: (real) => `export const createAdapterPromptModule = (parameter) => {
+  let promptModule;
+  const load = () => (promptModule ??= import(${real}).then((real) => real.createAdapterPromptModule(parameter)));
+  return async (questions, answers) => (await load())(questions, answers);
+};`,
+          },
+          {
+            filter: /^latest-version$/,
+            importer: `${path.sep}yeoman-generator${path.sep}dist${path.sep}`,
+            contents: (real) => `export default async (...args) => (await import(${real})).default(...args);`,
+          },
+        ];
+        for (const standIn of standIns) {
+          builder.onResolve({ filter: standIn.filter }, async (args) => {
+            const skip = args.namespace === 'on-first-call' || args.pluginData?.resolvingReal;
+            if (skip || !args.importer.includes(standIn.importer)) return undefined;
+            const real = await builder.resolve(args.path, {
+              kind: args.kind,
+              resolveDir: args.resolveDir,
+              importer: args.importer,
+              pluginData: { resolvingReal: true },
+            });
+            if (real.errors.length > 0) return { errors: real.errors };
+            return {
+              path: real.path,
+              namespace: 'on-first-call',
+              pluginData: { contents: standIn.contents(JSON.stringify(real.path)) },
+            };
+          });
+        }
+        // @yeoman/adapter's index re-exports its testing adapter (which loads every prompt up front);
+        // its modules only define things, and saying so lets the bundle leave out what a run never uses.
+        builder.onResolve({ filter: /.*/ }, async (args) => {
+          if (args.pluginData?.resolvingReal || !/[\\/]@yeoman[\\/]adapter[\\/]dist[\\/]/.test(args.importer))
+            return undefined;
+          if (!args.path.startsWith('.') || args.namespace === 'on-first-call') return undefined;
+          const real = await builder.resolve(args.path, {
+            kind: args.kind,
+            resolveDir: args.resolveDir,
+            importer: args.importer,
+            pluginData: { resolvingReal: true },
+          });
+          return real.errors.length > 0 || real.namespace !== 'file'
+            ? undefined
+            : { path: real.path, sideEffects: false };
+        });
+        builder.onLoad({ filter: /.*/, namespace: 'on-first-call' }, (args) => ({
+          contents: args.pluginData.contents,
+          resolveDir: root,
+          loader: 'js',
+        }));
+      },
+    },
+    {
+      // yeoman-generator uses semver's lte and yeoman-environment its valid; semver's index loads
+      // every class and range of the package: each gets the one function's own module instead.
+      name: 'semver-functions',
+      setup(builder) {
+        builder.onResolve({ filter: /^semver$/ }, (args) => {
+          if (!/[\\/](yeoman-generator|yeoman-environment)[\\/]dist[\\/]/.test(args.importer)) return undefined;
+          return { path: args.importer, namespace: 'semver-functions' };
+        });
+        builder.onLoad({ filter: /.*/, namespace: 'semver-functions' }, (args) => ({
+          contents: ['lte', 'valid']
+            .map((name) => `export { default as ${name} } from 'semver/functions/${name}.js';`)
+            .join('\n'),
+          resolveDir: path.dirname(args.path),
           loader: 'js',
         }));
       },
@@ -100,6 +214,7 @@ export default new Proxy(function onDemand() {}, {
   ],
 });
 
+if (process.env.BUNDLE_METAFILE) writeFileSync(process.env.BUNDLE_METAFILE, JSON.stringify(result.metafile));
 for (const output of result.outputFiles) {
   const fromOutput = path.relative(path.dirname(output.path), root).split(path.sep).join('/');
   const prefix = fromOutput ? `${fromOutput}/` : './';

@@ -196,11 +196,45 @@ function run(command, args, options = {}) {
   });
 }
 
-/** The first Python with pytest that also imports `modules` (torch, hypothesis...). */
+/** Whether an interpreter imports a module, asked once a process for each (importing torch takes seconds). */
+const imports = new Map();
+
+/** Whether `program` imports every one of `modules`: the ones not asked yet, in one process. */
+async function importsAll(program, modules) {
+  const key = (name) => `${program}\0${name}`;
+  const unknown = modules.filter((name) => !imports.has(key(name)));
+  if (unknown.length > 0) {
+    const script = [
+      'import importlib, json',
+      'found = []',
+      `for name in ${JSON.stringify(unknown)}:`,
+      '    try:',
+      '        importlib.import_module(name)',
+      '        found.append(name)',
+      '    except Exception:',
+      '        pass',
+      'print(json.dumps(found))',
+    ].join('\n');
+    const probe = await run(program, ['-c', script]);
+    let found = [];
+    try {
+      found = probe.code === 0 ? JSON.parse(probe.stdout.trim().split('\n').at(-1)) : [];
+    } catch {
+      // Not an answer (the module printed on import, say): none counts as found.
+    }
+    for (const name of unknown) imports.set(key(name), found.includes(name));
+  }
+  return modules.every((name) => imports.get(key(name)));
+}
+
+/**
+ * The first Python with pytest that also imports `modules` (torch, hypothesis...), started as the
+ * interpreter it is (not through a pyenv shim).
+ */
 export async function pythonWith(modules = []) {
   for (const python of await findPythons(SAMPLE_ROOT)) {
-    const probe = await run(python.executable, ['-c', modules.map((name) => `import ${name}`).join('; ') || 'pass']);
-    if (probe.code === 0) return python.executable;
+    const program = python.runs || python.executable;
+    if (await importsAll(program, modules)) return program;
   }
   return undefined;
 }
@@ -336,6 +370,8 @@ export async function runZoo({
   policies = true,
   trackers = true,
   parallel = ZOO_PARALLEL,
+  // The pytest arguments that choose a variant's tests from its BREAKS (the quick bench: its families' only).
+  selectionFor = undefined,
 } = {}) {
   // One interpreter for every run when one has everything; torch runs need torch.
   const torchPython = await pythonWith(['torch', 'hypothesis']);
@@ -410,7 +446,9 @@ export async function runZoo({
         const breaks = catalogue[variant].breaks;
         // A tracker run needs only the artifact suite (the other families do not depend on the
         // tracker); the slow cases run only for the variants that declare one.
-        const selection = tracker ? ['-m', 'artifact'] : breaks.some(isSlowCase) ? [] : FAST_ONLY;
+        const selection = tracker
+          ? ['-m', 'artifact']
+          : (selectionFor?.(breaks) ?? (breaks.some(isSlowCase) ? [] : FAST_ONLY));
         const result = await runPytest(interpreter, project, selection, SUITE_DIR, env);
         const failingCases = [...new Set(result.failing.map(caseOf))];
         return {

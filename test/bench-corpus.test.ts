@@ -31,7 +31,7 @@ describe('corpusByEntry', () => {
     ]);
   });
 
-  it('on a real entry with its first variant (what bench --quick runs): 0 false failures, 1/1 caught', async () => {
+  it('on a real entry with its first variant: 0 false failures, 1/1 caught', async () => {
     const [entry] = await listCorpus(['pointer_latest']);
     const rows = await runCorpus({ entries: [`pointer_latest/${entry!.variants[0]!.name}`] });
     console.log(`\n${corpusTable(rows)}\n`);

@@ -69,6 +69,8 @@ export function finalFormTransform() {
  * East Asian wide letters and emoji take two, combining marks none.
  */
 export function stringWidth(text: string): number {
+  // Printable ASCII: one column a character.
+  if (/^[\x20-\x7e]*$/.test(text)) return text.length;
   let width = 0;
   for (const char of text) {
     if (/\p{M}|\u200b|\ufe0f/u.test(char)) continue;

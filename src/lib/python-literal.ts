@@ -11,11 +11,16 @@ const ESCAPES: Record<string, string> = {
   '\t': '\\t',
 };
 
+/** A character pyString escapes or counts (quotes, backslash, controls, surrogates, line separators). */
+const NEEDS_CARE = /["'\\\x00-\x1f\x7f\x85\u2028\u2029\ud800-\udfff]/;
+
 /**
  * A Python `str` literal equal to `value`, quoted as black would quote it:
  * double quotes, unless that needs more escaped quotes than single quotes.
  */
 export function pyString(value: string): string {
+  // Most strings need no escape and no choice of quote: printed as they are, in double quotes.
+  if (!NEEDS_CARE.test(value)) return `"${value}"`;
   const doubles = [...value].filter((char) => char === '"').length;
   const singles = [...value].filter((char) => char === "'").length;
   const quote = doubles > singles ? "'" : '"';

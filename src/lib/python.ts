@@ -25,9 +25,17 @@ const DRIVER_SCRIPT = fileURLToPath(new URL('../python/driver.py', import.meta.u
 
 export interface PythonInfo {
   executable: string;
+  /**
+   * The interpreter `executable` starts, as it names itself (sys.executable), which the run starts
+   * from then on: a pyenv shim is a shell script that takes most of a second to pick its Python.
+   */
+  runs?: string;
   version: string;
   hasBlack: boolean;
 }
+
+/** The program to start for `python`. */
+export const pythonProgram = (python: PythonInfo): string => python.runs || python.executable;
 
 export interface RunResult {
   /** The exit code; -1 when the child was killed (by a signal or for its time) or could not start. */
@@ -62,7 +70,7 @@ export async function run(
 
 const PROBE = [
   'import importlib.util as u, json, sys',
-  'print(json.dumps({"version": sys.version.split()[0],',
+  'print(json.dumps({"version": sys.version.split()[0], "executable": sys.executable,',
   ' "pytest": u.find_spec("pytest") is not None, "black": u.find_spec("black") is not None}))',
 ].join('\n');
 
@@ -106,9 +114,10 @@ export async function probePython(executable: string): Promise<PythonInfo | { pr
     return { problem: `it did not run as Python (it ${probe.ended}${said ? `: ${said}` : ''})` };
   }
   try {
-    const info = JSON.parse(probe.stdout) as { version: string; pytest: boolean; black: boolean };
+    const info = JSON.parse(probe.stdout) as { version: string; executable?: string; pytest: boolean; black: boolean };
     if (!info.pytest) return { problem: `it is Python ${info.version} without pytest` };
-    return { executable, version: info.version, hasBlack: info.black };
+    const runs = info.executable && existsSync(info.executable) ? info.executable : undefined;
+    return { executable, ...(runs && runs !== executable ? { runs } : {}), version: info.version, hasBlack: info.black };
   } catch {
     return { problem: 'it did not answer as Python does' };
   }
@@ -130,7 +139,15 @@ export function findPythons(projectRoot: string, explicit?: string): Promise<Pyt
         const probed = await probePython(executable);
         return 'problem' in probed ? undefined : probed;
       }),
-    ).then((all) => all.filter((info): info is PythonInfo => info !== undefined));
+    ).then((all) => {
+      // Two names for one interpreter (pyenv's python3 and python shims) are one candidate: the first.
+      const seen = new Set<string>();
+      return all.filter((info): info is PythonInfo => {
+        if (info === undefined || seen.has(pythonProgram(info))) return false;
+        seen.add(pythonProgram(info));
+        return true;
+      });
+    });
     pythonCache.set(key, found);
   }
   return found;
@@ -164,7 +181,7 @@ export async function choosePython(
   if (names.length === 0) return pythons[0];
   const fits = await Promise.all(
     pythons.map(async (python) => {
-      const probe = await runBounded(python.executable, ['-c', CHOOSE, JSON.stringify({ paths: request.paths, names })], {
+      const probe = await runBounded(pythonProgram(python), ['-c', CHOOSE, JSON.stringify({ paths: request.paths, names })], {
         cwd,
         timeoutMs: PROBE_TIMEOUT_MS,
         outputCap: 64 * 1024,
@@ -254,7 +271,7 @@ export class PythonDriver {
     this.stderr = new CappedText(DRIVER_OUTPUT_CAP);
     this.answerBuffer = '';
     this.timedOutAfter = undefined;
-    const child = spawnInGroup(this.python.executable, [DRIVER_SCRIPT, '3', '4'], {
+    const child = spawnInGroup(pythonProgram(this.python), [DRIVER_SCRIPT, '3', '4'], {
       cwd: this.cwd,
       // stdin is /dev/null: a module that asks for input at import gets EOF, not a wait.
       stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'],

@@ -59,7 +59,7 @@ import { renderTemplate, type TemplateRoots } from './render.js';
 import { TEMPLATES_ROOT } from './paths.js';
 import { GITHUB_WORKFLOW, PRE_COMMIT_CONFIG, withPreCommitHook } from './ci-recipe.js';
 import { coverageTable } from './report.js';
-import { buildSuiteView, runCommand } from './view-model.js';
+import { buildSuiteView, runCommand, type SuiteView } from './view-model.js';
 import { bindingProblem, bindingProblems, bindingRequest, renderedFacts } from './binding-check.js';
 import { boundName, isFolderParameter } from './bound-name.js';
 import { commitAtomically } from './atomic-write.js';
@@ -103,6 +103,9 @@ interface RunRecord {
 }
 
 const RUN_RECORDS = new WeakMap<object, RunRecord>();
+
+/** A run's view of the suite, built once for the generators that share its answers and checks. */
+const SUITE_VIEWS = new WeakMap<Answers, Map<Introspection | undefined, SuiteView>>();
 
 const sha256 = (content: string) => createHash('sha256').update(content).digest('hex');
 
@@ -217,10 +220,14 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
     // A Python project's package.json is none of our business: no install step, and no word of one.
     // Declared once a run (by the generator not composed by another), as Yeoman wants it unique.
     super(args, options, options.resolvedAnswers ? {} : { customInstallTask: true });
+    // Yeoman parses the arguments again at each option declared; parsed once, after the last.
+    this.setFeatures({ skipParseOptions: true });
     for (const question of QUESTIONS) {
       this.option(optionName(question.name), { type: String, description: question.help });
     }
     for (const [name, spec] of Object.entries(RUN_OPTIONS)) this.option(name, spec);
+    this.setFeatures({ skipParseOptions: false });
+    this.parseOptions();
     // One generator of the run (the first) replaces Yeoman's commit with the atomic one.
     const store = (this.env as unknown as { composedStore?: { customCommitTask?: unknown } }).composedStore;
     if (!store?.customCommitTask) {
@@ -984,7 +991,11 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
   private async plannedOutputs(): Promise<Output[]> {
     // What the checks found each bound name to be (a property is read, a function gets the folder); none under --skip-checks.
     const checked = this.options.skipChecks ? undefined : this.introspection;
-    const view = buildSuiteView(this.answers, PACKAGE_VERSION, renderedFacts(checked), checked?.expression_names);
+    const views = SUITE_VIEWS.get(this.answers) ?? new Map<Introspection | undefined, SuiteView>();
+    SUITE_VIEWS.set(this.answers, views);
+    const view =
+      views.get(checked) ?? buildSuiteView(this.answers, PACKAGE_VERSION, renderedFacts(checked), checked?.expression_names);
+    views.set(checked, view);
     const roots: TemplateRoots = {
       builtIn: TEMPLATES_ROOT,
       override: this.teamTemplatesFolder(),

@@ -7,7 +7,7 @@ import { accessSync, constants, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../errors.js';
-import { type PythonInfo, run } from '../python.js';
+import { type PythonInfo, pythonProgram, run } from '../python.js';
 
 const AUDIT_SCRIPT = fileURLToPath(new URL('../../python/audit.py', import.meta.url));
 
@@ -152,7 +152,7 @@ export async function readFacts(
   cwd: string,
   options: { fixtures: boolean },
 ): Promise<AuditFacts> {
-  const result = await run(python.executable, [AUDIT_SCRIPT], {
+  const result = await run(pythonProgram(python), [AUDIT_SCRIPT], {
     cwd,
     input: JSON.stringify({ files, fixtures: options.fixtures, cwd }),
     timeoutMs: 180_000,
