@@ -117,6 +117,21 @@ describe('what the code shows', () => {
     expect(inferAnswer('versionKey', { className: 'Checkpointer' }, found)).toMatchObject({ value: 'format_version' });
   });
 
+  it('suggests live objects when the constructor takes a model or an optimizer, and asks', () => {
+    const found = introspection([]);
+    found.classes[0]!.parameters = [
+      { name: 'model', required: true },
+      { name: 'optimizer', required: true },
+      { name: 'save_dir', required: true },
+    ];
+    expect(inferAnswer('stateKind', { className: 'Checkpointer' }, found)).toEqual({
+      value: 'objects',
+      certain: false,
+      why: 'the constructor takes model and optimizer',
+    });
+    expect(inferAnswer('stateKind', { className: 'Checkpointer' }, introspection([]))).toBeUndefined();
+  });
+
   it('suggests nothing when the source keeps the suite names', () => {
     const found = introspection(['model', 'optimizer', 'model_state', 'step']);
     expect(inferAnswer('savedKeyNames', { className: 'Checkpointer' }, found)).toBeUndefined();

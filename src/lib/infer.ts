@@ -287,6 +287,10 @@ export function inferAnswer(name: AnswerName, answers: Partial<Answers>, found: 
   if (name === 'format') return inferFormat(cls, found.source_calls ?? [], answers.constructorExpression);
   if (name === 'tracker') return inferTracker(found, cls);
   if (name === 'keepLast') return inferKeepLast(cls, answers.constructorExpression);
+  if (name === 'stateKind') {
+    const held = (cls?.parameters ?? []).map((parameter) => parameter.name).filter((parameter) => LIVE_OBJECT_PARAMETERS.includes(parameter));
+    return held.length > 0 ? { value: 'objects', certain: false, why: `the constructor takes ${held.join(' and ')}` } : undefined;
+  }
   if (name === 'savedKeyNames') {
     const pairs = inferSavedKeyNames(found.string_keys ?? []);
     return pairs ? { value: pairs, certain: false, why: 'the keys its source names' } : undefined;
@@ -297,6 +301,9 @@ export function inferAnswer(name: AnswerName, answers: Partial<Answers>, found: 
   }
   return undefined;
 }
+
+/** Constructor parameters that hand a manager live objects to save (stateKind "objects"). */
+const LIVE_OBJECT_PARAMETERS = ['model', 'optimizer', 'agent', 'trainer', 'net', 'network'];
 
 /** The keys real code records its format version under, best first. */
 const VERSION_KEYS = ['format_version', 'ckpt_version', 'checkpoint_version', 'schema_version', 'version'];
