@@ -372,3 +372,23 @@ describe('the probe', () => {
     expect(snapshotTree(project)).toEqual(before);
   });
 });
+
+describe('the suites of the new bindings, as Python', () => {
+  it('are black-clean and pyflakes-clean: renamed keys with added ones, and live objects', async () => {
+    const python = await pythonWith(['black', 'pyflakes']);
+    for (const entry of ['torch_own_keys', 'live_objects', 'pickle_persister']) {
+      const project = path.join(scratch, `python-${entry}`);
+      cpSync(path.resolve('examples/corpus', entry), project, { recursive: true });
+      const answers = JSON.parse(readFileSync(path.join(project, 'answers.json'), 'utf8'));
+      await generate({ cwd: project, options: { ...answers, skipChecks: true, yes: true } });
+      const suite = path.join(project, 'tests', 'checkpoint');
+      const black = spawnSync(python!, ['-m', 'black', '--check', '--diff', '-q', suite], {
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
+      expect(black.stdout, `${entry}: black --diff`).toBe('');
+      const flakes = spawnSync(python!, ['-m', 'pyflakes', suite], { encoding: 'utf8', timeout: 120_000 });
+      expect(flakes.stdout, `${entry}: pyflakes`).toBe('');
+    }
+  }, 300_000);
+});

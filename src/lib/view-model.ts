@@ -88,6 +88,8 @@ function adapterOps(answers: Answers, facts: BindingFacts | undefined, calls: Bo
       body: [
         ...(objects ? ['self.to_saved(state)'] : []),
         `saved = ${saveCall()}`,
+        // saveFault "none": a save that fails returns None, so None is no path to look for.
+        ...(answers.saveFault === 'none' ? ['if saved is None:', '    return None  # a failed save (saveFault none)'] : []),
         'return _saved_path(saved, self.checkpoint_dir, step)',
       ].join('\n        '),
     }),
