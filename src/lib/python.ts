@@ -427,8 +427,6 @@ export async function introspect(python: PythonInfo, request: IntrospectRequest,
 export interface ProbeReport {
   /** What failed and where, in one line; null when the save and load ran. */
   error: string | null;
-  /** What the user's save returned. */
-  returned: 'path' | 'pair' | 'nothing' | 'true' | 'false' | 'other' | null;
   /** The files the save created. */
   files: string[];
   /** The format of the file it wrote, by its first bytes. */
@@ -436,7 +434,6 @@ export interface ProbeReport {
   /** The top-level keys of the file it wrote, and of the state it was given. */
   stored_keys: string[];
   suite_keys: string[];
-  loaded: 'dict' | 'none' | 'other' | null;
 }
 
 /**
@@ -453,7 +450,7 @@ export async function probeSaveAndLoad(
     return await driverFor(python, cwd).request<ProbeReport>('probe', { ...request }, importTimeoutMs());
   } catch (error) {
     const why = error instanceof DriverFailure ? `Python ${error.ended}` : (error as Error).message;
-    return { error: why, returned: null, files: [], format: null, stored_keys: [], suite_keys: [], loaded: null };
+    return { error: why, files: [], format: null, stored_keys: [], suite_keys: [] };
   }
 }
 

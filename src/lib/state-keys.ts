@@ -21,3 +21,11 @@ export function parseKeys(text: string | undefined): string[] {
   if (!text || text.trim() === NONE) return [];
   return text.split(',').map((name) => name.trim());
 }
+
+/** A top-level key of a checkpoint, as the answers may name it (in a pattern). */
+export const KEY = '[A-Za-z_][A-Za-z0-9_.]*';
+
+/** The names given more than once, each once. */
+export function repeated(names: readonly string[]): string[] {
+  return [...new Set(names.filter((name, index) => names.indexOf(name) !== index))];
+}

@@ -6,7 +6,7 @@
  * speak the suite's own keys whatever the project calls them.
  */
 import { type Answers, type Question, NONE } from './question-kit.js';
-import { parseKeys, parseRenamedKeys, SUITE_STATE_KEYS } from './state-keys.js';
+import { KEY, parseKeys, parseRenamedKeys, repeated, SUITE_STATE_KEYS } from './state-keys.js';
 import { didYouMean, type Inferred } from './infer.js';
 import type { ProbeReport } from './python.js';
 import { pyCollection, pyString } from './python-literal.js';
@@ -43,13 +43,6 @@ export function keysOnLoad<K extends string>(answers: Partial<Answers>, keys: re
 /** Why a case that saves states of any shape (R8, R11, P1, P2) is left out for live objects. */
 export const needsAnyShape = (answers: Partial<Answers>): string | undefined =>
   savesObjects(answers) ? "your code saves live objects (stateKind objects): the states are your objects' state_dicts, of one shape and size" : undefined;
-
-/** A top-level key of a checkpoint as an answer may name it (the versioning family's rule). */
-const KEY = '[A-Za-z_][A-Za-z0-9_.]*';
-
-function repeated(names: readonly string[]): string[] {
-  return [...new Set(names.filter((name, index) => names.indexOf(name) !== index))];
-}
 
 function validateSavedKeyNames(value: string): string | undefined {
   const pairs = parseRenamedKeys(value);
@@ -133,13 +126,19 @@ const STORED_NAME_SUFFIXES = ['_state_dict', '_state', '_states'];
  * (`"model_state_dict"`) that name a suite key with a suffix real code adds.
  */
 export function inferSavedKeyNames(stringKeys: readonly string[]): string | undefined {
-  const pairs: string[] = [];
-  for (const suite of SUITE_STATE_KEYS) {
-    if (stringKeys.includes(suite)) continue;
-    const saved = STORED_NAME_SUFFIXES.map((suffix) => `${suite}${suffix}`).find((name) => stringKeys.includes(name));
-    if (saved) pairs.push(`${suite}->${saved}`);
+  const pairs = storedNames(SUITE_STATE_KEYS, stringKeys);
+  return pairs.length > 0 ? pairs.map(([suite, saved]) => `${suite}->${saved}`).join(', ') : undefined;
+}
+
+/** Each of `suiteKeys` absent from `keys` but found there under a name real code adds a suffix to: `[suite, stored]`. */
+function storedNames(suiteKeys: readonly string[], keys: readonly string[]): [string, string][] {
+  const pairs: [string, string][] = [];
+  for (const suite of suiteKeys) {
+    if (keys.includes(suite)) continue;
+    const stored = STORED_NAME_SUFFIXES.map((suffix) => `${suite}${suffix}`).find((name) => keys.includes(name));
+    if (stored) pairs.push([suite, stored]);
   }
-  return pairs.length > 0 ? pairs.join(', ') : undefined;
+  return pairs;
 }
 
 /** The adapter's class attributes that say the stored shape, as source lines at class indentation. */
@@ -182,13 +181,7 @@ export function probeSuggestions(report: ProbeReport): Partial<Record<ProbedAnsw
     format: { value: report.format, certain: true, why: `${seen}, a ${report.format} file` },
   };
   if (report.stored_keys.length === 0) return found;
-  const stored = new Set(report.stored_keys);
-  const pairs: [string, string][] = [];
-  for (const key of report.suite_keys) {
-    if (stored.has(key)) continue;
-    const saved = STORED_NAME_SUFFIXES.map((suffix) => `${key}${suffix}`).find((name) => stored.has(name));
-    if (saved) pairs.push([key, saved]);
-  }
+  const pairs = storedNames(report.suite_keys, report.stored_keys);
   if (pairs.length > 0) {
     found.savedKeyNames = {
       value: pairs.map(([suite, saved]) => `${suite}->${saved}`).join(', '),

@@ -23,7 +23,7 @@ import {
   NONE,
 } from '../question-kit.js';
 import { pyCollection, pyString, wrap } from '../python-literal.js';
-import { parseKeys, parseRenamedKeys, SUITE_STATE_KEYS } from '../state-keys.js';
+import { KEY, parseKeys, parseRenamedKeys, repeated, SUITE_STATE_KEYS } from '../state-keys.js';
 import { corruptErrorsView, futureVersions, lackingPolicyOps, OUTCOMES } from './corruption.js';
 import { policyMark } from '../policy-mark.js';
 
@@ -47,13 +47,7 @@ const versioned = (answers: Partial<Answers>) => Boolean(answers.versionKey) && 
 const hasPrevious = (answers: Partial<Answers>) =>
   versioned(answers) && Boolean(answers.previousVersion) && answers.previousVersion !== NONE;
 
-/** A top-level key of a checkpoint, as the answers may name it. */
-const KEY = '[A-Za-z_][A-Za-z0-9_.]*';
 const WHOLE_NUMBER = '(0|[1-9][0-9]{0,8})';
-
-function repeated(names: readonly string[]): string[] {
-  return [...new Set(names.filter((name, index) => names.indexOf(name) !== index))];
-}
 
 function validateRenamedKeys(value: string, answers: Partial<Answers>): string | undefined {
   const pairs = parseRenamedKeys(value);
