@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { TerminalAdapter } from '@yeoman/adapter';
+import { ADAPTER_DRAFT_SUFFIX, missingAdapterNames } from './adapter-upgrade.js';
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import {
   answersFromOptions,
@@ -1047,6 +1048,8 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
     if (!this.composed) this.queueTransformStream({}, finalFormTransform());
     const outputs = await this.plannedOutputs();
     const force = Boolean(this.options.force);
+    const { keptAdapter, upgradeDraft, missing } = this.adapterUpgrade(outputs, force);
+    if (upgradeDraft) outputs.push(upgradeDraft);
     const overwriteGenerated = force || Boolean(this.options.overwriteGenerated);
     const record = this.runRecord.files;
     const kept: string[] = [];
@@ -1075,7 +1078,7 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
       else edited.push(this.relative(output.target));
     }
     if (edited.length + changed.length > 0) throw this.differingFilesError(edited, changed);
-    if (!this.composed) this.removeStaleFiles();
+    if (!this.composed) this.removeStaleFiles(upgradeDraft ? [upgradeDraft.target] : []);
     for (const output of outputs) {
       if (output.userOwned && this.fs.exists(output.target) && !force) continue;
       this.fs.write(output.target, output.content);
@@ -1088,6 +1091,36 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
         `Kept your ${file}: it is yours and differs from what the answers would write now; pass --force to rewrite it.`,
       );
     }
+    if (keptAdapter && upgradeDraft) {
+      this.log.conflict(
+        `Your ${this.relative(keptAdapter.target)} was written by an earlier version of checkpoint-tests: it does not define ${missing.join(', ')}, which the new suite uses, so pytest cannot import the suite until it does. The adapter your answers would write now is beside it as ${this.relative(upgradeDraft.target)}: copy those definitions from it into yours (keeping your edits), or pass --force to rewrite yours from your answers.`,
+      );
+    }
+  }
+
+  /**
+   * The user's adapter, when it is kept (it exists and there is no --force),
+   * and, when it lacks names the rest of the new suite uses, the current
+   * adapter as a draft to copy them from (`checkpoint_adapter.py.new`).
+   */
+  private adapterUpgrade(
+    outputs: readonly Output[],
+    force: boolean,
+  ): { keptAdapter?: Output; upgradeDraft?: Output; missing: string[] } {
+    const keptAdapter = outputs.find((output) => output.userOwned && output.target.endsWith(ADAPTER_FILE));
+    if (!keptAdapter || force || !this.fs.exists(keptAdapter.target)) return { missing: [] };
+    const others = outputs.filter((output) => output !== keptAdapter && output.target.endsWith('.py'));
+    const missing = missingAdapterNames(
+      this.fs.read(keptAdapter.target),
+      keptAdapter.content,
+      others.map((output) => output.content),
+    );
+    if (missing.length === 0) return { keptAdapter, missing };
+    return {
+      keptAdapter,
+      missing,
+      upgradeDraft: { target: `${keptAdapter.target}${ADAPTER_DRAFT_SUFFIX}`, content: keptAdapter.content, userOwned: false },
+    };
   }
 
   /** The key of a file in the record of written files: its project-relative path, with forward slashes. */
@@ -1106,11 +1139,12 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
    * longer chosen, the CI recipe dropped): removed when unchanged since,
    * named to the user when edited.
    */
-  private removeStaleFiles(): void {
+  private removeStaleFiles(alsoWritten: readonly string[]): void {
     const record = this.runRecord.files;
     const generated = generatedCases(this.answers);
     const inSuite = (file: string) => this.recordKey(this.destinationPath(this.answers.outputDir, file));
     const current = new Set([
+      ...alsoWritten.map((target) => this.recordKey(target)),
       inSuite('conftest.py'),
       inSuite(ADAPTER_FILE),
       inSuite('README.md'),
