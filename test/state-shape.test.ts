@@ -96,7 +96,9 @@ describe('live objects (stateKind objects)', () => {
     expect(adapter).toMatch(/^def build_objects\(\):/m);
     expect(adapter).toContain('        model = objects.model\n        optimizer = objects.optimizer\n');
     expect(adapter).toContain('return CheckpointManager(model, optimizer, checkpoint_dir)');
-    expect(adapter).toContain('        self.to_saved(state)\n        saved = self.manager.save(step)\n');
+    expect(adapter).toContain(
+      '        self.to_saved(state)\n        before = _entries(self.checkpoint_dir)\n        saved = self.manager.save(step)\n',
+    );
     expect(adapter).toContain('        self.forget()\n        return self.from_loaded(self.manager.load(path))');
     // The constructor's `model` and `optimizer` are the adapter's own, never imported.
     expect(adapter).toContain('from fitkit.checkpoints import CheckpointManager\n');
@@ -149,7 +151,7 @@ describe('the generated adapter', () => {
     expect(adapter).toContain('    SAVED_NAMES = {"model": "model_state_dict", "optimizer": "optimizer_state_dict"}\n');
     expect(adapter).toContain('    ADDED_ON_SAVE = ("format_version", "global_step")\n');
     expect(adapter).toContain(
-      'saved = self.manager.save(self.to_saved(state), step)\n        return _saved_path(saved, self.checkpoint_dir, step)',
+      'saved = self.manager.save(self.to_saved(state), step)\n        return _saved_path(saved, self.checkpoint_dir, step, before)',
     );
     expect(adapter).toContain('return self.from_loaded(self.manager.load(path))');
     expect(adapter).toMatch(/^def make_state\(step, size=4096, variant=0\):/m);

@@ -87,10 +87,12 @@ function adapterOps(answers: Answers, facts: BindingFacts | undefined, calls: Bo
       // What a save returns varies (a path, an (ok, path) pair, nothing): _saved_path reads each.
       body: [
         ...(objects ? ['self.to_saved(state)'] : []),
+        // The folder before the save: a save that returns nothing is matched to what it wrote.
+        'before = _entries(self.checkpoint_dir)',
         `saved = ${saveCall()}`,
         // saveFault "none": a save that fails returns None, so None is no path to look for.
         ...(answers.saveFault === 'none' ? ['if saved is None:', '    return None  # a failed save (saveFault none)'] : []),
-        'return _saved_path(saved, self.checkpoint_dir, step)',
+        'return _saved_path(saved, self.checkpoint_dir, step, before)',
       ].join('\n        '),
     }),
     load: () => ({
