@@ -7,9 +7,12 @@ order. Never on stdout or stderr: the user's module may print at import (or
 an exception answer such as ``this.X`` may), and that must not garble the
 protocol; the generator reads stdout and stderr only to cut and show them.
 
-request:  {"id": 1, "kind": "introspect" | "probe" | "format" | "check_suite", ...}
-answer:   {"id": 1, "ok": true, "result": {...}}
-          {"id": 1, "ok": false, "error": "one line"}
+request:  {"id": 1, "kind": "introspect" | "probe" | "warm" | "format" | "check_suite", ...}
+answer:   {"id": 1, "ok": true, "result": {...}, "cpu": 0.25}
+          {"id": 1, "ok": false, "error": "one line", "cpu": 0.01}
+
+``cpu`` is the CPU seconds this process spent since its previous answer (the
+first: since it started), for the generator's timing lines.
 
 Everything runs in this process, so the user's module (and torch) is
 imported once a run: introspection imports it, and the ``--setup-only``
@@ -27,6 +30,7 @@ import json
 import os
 import re
 import sys
+import time
 import traceback
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -125,14 +129,25 @@ def handle_format(request):
 
 
 def handle_check_suite(request):
-    """``pytest --setup-only`` on the suite, in this process, its output kept."""
+    """``pytest --setup-only`` on the suite, in this process, its output kept.
+
+    ``--assert=plain``: no test body runs, so rewriting every module's asserts
+    (the larger part of collecting a new suite) would buy nothing.
+    """
     import pytest
 
     output = io.StringIO()
     with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
         try:
             code = pytest.main(
-                ["-p", "no:cacheprovider", "-q", "--setup-only", request["suite"]]
+                [
+                    "-p",
+                    "no:cacheprovider",
+                    "-q",
+                    "--setup-only",
+                    "--assert=plain",
+                    request["suite"],
+                ]
             )
         except BaseException:  # noqa: BLE001 - a conftest's SystemExit, say
             traceback.print_exc(file=output)
@@ -140,8 +155,21 @@ def handle_check_suite(request):
     return {"code": int(code), "output": cut(output.getvalue())}
 
 
+def handle_warm(request):
+    """Imports each of ``modules`` that imports, ahead of the step that needs it."""
+    warmed = []
+    for name in request.get("modules", []):
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - the step that needs it reports it
+            continue
+        warmed.append(name)
+    return {"warmed": warmed}
+
+
 # One handler a request kind.
 HANDLERS = {
+    "warm": handle_warm,
     "introspect": handle_introspect,
     "probe": handle_probe,
     "format": handle_format,
@@ -171,10 +199,14 @@ def main():
     # A crash in native code (a segfault at import) leaves a Python traceback on stderr.
     faulthandler.enable()
     requests = os.fdopen(request_fd, "rb")
+    spent = 0.0
     for line in requests:
         if not line.strip():
             continue
-        data = (json.dumps(answer(line)) + "\n").encode("utf-8")
+        reply = answer(line)
+        reply["cpu"] = round(time.process_time() - spent, 4)
+        spent += reply["cpu"]
+        data = (json.dumps(reply) + "\n").encode("utf-8")
         while data:
             data = data[os.write(answer_fd, data) :]
     os._exit(0)
