@@ -7,7 +7,8 @@ order. Never on stdout or stderr: the user's module may print at import (or
 an exception answer such as ``this.X`` may), and that must not garble the
 protocol; the generator reads stdout and stderr only to cut and show them.
 
-request:  {"id": 1, "kind": "introspect" | "probe" | "warm" | "format" | "check_suite", ...}
+request:  {"id": 1, "kind": "find" | "introspect" | "probe" | "warm" | "format"
+                      | "check_suite", ...}
 answer:   {"id": 1, "ok": true, "result": {...}, "cpu": 0.25}
           {"id": 1, "ok": false, "error": "one line", "cpu": 0.01}
 
@@ -22,6 +23,7 @@ The process ends when the request channel closes (the generator is done or
 gone), with ``os._exit`` so no atexit hook of the user's code can hold it up.
 """
 
+import ast
 import contextlib
 import faulthandler
 import importlib.util
@@ -155,6 +157,55 @@ def handle_check_suite(request):
     return {"code": int(code), "output": cut(output.getvalue())}
 
 
+def found(name):
+    """Whether ``name`` can be imported here, asked without importing it."""
+    try:
+        return importlib.util.find_spec(name) is not None
+    except Exception:  # noqa: BLE001 - a parent package that fails to import
+        return False
+
+
+def module_imports(module):
+    """The top-level packages ``module``'s own top-level import statements name.
+
+    Read from its source without importing it; imports inside ``try``, ``if``
+    or a function are optional or late, and left out.
+    """
+    try:
+        spec = importlib.util.find_spec(module)
+    except Exception:  # noqa: BLE001 - the import reports it
+        return []
+    if spec is None or not spec.origin or not spec.origin.endswith(".py"):
+        return []
+    try:
+        with open(spec.origin, "rb") as source:
+            tree = ast.parse(source.read())
+    except (OSError, SyntaxError, ValueError):
+        return []
+    names = []
+    for node in tree.body:
+        if isinstance(node, ast.Import):
+            names += [alias.name.split(".")[0] for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.append(node.module.split(".")[0])
+    return sorted(set(names))
+
+
+def handle_find(request):
+    """What of ``needs`` and of the module's own imports this Python lacks.
+
+    Nothing is imported: the generator asks before importing the module, and
+    starts another Python when this one lacks what the module needs (torch).
+    """
+    for path in reversed(request.get("paths", [])):
+        if path not in sys.path:
+            sys.path.insert(0, path)
+    wanted = list(request.get("needs", []))
+    if request.get("module") and found(request["module"].split(".")[0]):
+        wanted += module_imports(request["module"])
+    return {"missing": [name for name in dict.fromkeys(wanted) if not found(name)]}
+
+
 def handle_warm(request):
     """Imports each of ``modules`` that imports, ahead of the step that needs it."""
     warmed = []
@@ -169,6 +220,7 @@ def handle_warm(request):
 
 # One handler a request kind.
 HANDLERS = {
+    "find": handle_find,
     "warm": handle_warm,
     "introspect": handle_introspect,
     "probe": handle_probe,

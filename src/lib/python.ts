@@ -269,7 +269,10 @@ export class PythonSearch {
    * does. A module whose package lies in `paths` is found by any Python: with
    * no needs, the first answers without another start.
    */
-  async choose(request: { paths: string[]; module?: string; needs?: string[] }): Promise<PythonInfo | undefined> {
+  async choose(
+    request: { paths: string[]; module?: string; needs?: string[] },
+    passOver?: PythonInfo,
+  ): Promise<PythonInfo | undefined> {
     const first = await this.first();
     if (!first) return undefined;
     const top = request.module?.split('.')[0];
@@ -279,6 +282,8 @@ export class PythonSearch {
     ];
     if (names.length === 0 || this.candidates.length === 1) return first;
     for (let index = 0; index < this.candidates.length; index++) {
+      // A Python known to lack something (`passOver`) is not started again to say so.
+      if (passOver && this.candidates[index] === passOver.executable) continue;
       const probed = await probePython(this.candidates[index]!, { paths: request.paths, names, cwd: this.projectRoot });
       if (!('problem' in probed) && probed.fits) return withoutFits(probed);
     }
@@ -616,6 +621,32 @@ export async function checkSuite(python: PythonInfo, suiteDir: string, cwd: stri
     };
   }
   return { ok: true, collected: tests.size };
+}
+
+/**
+ * What of `needs` and of the module's own top-level imports (read from its
+ * source) `python` lacks, asked in its driver without importing anything:
+ * the driver is the one that imports the module next, when nothing lacks.
+ * Undefined when the driver could not answer.
+ */
+export async function missingImports(
+  python: PythonInfo,
+  request: { paths: string[]; module?: string; needs?: string[] },
+  cwd: string,
+): Promise<string[] | undefined> {
+  try {
+    const found = await driverFor(python, cwd).request<{ missing: string[] }>('find', { ...request }, PROBE_TIMEOUT_MS);
+    return found.missing;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Ends the driver of `python` in `cwd`, if one runs (the run moved to another Python). */
+export function closeDriver(python: PythonInfo, cwd: string): void {
+  const key = `${python.executable}\0${cwd}`;
+  drivers.get(key)?.close();
+  drivers.delete(key);
 }
 
 /**

@@ -30,9 +30,11 @@ import {
   type IntrospectRequest,
   type PythonInfo,
   checkSuite,
+  closeDriver,
   closeDrivers,
   formatWithBlack,
   introspect,
+  missingImports,
   probePython,
   type ProbeReport,
   probeSaveAndLoad,
@@ -810,8 +812,15 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
       ...extra,
     };
     const choice = `${this.introspectedFor}\0${request.needs!.join(',')}`;
-    if (this.chosenFor !== choice) {
-      this.python = (await this.pythons?.choose(request)) ?? this.python;
+    if (this.chosenFor !== choice && this.python) {
+      // The Python in use is asked first, in its driver (no new process); another starts only when it lacks something.
+      const missing = await missingImports(this.python, request, this.projectRoot);
+      if (missing === undefined || missing.length > 0) {
+        const lacking = this.python;
+        const needs = [...new Set([...(request.needs ?? []), ...(missing ?? [])])];
+        this.python = (await this.pythons?.choose({ ...request, needs }, lacking)) ?? this.python;
+        if (this.python !== lacking) closeDriver(lacking, this.projectRoot);
+      }
       mark('chose the Python for the module');
       this.chosenFor = choice;
     }
@@ -962,13 +971,19 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
 
   /**
    * While node renders and writes the suite, the run's Python imports what
-   * `pytest --setup-only` will (pytest, and Hypothesis when a generated case
-   * uses it), on the other core: the check then finds them loaded.
+   * formatting it and `pytest --setup-only` will (black, pytest, and
+   * Hypothesis when a generated case uses it), on the other core: the steps
+   * that need them find them loaded.
    */
   private warmForCheck(): void {
     if (!this.python || this.options.skipChecks || this.options.dryRun) return;
     const generated = generatedCases(this.answers);
-    const modules = ['pytest', ...(generated.has('C8') || generated.has('S1') ? ['hypothesis'] : [])];
+    // black first: the suite's files are formatted with it as they are written, before the check.
+    const modules = [
+      ...(this.python.hasBlack ? ['black'] : []),
+      'pytest',
+      ...(generated.has('C8') || generated.has('S1') ? ['hypothesis'] : []),
+    ];
     warmImports(this.python, modules, this.projectRoot);
   }
 
