@@ -134,7 +134,9 @@ def handle_check_suite(request):
     """``pytest --setup-only`` on the suite, in this process, its output kept.
 
     ``--assert=plain``: no test body runs, so rewriting every module's asserts
-    (the larger part of collecting a new suite) would buy nothing.
+    (the larger part of collecting a new suite) would buy nothing. Without the
+    unraisable-exception plugin, whose only part in a set-up is five full
+    garbage collections at the end (long in a process that imported torch).
     """
     import pytest
 
@@ -148,6 +150,8 @@ def handle_check_suite(request):
                     "-q",
                     "--setup-only",
                     "--assert=plain",
+                    "-p",
+                    "no:unraisableexception",
                     request["suite"],
                 ]
             )
