@@ -137,6 +137,9 @@ def handle_check_suite(request):
     (the larger part of collecting a new suite) would buy nothing. Without the
     unraisable-exception plugin, whose only part in a set-up is five full
     garbage collections at the end (long in a process that imported torch).
+    ``--capture=no``: what fixtures print lands in the kept output anyway, and
+    capturing would suspend and resume around each of the thousands of
+    SETUP and TEARDOWN lines.
     """
     import pytest
 
@@ -150,6 +153,7 @@ def handle_check_suite(request):
                     "-q",
                     "--setup-only",
                     "--assert=plain",
+                    "--capture=no",
                     "-p",
                     "no:unraisableexception",
                     request["suite"],
