@@ -73,6 +73,9 @@ const result = await build({
           // globby (with fast-glob), for yeoman-environment's lookup of installed generators, which
           // a run that registers its generators by path never does.
           { name: 'globby', importer: 'yeoman-environment', esm: true, named: ['globbySync'] },
+          // yaml (a dependency of ours, CommonJS too), for an answers file in YAML and a pre-commit
+          // config to edit, which most runs have neither of: left out, loaded when first used.
+          { name: 'yaml', importer: 'lib', external: true },
           // simple-git (a CommonJS package), for yeoman-generator's `this.simpleGit`, which no run of
           // ours asks for: left out, loaded from node_modules if ever used. Its two enums are objects.
           {
