@@ -7,9 +7,13 @@ order. Never on stdout or stderr: the user's module may print at import (or
 an exception answer such as ``this.X`` may), and that must not garble the
 protocol; the generator reads stdout and stderr only to cut and show them.
 
-request:  {"id": 1, "kind": "introspect" | "probe" | "format" | "check_suite", ...}
-answer:   {"id": 1, "ok": true, "result": {...}}
-          {"id": 1, "ok": false, "error": "one line"}
+request:  {"id": 1, "kind": "find" | "introspect" | "probe" | "warm" | "format"
+                      | "check_suite", ...}
+answer:   {"id": 1, "ok": true, "result": {...}, "cpu": 0.25}
+          {"id": 1, "ok": false, "error": "one line", "cpu": 0.01}
+
+``cpu`` is the CPU seconds this process spent since its previous answer (the
+first: since it started), for the generator's timing lines.
 
 Everything runs in this process, so the user's module (and torch) is
 imported once a run: introspection imports it, and the ``--setup-only``
@@ -19,6 +23,7 @@ The process ends when the request channel closes (the generator is done or
 gone), with ``os._exit`` so no atexit hook of the user's code can hold it up.
 """
 
+import ast
 import contextlib
 import faulthandler
 import importlib.util
@@ -27,6 +32,7 @@ import json
 import os
 import re
 import sys
+import time
 import traceback
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -125,14 +131,33 @@ def handle_format(request):
 
 
 def handle_check_suite(request):
-    """``pytest --setup-only`` on the suite, in this process, its output kept."""
+    """``pytest --setup-only`` on the suite, in this process, its output kept.
+
+    ``--assert=plain``: no test body runs, so rewriting every module's asserts
+    (the larger part of collecting a new suite) would buy nothing. Without the
+    unraisable-exception plugin, whose only part in a set-up is five full
+    garbage collections at the end (long in a process that imported torch).
+    ``--capture=no``: what fixtures print lands in the kept output anyway, and
+    capturing would suspend and resume around each of the thousands of
+    SETUP and TEARDOWN lines.
+    """
     import pytest
 
     output = io.StringIO()
     with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
         try:
             code = pytest.main(
-                ["-p", "no:cacheprovider", "-q", "--setup-only", request["suite"]]
+                [
+                    "-p",
+                    "no:cacheprovider",
+                    "-q",
+                    "--setup-only",
+                    "--assert=plain",
+                    "--capture=no",
+                    "-p",
+                    "no:unraisableexception",
+                    request["suite"],
+                ]
             )
         except BaseException:  # noqa: BLE001 - a conftest's SystemExit, say
             traceback.print_exc(file=output)
@@ -140,8 +165,71 @@ def handle_check_suite(request):
     return {"code": int(code), "output": cut(output.getvalue())}
 
 
+def found(name):
+    """Whether ``name`` can be imported here, asked without importing it."""
+    try:
+        return importlib.util.find_spec(name) is not None
+    except Exception:  # noqa: BLE001 - a parent package that fails to import
+        return False
+
+
+def module_imports(module):
+    """The top-level packages ``module``'s own top-level import statements name.
+
+    Read from its source without importing it; imports inside ``try``, ``if``
+    or a function are optional or late, and left out.
+    """
+    try:
+        spec = importlib.util.find_spec(module)
+    except Exception:  # noqa: BLE001 - the import reports it
+        return []
+    if spec is None or not spec.origin or not spec.origin.endswith(".py"):
+        return []
+    try:
+        with open(spec.origin, "rb") as source:
+            tree = ast.parse(source.read())
+    except (OSError, SyntaxError, ValueError):
+        return []
+    names = []
+    for node in tree.body:
+        if isinstance(node, ast.Import):
+            names += [alias.name.split(".")[0] for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.append(node.module.split(".")[0])
+    return sorted(set(names))
+
+
+def handle_find(request):
+    """What of ``needs`` and of the module's own imports this Python lacks.
+
+    Nothing is imported: the generator asks before importing the module, and
+    starts another Python when this one lacks what the module needs (torch).
+    """
+    for path in reversed(request.get("paths", [])):
+        if path not in sys.path:
+            sys.path.insert(0, path)
+    wanted = list(request.get("needs", []))
+    if request.get("module") and found(request["module"].split(".")[0]):
+        wanted += module_imports(request["module"])
+    return {"missing": [name for name in dict.fromkeys(wanted) if not found(name)]}
+
+
+def handle_warm(request):
+    """Imports each of ``modules`` that imports, ahead of the step that needs it."""
+    warmed = []
+    for name in request.get("modules", []):
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - the step that needs it reports it
+            continue
+        warmed.append(name)
+    return {"warmed": warmed}
+
+
 # One handler a request kind.
 HANDLERS = {
+    "find": handle_find,
+    "warm": handle_warm,
     "introspect": handle_introspect,
     "probe": handle_probe,
     "format": handle_format,
@@ -171,10 +259,14 @@ def main():
     # A crash in native code (a segfault at import) leaves a Python traceback on stderr.
     faulthandler.enable()
     requests = os.fdopen(request_fd, "rb")
+    spent = 0.0
     for line in requests:
         if not line.strip():
             continue
-        data = (json.dumps(answer(line)) + "\n").encode("utf-8")
+        reply = answer(line)
+        reply["cpu"] = round(time.process_time() - spent, 4)
+        spent += reply["cpu"]
+        data = (json.dumps(reply) + "\n").encode("utf-8")
         while data:
             data = data[os.write(answer_fd, data) :]
     os._exit(0)

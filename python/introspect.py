@@ -29,6 +29,7 @@ and never calls anything in it.
 
 import ast
 import builtins
+import copy
 import functools
 import importlib
 import inspect
@@ -423,6 +424,29 @@ def expression_names(module, expression, class_name, own=()):
     return found
 
 
+# What a module holds, by module: it is imported once a process, and asked
+# again for each answer the generator checks.
+facts_of = {}
+
+
+def module_facts(module):
+    """The module's classes, functions, imports and source facts (kept)."""
+    if module.__name__ not in facts_of or facts_of[module.__name__][0] is not module:
+        classes, functions = describe_module(module)
+        facts_of[module.__name__] = (
+            module,
+            {
+                "classes": classes,
+                "functions": functions,
+                "imports": module_imports(module),
+                "source_calls": source_calls(module),
+                "exception_classes": exception_classes(module),
+                "string_keys": string_keys(module),
+            },
+        )
+    return copy.deepcopy(facts_of[module.__name__][1])
+
+
 def answer(request):
     for path in reversed(request.get("paths", [])):
         if path not in sys.path:
@@ -452,11 +476,7 @@ def answer(request):
         except BaseException as error:  # noqa: BLE001 - report SystemExit too
             found["module_error"] = last_line(error)
         else:
-            found["classes"], found["functions"] = describe_module(module)
-            found["imports"] = module_imports(module)
-            found["source_calls"] = source_calls(module)
-            found["exception_classes"] = exception_classes(module)
-            found["string_keys"] = string_keys(module)
+            found.update(module_facts(module))
             found["bindings"] = resolve_bindings(
                 module, request.get("class"), request.get("bindings", {})
             )

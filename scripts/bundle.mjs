@@ -73,6 +73,18 @@ const result = await build({
           // globby (with fast-glob), for yeoman-environment's lookup of installed generators, which
           // a run that registers its generators by path never does.
           { name: 'globby', importer: 'yeoman-environment', esm: true, named: ['globbySync'] },
+          // yaml (a dependency of ours, CommonJS too), for an answers file in YAML and a pre-commit
+          // config to edit, which most runs have neither of: left out, loaded when first used.
+          { name: 'yaml', importer: 'lib', external: true },
+          // simple-git (a CommonJS package), for yeoman-generator's `this.simpleGit`, which no run of
+          // ours asks for: left out, loaded from node_modules if ever used. Its two enums are objects.
+          {
+            name: 'simple-git',
+            importer: 'yeoman-generator',
+            external: true,
+            named: ['simpleGit'],
+            objects: ['CheckRepoActions', 'CleanOptions'],
+          },
         ];
         const names = new RegExp(`^(${onDemand.map((entry) => entry.name.replace('/', '\\/')).join('|')})$`);
         builder.onResolve({ filter: names }, async (args) => {
@@ -89,7 +101,7 @@ const result = await build({
           return {
             path: args.path,
             namespace: 'on-demand',
-            pluginData: { real, named: entry.named ?? [], esm: entry.esm },
+            pluginData: { real, named: entry.named ?? [], objects: entry.objects ?? [], esm: entry.esm },
           };
         });
         builder.onLoad({ filter: /.*/, namespace: 'on-demand' }, (args) => ({
@@ -101,7 +113,8 @@ export default new Proxy(function onDemand() {}, {
   apply: (_, self, args) => main().apply(self, args),
   get: (_, key) => main()[key],
 });
-${args.pluginData.named.map((name) => `export const ${name} = (...args) => load().${name}(...args);`).join('\n')}`,
+${args.pluginData.named.map((name) => `export const ${name} = (...args) => load().${name}(...args);`).join('\n')}
+${args.pluginData.objects.map((name) => `export const ${name} = new Proxy({}, { get: (_, key) => load().${name}[key], has: (_, key) => key in load().${name}, ownKeys: () => Reflect.ownKeys(load().${name}), getOwnPropertyDescriptor: (_, key) => Reflect.getOwnPropertyDescriptor(load().${name}, key) });`).join('\n')}`,
           resolveDir: root,
           loader: 'js',
         }));

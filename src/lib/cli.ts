@@ -14,6 +14,9 @@ import { fullHelp, otherCommandHelp, shortHelp } from './help.js';
 import { didYouMean } from './infer.js';
 import { generatorPath } from './paths.js';
 import { type Category, CATEGORIES } from './questions.js';
+import { mark } from './timing.js';
+
+mark('CLI modules loaded');
 
 /** Generators the first argument may name; the app generator runs when it names none. */
 const GENERATORS = ['app', 'audit', 'templates', ...CATEGORIES] as const;
@@ -177,7 +180,9 @@ async function run(argv: readonly string[], context: CliContext, onTask: (task: 
     return;
   }
   command.action(async function (this: typeof command) {
-    await env.runGenerator(await meta.instantiate(this.args, this.opts()));
+    const instance = await meta.instantiate(this.args, this.opts());
+    mark('generator loaded');
+    await env.runGenerator(instance);
   });
   // Every generator of the run logs through this adapter (composed ones too).
   quietTaskFailures(env.adapter.log as never, onTask);

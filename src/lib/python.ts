@@ -8,7 +8,7 @@
 import type { BindingFact } from './bound-name.js';
 import type { ExpressionNames } from './constructor-names.js';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -20,6 +20,7 @@ import {
   seconds,
   spawnInGroup,
 } from './child-process.js';
+import { mark } from './timing.js';
 
 const DRIVER_SCRIPT = fileURLToPath(new URL('../python/driver.py', import.meta.url));
 
@@ -70,12 +71,72 @@ export async function run(
 
 const PROBE = [
   'import importlib.util as u, json, sys',
+  'request = json.loads(sys.argv[1]) if len(sys.argv) > 1 else {"paths": [], "names": []}',
+  'sys.path[:0] = request["paths"]',
+  'def found(name):',
+  '    try:',
+  '        return u.find_spec(name) is not None',
+  '    except Exception:',
+  '        return False',
   'print(json.dumps({"version": sys.version.split()[0], "executable": sys.executable,',
-  ' "pytest": u.find_spec("pytest") is not None, "black": u.find_spec("black") is not None}))',
+  ' "pytest": found("pytest"), "black": found("black"),',
+  ' "fits": all(found(name) for name in request["names"])}))',
 ].join('\n');
 
 /** How long asking an interpreter for its version and packages may take. */
 const PROBE_TIMEOUT_MS = 20_000;
+
+/**
+ * The interpreter a pyenv shim would start, found as `pyenv which` finds it
+ * in the usual cases (PYENV_VERSION, a .python-version file from `cwd` up, the
+ * global version file), without running the shim: the shim is a chain of bash
+ * scripts that takes most of a second of CPU. Undefined whenever it is not
+ * plain (the system version, a version prefix, a version folder that is not
+ * there): then the shim itself runs, and says.
+ */
+export function pyenvTarget(shim: string, cwd: string): string | undefined {
+  let script: string;
+  try {
+    script = readFileSync(shim, 'utf8').slice(0, 2000);
+  } catch {
+    return undefined;
+  }
+  const root = /^export PYENV_ROOT="([^"$`\\]+)"$/m.exec(script)?.[1];
+  if (!root || !/exec "[^"]*pyenv" exec "\$program"/.test(script)) return undefined;
+  const versionText = (): string | undefined => {
+    if (process.env.PYENV_VERSION) return process.env.PYENV_VERSION.split(':').join(' ');
+    for (let dir = path.resolve(process.env.PYENV_DIR || cwd); ; dir = path.dirname(dir)) {
+      const file = path.join(dir, '.python-version');
+      if (existsSync(file)) return readVersionFile(file);
+      if (path.dirname(dir) === dir) break;
+    }
+    const global = path.join(root, 'version');
+    return existsSync(global) ? readVersionFile(global) : undefined;
+  };
+  const versions = (versionText() ?? '').split(/\s+/).filter(Boolean);
+  if (versions.length === 0) return undefined;
+  for (const version of versions) {
+    if (version === 'system' || version.includes('/') || version.startsWith('.')) return undefined;
+    const folder = path.join(root, 'versions', version);
+    if (!existsSync(folder)) return undefined;
+    const program = path.join(folder, 'bin', path.basename(shim));
+    if (existsSync(program)) return program;
+  }
+  return undefined;
+}
+
+function readVersionFile(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line) => !line.trim().startsWith('#'))
+      .join(' ');
+  } catch {
+    return undefined;
+  }
+}
+
+const isShim = (candidate: string): boolean => candidate.includes(`${path.sep}shims${path.sep}`);
 
 /** Interpreters worth trying, best first: the one asked for, a project venv, then PATH. */
 function candidates(projectRoot: string, explicit: string | undefined): string[] {
@@ -92,21 +153,44 @@ function candidates(projectRoot: string, explicit: string | undefined): string[]
     if (!existsSync(candidate)) return false;
     let real: string;
     try {
-      real = realpathSync(candidate);
+      // A pyenv shim counts as the interpreter it starts, when that is plain to see.
+      const target = isShim(candidate) ? pyenvTarget(candidate, projectRoot) : undefined;
+      real = realpathSync(target ?? candidate);
+      // pyenv shims not resolved share one script for every version; keep them apart by name.
+      if (isShim(candidate) && !target) real = candidate;
     } catch {
       return false;
     }
-    // pyenv shims resolve to one script for every version; keep them apart by name.
-    const key = candidate.includes(`${path.sep}shims${path.sep}`) ? candidate : real;
-    if (seen.has(key)) return false;
-    seen.add(key);
+    if (seen.has(real)) return false;
+    seen.add(real);
     return true;
   });
 }
 
-/** What one interpreter is, or why it cannot run the checks (it is missing, it is no Python, it lacks pytest). */
-export async function probePython(executable: string): Promise<PythonInfo | { problem: string }> {
-  const probe = await runBounded(executable, ['-c', PROBE], { timeoutMs: PROBE_TIMEOUT_MS, outputCap: 64 * 1024 });
+interface ProbeAnswer {
+  version: string;
+  executable?: string;
+  pytest: boolean;
+  black: boolean;
+  fits: boolean;
+}
+
+/**
+ * What one interpreter is, or why it cannot run the checks (it is missing, it is no Python, it lacks pytest);
+ * with `find`, also whether it finds each of `find.names` (without importing them) with `find.paths` on sys.path.
+ */
+export async function probePython(
+  executable: string,
+  find?: { paths: string[]; names: string[]; cwd: string },
+): Promise<(PythonInfo & { fits: boolean }) | { problem: string }> {
+  // A pyenv shim's interpreter runs directly; the shim stays the name the user sees.
+  const target = isShim(executable) ? pyenvTarget(executable, find?.cwd ?? process.cwd()) : undefined;
+  const args = ['-c', PROBE, ...(find ? [JSON.stringify({ paths: find.paths, names: find.names })] : [])];
+  const probe = await runBounded(target ?? executable, args, {
+    timeoutMs: PROBE_TIMEOUT_MS,
+    outputCap: 64 * 1024,
+    ...(find ? { cwd: find.cwd } : {}),
+  });
   if (probe.startError === 'ENOENT') return { problem: 'there is no such file' };
   if (probe.startError === 'EACCES') return { problem: 'it is not executable' };
   if (probe.startError || probe.code !== 0) {
@@ -114,82 +198,122 @@ export async function probePython(executable: string): Promise<PythonInfo | { pr
     return { problem: `it did not run as Python (it ${probe.ended}${said ? `: ${said}` : ''})` };
   }
   try {
-    const info = JSON.parse(probe.stdout) as { version: string; executable?: string; pytest: boolean; black: boolean };
+    const info = JSON.parse(probe.stdout) as ProbeAnswer;
     if (!info.pytest) return { problem: `it is Python ${info.version} without pytest` };
     const runs = info.executable && existsSync(info.executable) ? info.executable : undefined;
-    return { executable, ...(runs && runs !== executable ? { runs } : {}), version: info.version, hasBlack: info.black };
+    return {
+      executable,
+      ...(runs && runs !== executable ? { runs } : {}),
+      version: info.version,
+      hasBlack: info.black,
+      fits: info.fits,
+    };
   } catch {
     return { problem: 'it did not answer as Python does' };
   }
 }
 
-const pythonCache = new Map<string, Promise<PythonInfo[]>>();
-
 /**
- * Every Python that can import pytest, best first: `--python` (or
+ * The Pythons that can import pytest, best first: `--python` (or
  * CHECKPOINT_TESTS_PYTHON) when given, else project virtualenvs, else each
- * python3/python on PATH in turn. Candidates are probed in parallel.
+ * python3/python on PATH in turn. Candidates are asked one at a time, in
+ * order, and only as far as needed: the first that has pytest is usually the
+ * one, and starting every Python on PATH to find it costs more than the rest
+ * of a run. Nothing is kept across runs.
  */
-export function findPythons(projectRoot: string, explicit?: string): Promise<PythonInfo[]> {
-  const key = `${projectRoot}\0${explicit ?? ''}`;
-  let found = pythonCache.get(key);
-  if (!found) {
-    found = Promise.all(
-      candidates(projectRoot, explicit).map(async (executable) => {
-        const probed = await probePython(executable);
-        return 'problem' in probed ? undefined : probed;
-      }),
-    ).then((all) => {
-      // Two names for one interpreter (pyenv's python3 and python shims) are one candidate: the first.
-      const seen = new Set<string>();
-      return all.filter((info): info is PythonInfo => {
-        if (info === undefined || seen.has(pythonProgram(info))) return false;
-        seen.add(pythonProgram(info));
-        return true;
-      });
-    });
-    pythonCache.set(key, found);
+export class PythonSearch {
+  private readonly candidates: string[];
+  /** Each candidate's probe, started when first needed (index as in `candidates`). */
+  private readonly probes: Promise<PythonInfo | undefined>[] = [];
+
+  constructor(
+    readonly projectRoot: string,
+    explicit?: string,
+  ) {
+    this.candidates = candidates(projectRoot, explicit);
   }
-  return found;
+
+  private probe(index: number): Promise<PythonInfo | undefined> {
+    this.probes[index] ??= probePython(this.candidates[index]!, { paths: [], names: [], cwd: this.projectRoot }).then(
+      (probed) => ('problem' in probed ? undefined : withoutFits(probed)),
+    );
+    return this.probes[index];
+  }
+
+  /** The first Python with pytest, or undefined when none has it. */
+  async first(): Promise<PythonInfo | undefined> {
+    for (let index = 0; index < this.candidates.length; index++) {
+      const found = await this.probe(index);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  /** Every Python with pytest (two names of one interpreter count once). */
+  async all(): Promise<PythonInfo[]> {
+    const all = await Promise.all(this.candidates.map((_, index) => this.probe(index)));
+    const seen = new Set<string>();
+    return all.filter((info): info is PythonInfo => {
+      if (info === undefined || seen.has(pythonProgram(info))) return false;
+      seen.add(pythonProgram(info));
+      return true;
+    });
+  }
+
+  /**
+   * The Python that should import the module: the first with pytest in which
+   * the module's top-level package and every need (torch) can be found, asked
+   * without importing anything, so the module itself is imported once, by one
+   * Python. Candidates are asked in order, one Python start each (the probe
+   * and the question in one), until one fits; the first with pytest when none
+   * does. A module whose package lies in `paths` is found by any Python: with
+   * no needs, the first answers without another start.
+   */
+  async choose(
+    request: { paths: string[]; module?: string; needs?: string[] },
+    passOver?: PythonInfo,
+  ): Promise<PythonInfo | undefined> {
+    const first = await this.first();
+    if (!first) return undefined;
+    const top = request.module?.split('.')[0];
+    const names = [
+      ...(top && !request.paths.some((root) => packageIn(root, top)) ? [top] : []),
+      ...(request.needs ?? []),
+    ];
+    if (names.length === 0 || this.candidates.length === 1) return first;
+    for (let index = 0; index < this.candidates.length; index++) {
+      // A Python known to lack something (`passOver`) is not started again to say so.
+      if (passOver && this.candidates[index] === passOver.executable) continue;
+      const probed = await probePython(this.candidates[index]!, { paths: request.paths, names, cwd: this.projectRoot });
+      if (!('problem' in probed) && probed.fits) return withoutFits(probed);
+    }
+    return first;
+  }
 }
 
-const CHOOSE = [
-  'import importlib.util as u, json, sys',
-  'request = json.loads(sys.argv[1])',
-  'sys.path[:0] = request["paths"]',
-  'def found(name):',
-  '    try:',
-  '        return u.find_spec(name) is not None',
-  '    except Exception:',
-  '        return False',
-  'print(json.dumps(all(found(name) for name in request["names"])))',
-].join('\n');
+const withoutFits = ({ fits: _fits, ...info }: PythonInfo & { fits: boolean }): PythonInfo => info;
 
-/**
- * The Python that should import the module: the first of `pythons` in
- * which the module's top-level package and every need (torch) can be found,
- * asked without importing anything (a quick probe, in parallel), so the
- * module itself is imported once, by one Python. The first when none has all.
- */
-export async function choosePython(
-  pythons: readonly PythonInfo[],
-  request: { paths: string[]; module?: string; needs?: string[] },
-  cwd: string,
-): Promise<PythonInfo | undefined> {
-  if (pythons.length <= 1) return pythons[0];
-  const names = [...(request.module ? [request.module.split('.')[0]!] : []), ...(request.needs ?? [])];
-  if (names.length === 0) return pythons[0];
-  const fits = await Promise.all(
-    pythons.map(async (python) => {
-      const probe = await runBounded(pythonProgram(python), ['-c', CHOOSE, JSON.stringify({ paths: request.paths, names })], {
-        cwd,
-        timeoutMs: PROBE_TIMEOUT_MS,
-        outputCap: 64 * 1024,
-      });
-      return probe.code === 0 && probe.stdout.trim() === 'true';
-    }),
-  );
-  return pythons[fits.indexOf(true)] ?? pythons[0];
+/** Whether `root` holds the top-level package or module `name` (a folder, or name.py). */
+function packageIn(root: string, name: string): boolean {
+  return existsSync(path.join(root, name)) || existsSync(path.join(root, `${name}.py`));
+}
+
+const searches = new Map<string, PythonSearch>();
+
+/** The run's search for Pythons in this project (one per process and arguments: nothing outlives the run). */
+export function pythonSearch(projectRoot: string, explicit?: string): PythonSearch {
+  const key = `${projectRoot}\0${explicit ?? ''}`;
+  let search = searches.get(key);
+  if (!search) {
+    search = new PythonSearch(projectRoot, explicit);
+    searches.set(key, search);
+  }
+  return search;
+}
+
+/** Every Python that can import pytest, best first (see PythonSearch). */
+export function findPythons(projectRoot: string, explicit?: string): Promise<PythonInfo[]> {
+  return pythonSearch(projectRoot, explicit).all();
 }
 
 function lastLine(text: string): string {
@@ -217,6 +341,7 @@ export class DriverFailure extends Error {
 }
 
 interface Pending {
+  kind: string;
   resolve: (result: unknown) => void;
   reject: (error: Error) => void;
   timer: NodeJS.Timeout;
@@ -256,7 +381,7 @@ export class PythonDriver {
         this.timedOutAfter = seconds(timeoutMs);
         killGroup(child);
       }, timeoutMs);
-      this.pending.set(id, { resolve: resolve as (result: unknown) => void, reject, timer });
+      this.pending.set(id, { kind, resolve: resolve as (result: unknown) => void, reject, timer });
       this.setRef(true);
       (child.stdio[3] as NodeJS.WritableStream).write(`${JSON.stringify({ ...payload, id, kind })}\n`);
     });
@@ -299,9 +424,10 @@ export class PythonDriver {
     while ((newline = this.answerBuffer.indexOf('\n')) >= 0) {
       const line = this.answerBuffer.slice(0, newline);
       this.answerBuffer = this.answerBuffer.slice(newline + 1);
-      const answer = JSON.parse(line) as { id: number; ok: boolean; result?: unknown; error?: string };
+      const answer = JSON.parse(line) as { id: number; ok: boolean; result?: unknown; error?: string; cpu?: number };
       const waiting = this.pending.get(answer.id);
       if (!waiting) continue;
+      mark(`Python ${waiting.kind}`, answer.cpu);
       this.pending.delete(answer.id);
       clearTimeout(waiting.timer);
       if (answer.ok) waiting.resolve(answer.result);
@@ -495,6 +621,42 @@ export async function checkSuite(python: PythonInfo, suiteDir: string, cwd: stri
     };
   }
   return { ok: true, collected: tests.size };
+}
+
+/**
+ * What of `needs` and of the module's own top-level imports (read from its
+ * source) `python` lacks, asked in its driver without importing anything:
+ * the driver is the one that imports the module next, when nothing lacks.
+ * Undefined when the driver could not answer.
+ */
+export async function missingImports(
+  python: PythonInfo,
+  request: { paths: string[]; module?: string; needs?: string[] },
+  cwd: string,
+): Promise<string[] | undefined> {
+  try {
+    const found = await driverFor(python, cwd).request<{ missing: string[] }>('find', { ...request }, PROBE_TIMEOUT_MS);
+    return found.missing;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Ends the driver of `python` in `cwd`, if one runs (the run moved to another Python). */
+export function closeDriver(python: PythonInfo, cwd: string): void {
+  const key = `${python.executable}\0${cwd}`;
+  drivers.get(key)?.close();
+  drivers.delete(key);
+}
+
+/**
+ * Asks the run's Python to import `modules` now, without waiting: what it
+ * cannot import is left for the step that needs it to report.
+ */
+export function warmImports(python: PythonInfo, modules: string[], cwd: string): void {
+  driverFor(python, cwd)
+    .request('warm', { modules }, checkTimeoutMs())
+    .catch(() => undefined);
 }
 
 /** Formats Python source with the user's black and their configuration, if black is there. */

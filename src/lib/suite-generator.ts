@@ -31,15 +31,20 @@ import {
   type IntrospectRequest,
   type PythonInfo,
   checkSuite,
-  choosePython,
+  closeDriver,
   closeDrivers,
-  findPythons,
   formatWithBlack,
   introspect,
+  missingImports,
   probePython,
   type ProbeReport,
   probeSaveAndLoad,
+  pythonProgram,
+  type PythonSearch,
+  pythonSearch,
+  warmImports,
 } from './python.js';
+import { mark } from './timing.js';
 import {
   type Answers,
   type Category,
@@ -197,7 +202,8 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
   protected answers!: Answers;
   /** The Python that imports the user's module; undefined when none was found. */
   protected python: PythonInfo | undefined;
-  private pythons: PythonInfo[] = [];
+  /** Where this run looks for Pythons (undefined under --skip-checks). */
+  private pythons: PythonSearch | undefined;
   private introspection: Introspection | undefined;
   /** The module and sys.path root `introspection` was made for. */
   private introspectedFor: string | undefined;
@@ -333,8 +339,9 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
     const presetFile = this.options.preset ?? (this.config.get('preset') as string | undefined);
     const preset = presetFile ? loadPreset(presetFile, this.env.cwd) : undefined;
     if (!this.options.skipChecks) {
-      this.pythons = await findPythons(this.projectRoot, this.pythonOption());
-      this.python = this.pythons[0];
+      this.pythons = pythonSearch(this.projectRoot, this.pythonOption());
+      this.python = await this.pythons.first();
+      mark('found a Python with pytest');
       if (!this.python && this.pythonOption()) await this.refuseExplicitPython(this.pythonOption()!);
     }
     const interactive = this.canPrompt();
@@ -367,6 +374,7 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
     resolveInProject(this.projectRoot, answers.outputDir, { what: '`outputDir`', kind: 'folder' });
     await this.checkAgainstPython(answers);
     this.answers = answers;
+    this.warmForCheck();
     // A finished run keeps its answers as today; the unfinished-run block goes.
     this.config.delete(PENDING_KEY);
     this.config.set({ ...answers, generatorVersion: PACKAGE_VERSION, ...(preset ? { preset: preset.file } : {}) });
@@ -406,7 +414,7 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
    * answers are asked as usual.
    */
   private async probed(sofar: Partial<Answers>): Promise<ProbeReport | undefined> {
-    if (this.options.skipChecks || !sofar.module || this.pythons.length === 0 || !hasOp(sofar as Answers, 'save')) return undefined;
+    if (this.options.skipChecks || !sofar.module || !this.python || !hasOp(sofar as Answers, 'save')) return undefined;
     const binding = [sofar.module, sofar.pythonRoot, sofar.className, sofar.constructorExpression, sofar.stateKind, sofar.saveOp, sofar.loadOp];
     const key = JSON.stringify(binding);
     if (this.probeFor === key) return this.probeReport;
@@ -805,15 +813,23 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
       ...extra,
     };
     const choice = `${this.introspectedFor}\0${request.needs!.join(',')}`;
-    if (this.chosenFor !== choice) {
-      this.python = (await choosePython(this.pythons, request, this.projectRoot)) ?? this.python;
+    if (this.chosenFor !== choice && this.python) {
+      // The Python in use is asked first, in its driver (no new process); another starts only when it lacks something.
+      const missing = await missingImports(this.python, request, this.projectRoot);
+      if (missing === undefined || missing.length > 0) {
+        const lacking = this.python;
+        const needs = [...new Set([...(request.needs ?? []), ...(missing ?? [])])];
+        this.python = (await this.pythons?.choose({ ...request, needs }, lacking)) ?? this.python;
+        if (this.python !== lacking) closeDriver(lacking, this.projectRoot);
+      }
+      mark('chose the Python for the module');
       this.chosenFor = choice;
     }
     if (before !== this.introspectedFor) this.progress(`Importing ${answers.module} with ${this.python!.executable}…`);
     this.introspection = await introspect(this.python!, request, this.projectRoot);
     // A Python can find the module yet lack what it imports (torch): another one may have it.
     if (this.introspection.module_error && /No module named/.test(this.introspection.module_error)) {
-      for (const other of this.pythons.filter((python) => python !== this.python)) {
+      for (const other of ((await this.pythons?.all()) ?? []).filter((python) => pythonProgram(python) !== pythonProgram(this.python!))) {
         const found = await introspect(other, request, this.projectRoot);
         if (found.module_error) continue;
         this.python = other;
@@ -826,7 +842,7 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
 
   /** The introspection of the module answered so far (imported once per module and root), or undefined without one. */
   private async introspected(sofar: Partial<Answers>): Promise<Introspection | undefined> {
-    if (!sofar.module || this.pythons.length === 0) return undefined;
+    if (!sofar.module || !this.python) return undefined;
     const key = `${sofar.module}\0${sofar.pythonRoot ?? '.'}`;
     return this.introspection && this.introspectedFor === key ? this.introspection : this.introspectModule(sofar);
   }
@@ -954,6 +970,24 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
     if (this.probeNote) this.log.info(this.probeNote);
   }
 
+  /**
+   * While node renders and writes the suite, the run's Python imports what
+   * formatting it and `pytest --setup-only` will (black, pytest, and
+   * Hypothesis when a generated case uses it), on the other core: the steps
+   * that need them find them loaded.
+   */
+  private warmForCheck(): void {
+    if (!this.python || this.options.skipChecks || this.options.dryRun) return;
+    const generated = generatedCases(this.answers);
+    // black first: the suite's files are formatted with it as they are written, before the check.
+    const modules = [
+      ...(this.python.hasBlack ? ['black'] : []),
+      'pytest',
+      ...(generated.has('C8') || generated.has('S1') ? ['hypothesis'] : []),
+    ];
+    warmImports(this.python, modules, this.projectRoot);
+  }
+
   // -- writing -----------------------------------------------------------------
 
   /** The test files of the families this generator writes (none whose cases are all left out). */
@@ -1045,6 +1079,7 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
   }
 
   protected async writeSuite(): Promise<void> {
+    mark('answers resolved and checked');
     if (!this.composed) this.queueTransformStream({}, finalFormTransform());
     const outputs = await this.plannedOutputs();
     const force = Boolean(this.options.force);
@@ -1235,6 +1270,7 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
     if (this.options.dryRun) this.log(dryRunSummary(this.runRecord.planned));
     if (!this.python || this.options.skipChecks || this.options.dryRun) return;
     const suite = this.destinationPath(this.answers.outputDir);
+    mark('suite written');
     this.progress(`Checking the suite with ${this.python.executable} -m pytest --setup-only…`);
     const check = await checkSuite(this.python, suite, this.projectRoot);
     closeDrivers();

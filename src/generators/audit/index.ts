@@ -29,7 +29,7 @@ import {
 } from '../../lib/audit/report.js';
 import { UsageError } from '../../lib/errors.js';
 import { generatorPath, TEMPLATES_ROOT } from '../../lib/paths.js';
-import { findPythons } from '../../lib/python.js';
+import { pythonSearch } from '../../lib/python.js';
 import { isInside, resolveInProject } from '../../lib/project-path.js';
 import type { Suggestion } from '../../lib/answers.js';
 import { inferMethod } from '../../lib/infer.js';
@@ -120,13 +120,13 @@ export default class AuditGenerator extends SuiteGenerator {
     let files: string[] = [];
     if (target) {
       files = filesToAudit(target, cwd);
-      const pythons = await findPythons(cwd, options.python ?? process.env.CHECKPOINT_TESTS_PYTHON);
-      if (pythons.length === 0) {
+      const python = await pythonSearch(cwd, options.python ?? process.env.CHECKPOINT_TESTS_PYTHON).first();
+      if (!python) {
         throw new UsageError(
           `checkpoint-tests audit reads tests with Python's own parser, run by a Python that has pytest, and none was found${options.python ? ` at ${options.python}` : ' on PATH or in a project virtualenv'}. Pass --python PATH with the interpreter your tests run with.`,
         );
       }
-      this.facts = await readFacts(pythons[0]!, files, cwd, { fixtures: true });
+      this.facts = await readFacts(python, files, cwd, { fixtures: true });
       this.audit = buildReport(target, this.facts, cwd);
     }
     this.selection = selectFamilies(this.audit?.preselected ?? [], this.asks);

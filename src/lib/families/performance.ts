@@ -134,6 +134,7 @@ function performanceView(answers: Answers, generated: ReadonlySet<string>) {
     plainSave: PLAIN_SAVE[answers.format],
     importTorch: generated.has('P1') && answers.format === 'torch',
     imports: stdlibImports([
+      ...(generated.has('P1') || probe === 'tracemalloc' ? ['import functools'] : []),
       ...(generated.has('P1') ? ['import os', 'import time'] : []),
       ...(generated.has('P1') && answers.format !== 'torch' ? [`import ${answers.format}`] : []),
       ...(probe === 'tracemalloc' ? ['import tracemalloc'] : []),

@@ -1,0 +1,174 @@
+/**
+ * Finding the run's Python without starting more than needed (issue 18): a
+ * pyenv shim is resolved to its interpreter without running it, candidates
+ * are asked in order and the search stops at the first with pytest, and the
+ * driver says what of a module's own imports a Python lacks without
+ * importing the module.
+ */
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { closeDrivers, missingImports, PythonSearch, pyenvTarget, probePython } from '../lib/python.js';
+import { findPythonWithPytest } from './helpers/pty.js';
+
+const scratch = mkdtempSync(path.join(tmpdir(), 'checkpoint-tests-python-search-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+let made = 0;
+const folder = (name: string): string => {
+  const dir = path.join(scratch, `${made++}-${name}`);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+};
+
+/** A pyenv root with a shim (as pyenv writes it) and the given versions, each with bin/python3. */
+function pyenvRoot(versions: string[]): { root: string; shim: string } {
+  const root = folder('pyenv');
+  mkdirSync(path.join(root, 'shims'));
+  const shim = path.join(root, 'shims', 'python3');
+  writeFileSync(
+    shim,
+    `#!/usr/bin/env bash\nset -e\nprogram="\${0##*/}"\n\nexport PYENV_ROOT="${root}"\nexec "${root}/libexec/pyenv" exec "$program" "$@"\n`,
+  );
+  chmodSync(shim, 0o755);
+  for (const version of versions) {
+    mkdirSync(path.join(root, 'versions', version, 'bin'), { recursive: true });
+    writeFileSync(path.join(root, 'versions', version, 'bin', 'python3'), '');
+  }
+  return { root, shim };
+}
+
+describe('pyenvTarget: a shim resolved without running it', () => {
+  const saved = { PYENV_VERSION: process.env.PYENV_VERSION, PYENV_DIR: process.env.PYENV_DIR };
+  afterEach(() => {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  });
+
+  it('reads the global version file, and a .python-version from the project up wins over it', () => {
+    delete process.env.PYENV_VERSION;
+    delete process.env.PYENV_DIR;
+    const { root, shim } = pyenvRoot(['3.11.7', '3.10.13']);
+    writeFileSync(path.join(root, 'version'), '3.11.7\n');
+    const project = folder('project');
+    expect(pyenvTarget(shim, project)).toBe(path.join(root, 'versions/3.11.7/bin/python3'));
+    writeFileSync(path.join(project, '.python-version'), '# pinned\n3.10.13\n');
+    mkdirSync(path.join(project, 'src'));
+    expect(pyenvTarget(shim, path.join(project, 'src'))).toBe(path.join(root, 'versions/3.10.13/bin/python3'));
+  });
+
+  it('PYENV_VERSION wins, and the first version that has the program is taken', () => {
+    const { root, shim } = pyenvRoot(['3.12.1', '3.11.7']);
+    rmSync(path.join(root, 'versions/3.12.1/bin/python3'));
+    process.env.PYENV_VERSION = '3.12.1:3.11.7';
+    expect(pyenvTarget(shim, folder('project'))).toBe(path.join(root, 'versions/3.11.7/bin/python3'));
+  });
+
+  it('leaves to the shim what is not plain: "system", a version that is not installed, no version at all', () => {
+    delete process.env.PYENV_DIR;
+    const { shim } = pyenvRoot(['3.11.7']);
+    process.env.PYENV_VERSION = 'system';
+    expect(pyenvTarget(shim, folder('project'))).toBeUndefined();
+    process.env.PYENV_VERSION = '3.9';
+    expect(pyenvTarget(shim, folder('project'))).toBeUndefined();
+    delete process.env.PYENV_VERSION;
+    expect(pyenvTarget(shim, folder('project'))).toBeUndefined();
+  });
+
+  it('is no pyenv shim when the script is not one', () => {
+    const dir = folder('shims');
+    const script = path.join(dir, 'python3');
+    writeFileSync(script, '#!/bin/sh\nexec python3 "$@"\n');
+    expect(pyenvTarget(script, dir)).toBeUndefined();
+  });
+});
+
+describe('PythonSearch', () => {
+  // The interpreter itself (not a pyenv shim, which needs bash on PATH).
+  let real: string;
+  beforeAll(async () => {
+    const python = await probePython(findPythonWithPytest());
+    if ('problem' in python) throw new Error(python.problem);
+    real = python.runs ?? python.executable;
+  });
+  const savedPath = process.env.PATH;
+  afterEach(() => {
+    process.env.PATH = savedPath;
+    closeDrivers();
+  });
+
+  /** A folder with `python3`: a script that notes each start in `log`, then runs the real Python. */
+  function loggingPython(log: string, name: string): string {
+    const dir = folder(name);
+    writeFileSync(path.join(dir, 'python3'), `#!/bin/sh\necho ${name} >> "${log}"\nexec "${real}" "$@"\n`);
+    chmodSync(path.join(dir, 'python3'), 0o755);
+    return dir;
+  }
+
+  it('stops at the first Python with pytest: the ones after it are not started', async () => {
+    const log = path.join(folder('log'), 'starts.txt');
+    writeFileSync(log, '');
+    const first = loggingPython(log, 'first');
+    const second = loggingPython(log, 'second');
+    process.env.PATH = [first, second].join(path.delimiter);
+    const search = new PythonSearch(folder('project'));
+    const found = await search.first();
+    expect(found?.executable).toBe(path.join(first, 'python3'));
+    expect(readFileSync(log, 'utf8').trim().split('\n')).toEqual(['first']);
+    // Every one is started only when every one is asked for.
+    expect((await search.all()).length).toBeGreaterThanOrEqual(1);
+    expect(readFileSync(log, 'utf8').trim().split('\n').sort()).toEqual(['first', 'second']);
+  });
+
+  it('chooses the first Python that finds a need, asking again only the ones not known to lack it', async () => {
+    const log = path.join(folder('log'), 'starts.txt');
+    writeFileSync(log, '');
+    const first = loggingPython(log, 'first');
+    process.env.PATH = [first].join(path.delimiter);
+    const search = new PythonSearch(folder('project'));
+    const python = (await search.first())!;
+    // A need no Python has: the first is passed over (it is known to lack it), and the first is the answer still.
+    const chosen = await search.choose({ paths: [], needs: ['no_such_package_checkpoint_tests'] }, python);
+    expect(chosen?.executable).toBe(python.executable);
+    expect(readFileSync(log, 'utf8').trim().split('\n')).toEqual(['first']);
+    const probed = await probePython(python.executable, { paths: [], names: ['json'], cwd: scratch });
+    expect('fits' in probed && probed.fits).toBe(true);
+  });
+});
+
+describe('the driver says what a Python lacks, importing nothing', () => {
+  afterEach(() => closeDrivers());
+
+  it('names the missing top-level imports of the module and the missing needs, and leaves the module unimported', async () => {
+    const project = folder('project');
+    mkdirSync(path.join(project, 'pkg'));
+    writeFileSync(path.join(project, 'pkg', '__init__.py'), '');
+    const marker = path.join(project, 'imported.txt');
+    writeFileSync(
+      path.join(project, 'pkg', 'manager.py'),
+      [
+        'import json',
+        'import no_such_package_checkpoint_tests.sub',
+        'from os import path',
+        'try:',
+        '    import optional_package_checkpoint_tests',
+        'except ImportError:',
+        '    optional_package_checkpoint_tests = None',
+        `open(${JSON.stringify(marker)}, "w").close()`,
+        '',
+      ].join('\n'),
+    );
+    const python = await probePython(findPythonWithPytest());
+    if ('problem' in python) throw new Error(python.problem);
+    const missing = await missingImports(
+      python,
+      { paths: [project], module: 'pkg.manager', needs: ['another_missing_need_checkpoint_tests'] },
+      project,
+    );
+    expect(missing).toEqual(['another_missing_need_checkpoint_tests', 'no_such_package_checkpoint_tests']);
+    expect(() => readFileSync(marker)).toThrow();
+  });
+});
