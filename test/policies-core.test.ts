@@ -5,7 +5,6 @@
  * generates a suite in a scratch project and runs only the cases concerned
  * (`-k`), so the file stays quick.
  */
-import { execFile } from 'node:child_process';
 import { cpSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,6 +14,7 @@ import { generate } from '../lib/programmatic.js';
 import { QUESTIONS } from '../lib/questions.js';
 import { pythonWith } from '../scripts/zoo.mjs';
 import { answersWith, familyDecisions } from './helpers/family-views.js';
+import { closePytestServers, pytestServer } from './helpers/pytest-server.js';
 
 const CORPUS = fileURLToPath(new URL('../examples/corpus', import.meta.url));
 const SUITE = 'tests/checkpoint';
@@ -66,7 +66,10 @@ beforeAll(async () => {
   root = mkdtempSync(path.join(tmpdir(), 'policies-core-'));
 });
 
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+afterAll(async () => {
+  await closePytestServers();
+  rmSync(root, { recursive: true, force: true });
+});
 
 /** A project holding the raw pickle manager, or a copy of a corpus entry (its variant bound when given). */
 function project(name: string, entry?: string): string {
@@ -81,16 +84,14 @@ function project(name: string, entry?: string): string {
   return folder;
 }
 
-/** Runs pytest on the project's suite with `-k`; its exit code and output. */
-function pytest(folder: string, selection: string): Promise<{ code: number; output: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      python!,
-      ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', '--tb=line', '-k', selection, SUITE],
-      { cwd: folder, timeout: 240_000, maxBuffer: 16 << 20, env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, output: stdout + stderr }),
-    );
-  });
+/** Runs pytest on the project's suite with `-k` (through the shared Python, pytest and Hypothesis imported once); its exit code and output. */
+async function pytest(folder: string, selection: string): Promise<{ code: number; output: string }> {
+  const result = await pytestServer(python!, ['pytest', 'hypothesis']).run(
+    folder,
+    ['-q', '-p', 'no:cacheprovider', '--tb=line', '-k', selection, SUITE],
+    { timeoutMs: 240_000 },
+  );
+  return { code: result.code ?? 1, output: result.stdout };
 }
 
 const PRESENCE_ONLY = {
