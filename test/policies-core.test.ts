@@ -16,6 +16,9 @@ import { pythonWith } from '../scripts/zoo.mjs';
 import { answersWith, familyDecisions } from './helpers/family-views.js';
 import { closePytestServers, pytestServer } from './helpers/pytest-server.js';
 
+/** The suites here are pickle and JSON ones: the shared Python imports pytest and Hypothesis, not torch. */
+const PRELOAD = ['pytest', 'hypothesis'];
+
 const CORPUS = fileURLToPath(new URL('../examples/corpus', import.meta.url));
 const SUITE = 'tests/checkpoint';
 
@@ -64,6 +67,7 @@ let root: string;
 beforeAll(async () => {
   python = await pythonWith(['pytest', 'hypothesis']);
   root = mkdtempSync(path.join(tmpdir(), 'policies-core-'));
+  if (python) await pytestServer(python, PRELOAD).ready;
 });
 
 afterAll(async () => {
@@ -86,7 +90,7 @@ function project(name: string, entry?: string): string {
 
 /** Runs pytest on the project's suite with `-k` (through the shared Python, pytest and Hypothesis imported once); its exit code and output. */
 async function pytest(folder: string, selection: string): Promise<{ code: number; output: string }> {
-  const result = await pytestServer(python!, ['pytest', 'hypothesis']).run(
+  const result = await pytestServer(python!, PRELOAD).run(
     folder,
     ['-q', '-p', 'no:cacheprovider', '--tb=line', '-k', selection, SUITE],
     { timeoutMs: 240_000 },

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generate } from '../lib/programmatic.js';
 import { CORPUS_ROOT, listCorpus } from '../scripts/corpus.mjs';
 import { runCorpusEntry } from './helpers/corpus-entry.js';
-import { closePytestServers, runSuite } from './helpers/pytest-server.js';
+import { closePytestServers, pytestServer, runSuite } from './helpers/pytest-server.js';
 import { pythonWith } from '../scripts/zoo.mjs';
 
 const SLOW = 300_000;
@@ -64,13 +64,16 @@ let project: string;
 
 beforeAll(async () => {
   python = await pythonWith(['torch', 'hypothesis']);
+  // The shared pytest's imports (torch among them) are paid here, off the tests' own clocks.
+  const warm = python ? pytestServer(python).ready : undefined;
   root = mkdtempSync(path.join(tmpdir(), 'checkpoint-c8-'));
   project = path.join(root, 'torch_load_errors');
   cpSync(path.join(CORPUS_ROOT, 'torch_load_errors'), project, { recursive: true });
   const [entry] = await listCorpus(['torch_load_errors']);
   await generate({ cwd: project, options: { ...entry!.answers, skipChecks: true } });
   writeFileSync(path.join(project, 'tests', 'checkpoint', 'test_probe_bounded.py'), PROBES);
-}, 120_000);
+  await warm;
+}, 240_000);
 
 afterAll(async () => {
   await closePytestServers();

@@ -24,6 +24,8 @@ export interface PytestOptions {
 }
 
 export interface PytestServer {
+  /** Resolves once the server has imported what it preloads (a beforeAll can wait for it, off the tests' clocks). */
+  ready: Promise<void>;
   run(cwd: string, args: readonly string[], options?: PytestOptions): Promise<PytestRun>;
   /** Ends the server and waits for it to exit. */
   close(): Promise<void>;
@@ -31,11 +33,14 @@ export interface PytestServer {
 
 const servers = new Map<string, PytestServer>();
 
+/** What the servers import before they fork, unless told otherwise: the suites' own imports (torch when installed). */
+export const PRELOAD = ['pytest', 'hypothesis', 'torch'] as const;
+
 /**
  * The server for `python`, importing `preload` (module names) before it
  * forks; one per (python, preload) in this worker, started on first use.
  */
-export function pytestServer(python: string, preload: readonly string[] = ['pytest']): PytestServer {
+export function pytestServer(python: string, preload: readonly string[] = PRELOAD): PytestServer {
   const key = `${python}\0${preload.join(',')}`;
   let server = servers.get(key);
   if (!server) {
@@ -66,6 +71,8 @@ function startServer(python: string, preload: readonly string[]): PytestServer {
   const waiting = new Map<number, { resolve: (run: PytestRun) => void; reject: (error: Error) => void }>();
   let nextId = 0;
   let ended = false;
+  let markReady: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
   const failAll = (why: string): void => {
     ended = true;
     for (const { reject } of waiting.values()) reject(new Error(`${why}\n${serverErrors}`));
@@ -74,18 +81,25 @@ function startServer(python: string, preload: readonly string[]): PytestServer {
   const exited = new Promise<void>((resolve) =>
     child.on('exit', (code, signal) => {
       failAll(`pytest server ended (code ${code}, signal ${signal})`);
+      // Nothing more to wait for: a run asked after this fails, saying the server ended.
+      markReady();
       resolve();
     }),
   );
-  child.on('error', (error) => failAll(`pytest server could not start: ${error.message}`));
+  child.on('error', (error) => {
+    failAll(`pytest server could not start: ${error.message}`);
+    markReady();
+  });
   createInterface({ input: child.stdout }).on('line', (line) => {
-    const answer = JSON.parse(line) as { id: number; code: number | null; output: string };
+    const answer = JSON.parse(line) as { id: number; code: number | null; output: string; ready?: boolean };
+    if (answer.ready) return markReady();
     const pending = waiting.get(answer.id);
     waiting.delete(answer.id);
     pending?.resolve({ code: answer.code, stdout: answer.output });
   });
   // The server runs one request at a time, in the order they were sent.
   return {
+    ready,
     run(cwd, args, options = {}) {
       if (ended) return Promise.reject(new Error(`pytest server has ended\n${serverErrors}`));
       const id = nextId++;
@@ -129,7 +143,7 @@ export async function runSuite(
   extraArgs: readonly string[] = [],
   target = 'tests/checkpoint',
   env: Record<string, string> = {},
-  preload: readonly string[] = ['pytest', 'hypothesis', 'torch'],
+  preload: readonly string[] = PRELOAD,
 ): Promise<SuiteRun> {
   const started = performance.now();
   const result = await pytestServer(python, preload).run(

@@ -84,6 +84,8 @@ def wait_child(pid, timeout):
 
 def main():
     preload(sys.argv[1:])
+    sys.stdout.write(json.dumps({"ready": True}) + "\n")
+    sys.stdout.flush()
     for line in sys.stdin:
         if not line.strip():
             continue
