@@ -10,7 +10,7 @@ import path from 'node:path';
 import { generate } from '../../lib/programmatic.js';
 import { listCorpus, variantAnswers } from '../../scripts/corpus.mjs';
 import { caseOf, pythonWith } from '../../scripts/zoo.mjs';
-import { type SuiteRun, runSuite } from './pytest-server.js';
+import { PRELOAD, type SuiteRun, runSuite } from './pytest-server.js';
 
 interface CorpusEntry {
   dir: string;
@@ -50,7 +50,9 @@ export async function runCorpusEntry(
     const answers = { ...(bug ? variantAnswers(entry, bug) : entry!.answers), ...overrides };
     const options = entry!.checks ? { ...answers, python, yes: true } : { ...answers, skipChecks: true };
     await generate({ cwd: project, options });
-    const result = await runSuite(python, project, ['-m', 'not slow', ...args]);
+    // Torch is imported once in the shared Python only for a torch suite; the others never import it.
+    const preload = answers.format === 'torch' ? PRELOAD : ['pytest', 'hypothesis'];
+    const result = await runSuite(python, project, ['-m', 'not slow', ...args], undefined, {}, preload);
     return {
       ...result,
       failingCases: [...new Set(result.failing.map((test) => (caseOf(test) as string | undefined) ?? test))],
