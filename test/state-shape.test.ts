@@ -315,7 +315,7 @@ describe('the probe', () => {
     });
     const run = await runSuite(python!, project, ['-m', 'not slow']);
     expect(run.code, run.output.slice(-3000)).toBe(0);
-  });
+  }, 300_000); // a CLI run with its checks (180 s at most) and the fast suite under pytest
 
   it('that fails says what it tried in one paragraph, and the run goes on', async () => {
     const python = await pythonWith(['torch']);
