@@ -36,8 +36,14 @@ describe('the CLI around a run', () => {
 // eslint-disable-next-line no-control-regex
 const COLOUR = /\u001b\[[0-9;]*m/;
 
-/** Generates the sample's suite (no checks), then edits one line of a generated test file. */
-async function generatedWithOneEdit(): Promise<{ project: string; edited: string }> {
+/**
+ * Generates the sample's suite (no checks), then edits one line of a generated test file: once for
+ * the file, as the tests that use it only dry-run over it (the first of them asserts it stays unchanged).
+ */
+let withOneEdit: Promise<{ project: string; edited: string }> | undefined;
+const generatedWithOneEdit = () => (withOneEdit ??= generateWithOneEdit());
+
+async function generateWithOneEdit(): Promise<{ project: string; edited: string }> {
   const project = makeSampleProject();
   const first = await runCli(['--yes', '--module', SAMPLE_MODULE, '--skip-checks'], project);
   expect(first.code, first.stderr).toBe(0);

@@ -5,7 +5,7 @@
  * nothing written. Python is involved only where the import checks are the
  * point; elsewhere --skip-checks keeps the runs fast.
  */
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -55,11 +55,20 @@ function expectNothingWritten(root: string, before: Record<string, string>): voi
   expect(existsSync(path.join(root, 'tests'))).toBe(false);
 }
 
-/** A project with a suite written by a good run of the CLI. */
-async function projectWithSuite(): Promise<{ root: string; original: Record<string, string> }> {
+/** The project a good run of the CLI wrote its suite into: one run for the file, copied by projectWithSuite. */
+let written: Promise<string> | undefined;
+async function writeSuite(): Promise<string> {
   const root = makeSampleProject();
   const result = await runCli(['--module', SAMPLE_MODULE, '--yes', '--skip-checks'], root);
   expect(result.code, result.stderr).toBe(0);
+  return root;
+}
+
+/** A project with a suite written by a good run of the CLI (a copy of that run's project, .yo-rc.json and all). */
+async function projectWithSuite(): Promise<{ root: string; original: Record<string, string> }> {
+  const source = await (written ??= writeSuite());
+  const root = makeSampleProject();
+  cpSync(source, root, { recursive: true, filter: (file) => !file.includes('__pycache__') });
   const original: Record<string, string> = {};
   for (const file of SUITE_FILES) original[file] = readFileSync(path.join(root, SUITE, file), 'utf8');
   return { root, original };

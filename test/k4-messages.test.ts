@@ -3,8 +3,11 @@
  * save swallowed, and a save that never renames, instead of pytest's bare
  * "DID NOT RAISE SimulatedCrash".
  */
-import { describe, expect, it } from 'vitest';
-import { runCorpusEntry } from '../scripts/corpus.mjs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCorpusEntry } from './helpers/corpus-entry.js';
+import { closePytestServers } from './helpers/pytest-server.js';
+
+afterAll(() => closePytestServers());
 
 const SLOW = 300_000;
 

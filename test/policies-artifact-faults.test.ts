@@ -20,7 +20,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generate } from '../lib/programmatic.js';
 import { QUESTIONS } from '../lib/questions.js';
-import { SUITE_DIR, pythonWith, runPytest, sampleAnswers, scratchProject } from '../scripts/zoo.mjs';
+import { SUITE_DIR, pythonWith, sampleAnswers, scratchProject } from '../scripts/zoo.mjs';
+import { closePytestServers, pytestServer, runSuite } from './helpers/pytest-server.js';
 
 const CORPUS = fileURLToPath(new URL('../examples/corpus', import.meta.url));
 
@@ -53,8 +54,13 @@ let root: string;
 beforeAll(async () => {
   python = await pythonWith(['torch', 'hypothesis']);
   root = mkdtempSync(path.join(tmpdir(), 'policies-artifact-faults-'));
+  // The shared pytest's imports (torch among them) are paid here, off the tests' own clocks.
+  if (python) await pytestServer(python).ready;
+}, 240_000);
+afterAll(async () => {
+  await closePytestServers();
+  rmSync(root, { recursive: true, force: true });
 });
-afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 /** A scratch copy of a corpus entry and its answers file. */
 function corpusProject(entry: string, name: string) {
@@ -67,7 +73,7 @@ function corpusProject(entry: string, name: string) {
 /** Generates the suite for `answers` in `project` and runs pytest on `target` (verbose skip reasons). */
 async function generateAndRun(project: string, answers: Record<string, unknown>, target: string, extra: string[] = []) {
   await generate({ cwd: project, options: { ...answers, skipChecks: true } });
-  return runPytest(python!, project, ['-m', 'not slow', '-rfEs', ...extra], path.join(SUITE_DIR, target));
+  return runSuite(python!, project, ['-m', 'not slow', '-rfEs', ...extra], path.join(SUITE_DIR, target));
 }
 
 describe('publish_returns_none: lenient answers pass, each strict answer catches its own departure', () => {

@@ -5,7 +5,6 @@
  * generates a suite in a scratch project and runs only the cases concerned
  * (`-k`), so the file stays quick.
  */
-import { execFile } from 'node:child_process';
 import { cpSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,6 +14,10 @@ import { generate } from '../lib/programmatic.js';
 import { QUESTIONS } from '../lib/questions.js';
 import { pythonWith } from '../scripts/zoo.mjs';
 import { answersWith, familyDecisions } from './helpers/family-views.js';
+import { closePytestServers, pytestServer } from './helpers/pytest-server.js';
+
+/** The suites here are pickle and JSON ones: the shared Python imports pytest and Hypothesis, not torch. */
+const PRELOAD = ['pytest', 'hypothesis'];
 
 const CORPUS = fileURLToPath(new URL('../examples/corpus', import.meta.url));
 const SUITE = 'tests/checkpoint';
@@ -64,9 +67,13 @@ let root: string;
 beforeAll(async () => {
   python = await pythonWith(['pytest', 'hypothesis']);
   root = mkdtempSync(path.join(tmpdir(), 'policies-core-'));
+  if (python) await pytestServer(python, PRELOAD).ready;
 });
 
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+afterAll(async () => {
+  await closePytestServers();
+  rmSync(root, { recursive: true, force: true });
+});
 
 /** A project holding the raw pickle manager, or a copy of a corpus entry (its variant bound when given). */
 function project(name: string, entry?: string): string {
@@ -81,16 +88,14 @@ function project(name: string, entry?: string): string {
   return folder;
 }
 
-/** Runs pytest on the project's suite with `-k`; its exit code and output. */
-function pytest(folder: string, selection: string): Promise<{ code: number; output: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      python!,
-      ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', '--tb=line', '-k', selection, SUITE],
-      { cwd: folder, timeout: 240_000, maxBuffer: 16 << 20, env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, output: stdout + stderr }),
-    );
-  });
+/** Runs pytest on the project's suite with `-k` (through the shared Python, pytest and Hypothesis imported once); its exit code and output. */
+async function pytest(folder: string, selection: string): Promise<{ code: number; output: string }> {
+  const result = await pytestServer(python!, PRELOAD).run(
+    folder,
+    ['-q', '-p', 'no:cacheprovider', '--tb=line', '-k', selection, SUITE],
+    { timeoutMs: 240_000 },
+  );
+  return { code: result.code ?? 1, output: result.stdout };
 }
 
 const PRESENCE_ONLY = {

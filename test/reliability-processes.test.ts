@@ -160,12 +160,12 @@ describe('the import check, bounded and told', () => {
     const started = Date.now();
     const result = await runCli(['--yes', '--module', 'sample_trainer.blocking'], root, 110_000, {
       PATH: twoPythons,
-      CHECKPOINT_TESTS_IMPORT_TIMEOUT: '8',
+      CHECKPOINT_TESTS_IMPORT_TIMEOUT: '5',
       IMPORT_COUNTER: path.join(root, 'imports.txt'),
     });
     expect(result.code, shown(result)).toBe(2);
     expect(flat(result.stderr)).toContain('`sample_trainer.blocking`');
-    expect(flat(result.stderr)).toContain('timed out after 8 s');
+    expect(flat(result.stderr)).toContain('timed out after 5 s');
     expect(result.stderr).not.toMatch(/exit code 127/);
     expect(lines(path.join(root, 'imports.txt'))).toHaveLength(1);
     expect(Date.now() - started).toBeLessThan(90_000);

@@ -19,11 +19,16 @@ import { generate } from '../lib/programmatic.js';
 import type { Introspection } from '../lib/python.js';
 import { pythonWith } from '../scripts/zoo.mjs';
 import { runCli, snapshotTree } from './helpers/cli-process.js';
+import { checkPythonFiles } from './helpers/python-checks.js';
+import { closePytestServers, runSuite } from './helpers/pytest-server.js';
 import { spawnSync } from 'node:child_process';
 
 const ENTRY = path.resolve('examples/corpus/torch_own_keys');
 const scratch = mkdtempSync(path.join(tmpdir(), 'state-shape-'));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+afterAll(async () => {
+  await closePytestServers();
+  rmSync(scratch, { recursive: true, force: true });
+});
 
 function problemOf(mapping: Record<string, unknown>): string {
   try {
@@ -310,17 +315,9 @@ describe('the probe', () => {
       addedOnSave: 'global_step',
       versionKey: 'format_version',
     });
-    const run = spawnSync(
-      python!,
-      ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', '-m', 'not slow', 'tests/checkpoint'],
-      {
-        cwd: project,
-        encoding: 'utf8',
-        timeout: 300_000,
-      },
-    );
-    expect(run.status, run.stdout.slice(-3000)).toBe(0);
-  });
+    const run = await runSuite(python!, project, ['-m', 'not slow']);
+    expect(run.code, run.output.slice(-3000)).toBe(0);
+  }, 300_000); // a CLI run with its checks (180 s at most) and the fast suite under pytest
 
   it('that fails says what it tried in one paragraph, and the run goes on', async () => {
     const python = await pythonWith(['torch']);
@@ -376,19 +373,17 @@ describe('the probe', () => {
 describe('the suites of the new bindings, as Python', () => {
   it('are black-clean and pyflakes-clean: renamed keys with added ones, and live objects', async () => {
     const python = await pythonWith(['black', 'pyflakes']);
+    const suites: string[] = [];
     for (const entry of ['torch_own_keys', 'live_objects', 'pickle_persister']) {
       const project = path.join(scratch, `python-${entry}`);
       cpSync(path.resolve('examples/corpus', entry), project, { recursive: true });
       const answers = JSON.parse(readFileSync(path.join(project, 'answers.json'), 'utf8'));
       await generate({ cwd: project, options: { ...answers, skipChecks: true, yes: true } });
-      const suite = path.join(project, 'tests', 'checkpoint');
-      const black = spawnSync(python!, ['-m', 'black', '--check', '--diff', '-q', suite], {
-        encoding: 'utf8',
-        timeout: 120_000,
-      });
-      expect(black.stdout, `${entry}: black --diff`).toBe('');
-      const flakes = spawnSync(python!, ['-m', 'pyflakes', suite], { encoding: 'utf8', timeout: 120_000 });
-      expect(flakes.stdout, `${entry}: pyflakes`).toBe('');
+      suites.push(path.join(project, 'tests', 'checkpoint'));
     }
+    // One black and one pyflakes over the three suites; a finding names its file, so its entry.
+    const checks = await checkPythonFiles(python!, suites);
+    expect(checks.black, 'black --diff').toBe('');
+    expect(checks.pyflakes, 'pyflakes').toBe('');
   }, 300_000);
 });

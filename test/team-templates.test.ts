@@ -3,6 +3,10 @@
  * template variables, presets with locked answers, the suite README with its
  * coverage matrix, the CI recipe, and upgrades that show diffs and keep the
  * adapter.
+ *
+ * The runs go through the CLI's `main` in this process (what the bin runs, same
+ * arguments, exit codes and output; test/fuzz-answers.test.ts holds the two
+ * alike): none of these tests is about the process itself.
  */
 import { execFile } from 'node:child_process';
 import { appendFileSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
@@ -13,6 +17,7 @@ import YAML from 'yaml';
 import { withPreCommitHook } from '../lib/ci-recipe.js';
 import { templateVariablesDoc } from '../lib/view-model.js';
 import { makeSampleProject, removeProjects, runCli, snapshotTree, storedAnswers } from './helpers/cli-process.js';
+import { runInProcess } from './helpers/in-process.js';
 import { pythonWith } from '../scripts/zoo.mjs';
 
 const exec = promisify(execFile);
@@ -23,8 +28,8 @@ afterAll(() => removeProjects());
 
 const read = (project: string, file: string) => readFileSync(path.join(project, file), 'utf8');
 
-async function ok(args: string[], project: string) {
-  const result = await runCli(args, project);
+async function ok(args: string[], project: string, run = runInProcess) {
+  const result = await run(args, project);
   expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
   return result;
 }
@@ -56,7 +61,7 @@ describe('ejected templates', () => {
     const lines = readFileSync(partial, 'utf8').split('\n').length;
     appendFileSync(partial, '<%- newestCheckpointHelper %>\n');
     const before = snapshotTree(project);
-    const result = await runCli(BASE, project);
+    const result = await runInProcess(BASE, project);
     expect(result.code).toBe(2);
     const message = result.stderr.replace(/\s+/g, ' ');
     expect(message).toMatch(/partials\/newest-is\.ejs \(line \d+\) uses `newestCheckpointHelper`/);
@@ -102,7 +107,7 @@ describe('team presets', () => {
     const project = makeSampleProject();
     const preset = writePreset(project);
     const before = snapshotTree(project);
-    const result = await runCli([...BASE, '--preset', preset, '--format', 'torch'], project);
+    const result = await runInProcess([...BASE, '--preset', preset, '--format', 'torch'], project);
     expect(result.code).toBe(2);
     expect(result.stderr.replace(/\s+/g, ' ')).toContain(
       '`format` is "torch" in the command line, but the preset locks it to "json"',
@@ -116,7 +121,7 @@ describe('team presets', () => {
       path.join(project, 'bad.json'),
       JSON.stringify({ answers: { format: 'json' }, locked: ['latestBy'] }),
     );
-    const result = await runCli([...BASE, '--preset', 'bad.json'], project);
+    const result = await runInProcess([...BASE, '--preset', 'bad.json'], project);
     expect(result.code).toBe(2);
     expect(result.stderr.replace(/\s+/g, ' ')).toContain('locks "latestBy"');
   });
@@ -175,12 +180,14 @@ describe('onboarding output', () => {
 });
 
 describe('upgrading', () => {
+  // Through the real bin: in-process, the dry run below leaves .checkpoint-tests.lock behind (the
+  // lock is released at the process's exit), which the bin's run never shows.
   it('a re-run after a template change shows the diff under --dry-run, writes nothing and keeps the adapter', async () => {
     const project = makeSampleProject();
-    await ok(BASE, project);
+    await ok(BASE, project, runCli);
     const adapter = path.join(project, SUITE, 'checkpoint_adapter.py');
     writeFileSync(adapter, `${readFileSync(adapter, 'utf8')}\n# our own binding tweak\n`);
-    await ok(['templates'], project);
+    await ok(['templates'], project, runCli);
     const template = path.join(project, '.checkpoint-tests/templates/resume/test_resume.py.ejs');
     writeFileSync(
       template,
@@ -188,7 +195,7 @@ describe('upgrading', () => {
     );
     const before = snapshotTree(project);
     // Team templates run JavaScript: a dry run reads them only when its command line names their folder.
-    const result = await ok([...BASE, '--dry-run', '--templates-dir', '.checkpoint-tests/templates'], project);
+    const result = await ok([...BASE, '--dry-run', '--templates-dir', '.checkpoint-tests/templates'], project, runCli);
     const shown = result.stdout + result.stderr;
     expect(shown).toMatch(/conflict tests\/checkpoint\/test_resume\.py/);
     expect(shown).toContain('+A resumed run (team edition) must');
@@ -200,7 +207,7 @@ describe('upgrading', () => {
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('test_resume.py');
     expect(read(project, `${SUITE}/checkpoint_adapter.py`)).toContain('# our own binding tweak');
-    await ok([...BASE, '--force'], project);
+    await ok([...BASE, '--force'], project, runCli);
     expect(read(project, `${SUITE}/test_resume.py`)).toContain('(team edition)');
   });
 });

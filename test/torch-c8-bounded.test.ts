@@ -11,8 +11,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generate } from '../lib/programmatic.js';
-import { CORPUS_ROOT, listCorpus, runCorpusEntry } from '../scripts/corpus.mjs';
-import { pythonWith, runPytest } from '../scripts/zoo.mjs';
+import { CORPUS_ROOT, listCorpus } from '../scripts/corpus.mjs';
+import { runCorpusEntry } from './helpers/corpus-entry.js';
+import { closePytestServers, pytestServer, runSuite } from './helpers/pytest-server.js';
+import { pythonWith } from '../scripts/zoo.mjs';
 
 const SLOW = 300_000;
 
@@ -62,15 +64,21 @@ let project: string;
 
 beforeAll(async () => {
   python = await pythonWith(['torch', 'hypothesis']);
+  // The shared pytest's imports (torch among them) are paid here, off the tests' own clocks.
+  const warm = python ? pytestServer(python).ready : undefined;
   root = mkdtempSync(path.join(tmpdir(), 'checkpoint-c8-'));
   project = path.join(root, 'torch_load_errors');
   cpSync(path.join(CORPUS_ROOT, 'torch_load_errors'), project, { recursive: true });
   const [entry] = await listCorpus(['torch_load_errors']);
   await generate({ cwd: project, options: { ...entry!.answers, skipChecks: true } });
   writeFileSync(path.join(project, 'tests', 'checkpoint', 'test_probe_bounded.py'), PROBES);
-}, 120_000);
+  await warm;
+}, 240_000);
 
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+afterAll(async () => {
+  await closePytestServers();
+  rmSync(root, { recursive: true, force: true });
+});
 
 describe('torch C8 in a bounded child', () => {
   it(
@@ -87,7 +95,7 @@ describe('torch C8 in a bounded child', () => {
     'counts running out of memory as refusing the file, and fails a hang, a fatal signal and a wrong error in words',
     async () => {
       expect(python).toBeDefined();
-      const result = await runPytest(python!, project, ['-k', 'probe', '--tb=short']);
+      const result = await runSuite(python!, project, ['-k', 'probe', '--tb=short']);
       expect(result.failing.sort()).toEqual([
         'test_probe_child_ending[hang]',
         'test_probe_child_ending[memory]',

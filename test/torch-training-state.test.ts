@@ -18,12 +18,12 @@ import {
   SUITE_DIR,
   caseOf,
   pythonWith,
-  runPytest,
   sampleAnswers,
   scratchProject,
   variantAnswers,
   zooCatalogue,
 } from '../scripts/zoo.mjs';
+import { closePytestServers, pytestServer, runSuite } from './helpers/pytest-server.js';
 import { answersWith, renderFor } from './helpers/family-views.js';
 
 const decision = (given: Partial<Answers>, id: string) =>
@@ -132,15 +132,25 @@ describe('R8 and R11 run on the sample and the zoo', () => {
     python = await pythonWith(['torch', 'numpy']);
     root = mkdtempSync(path.join(tmpdir(), 'checkpoint-torch-state-'));
     if (python) catalogue = await zooCatalogue(python);
+    // The shared pytest's imports (torch among them) are paid here, off the tests' own clocks.
+    if (python) await pytestServer(python).ready;
+  }, 240_000);
+  afterAll(async () => {
+    await closePytestServers();
+    rmSync(root, { recursive: true, force: true });
   });
-  afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-  async function runCases(name: string, answers: Record<string, unknown>) {
+  async function generateCases(name: string, answers: Record<string, unknown>) {
     const project = scratchProject(root, name);
     await generate({ cwd: project, options: { ...answers, categories: ['resume'], skipChecks: true } });
+    return project;
+  }
+
+  async function runCases(name: string, answers: Record<string, unknown>) {
+    const project = await generateCases(name, answers);
     return {
       project,
-      ...(await runPytest(python!, project, ['-k', 'test_r8_ or test_r11_'], path.join(SUITE_DIR, 'test_resume.py'))),
+      ...(await runSuite(python!, project, ['-k', 'test_r8_ or test_r11_'], path.join(SUITE_DIR, 'test_resume.py'))),
     };
   }
 
@@ -187,21 +197,17 @@ describe('R8 and R11 run on the sample and the zoo', () => {
   );
 
   it('the GPU-written checkpoint really needs map_location: a loader without it fails', async () => {
-    const result = await runCases('load-without-map-location', sampleAnswers('torch'));
+    // The suite as generated passes these tests (shown above); only the patched one is run.
+    const project = await generateCases('load-without-map-location', sampleAnswers('torch'));
     // Patch the generated adapter's load to call torch.load without map_location.
-    const adapter = path.join(result.project, SUITE_DIR, 'checkpoint_adapter.py');
+    const adapter = path.join(project, SUITE_DIR, 'checkpoint_adapter.py');
     const source = readFileSync(adapter, 'utf8').replace(
       '        return self.from_loaded(self.manager.load(path))',
       '        return torch.load(path)',
     );
     expect(source).toContain('return torch.load(path)');
     writeFileSync(adapter, source);
-    const broken = await runPytest(
-      python!,
-      result.project,
-      ['-k', 'test_r8_gpu_'],
-      path.join(SUITE_DIR, 'test_resume.py'),
-    );
+    const broken = await runSuite(python!, project, ['-k', 'test_r8_gpu_'], path.join(SUITE_DIR, 'test_resume.py'));
     expect(broken.failing, broken.output).toEqual(['test_r8_gpu_checkpoint_loads_on_cpu']);
     expect(broken.output).toContain('Attempting to deserialize object on a CUDA device');
   }, 60_000);

@@ -18,12 +18,12 @@ import {
   POLICY_PROFILES,
   caseOf,
   pythonWith,
-  runPytest,
   sampleAnswers,
   scratchProject,
   variantAnswers,
   zooCatalogue,
 } from '../scripts/zoo.mjs';
+import { closePytestServers, runSuite } from './helpers/pytest-server.js';
 import { answersWith, familyDecisions, renderFor } from './helpers/family-views.js';
 
 /** The sample's versions and migration, as the zoo's versioning profile answers them. */
@@ -176,14 +176,18 @@ describe('test_versioning.py', () => {
 
 describe('the generated versioning tests under pytest', () => {
   const root = mkdtempSync(path.join(tmpdir(), 'checkpoint-versioning-'));
-  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  afterAll(async () => {
+    await closePytestServers();
+    rmSync(root, { recursive: true, force: true });
+  });
 
   async function runVersioning(name: string, answers: Record<string, unknown>) {
     const python = await pythonWith(['pytest']);
     expect(python, 'a Python with pytest').toBeDefined();
     const project = scratchProject(root, name);
     await generate({ cwd: project, options: { ...answers, categories: ['versioning'], skipChecks: true } });
-    return runPytest(python!, project, ['-m', 'versioning']);
+    // Pickle suites: the shared Python imports pytest and Hypothesis, not torch.
+    return runSuite(python!, project, ['-m', 'versioning'], undefined, {}, ['pytest', 'hypothesis']);
   }
 
   it('passes on the sample, whose migration upgrades version 1', async () => {
