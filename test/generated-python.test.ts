@@ -193,13 +193,6 @@ Object.assign(MATRIX, {
   },
 });
 
-// P1's large_state fixture builds the answered state size under --setup-only (64 MiB, 256 for torch):
-// the three defaults rows keep that size; every other row sets the same fixture up at 1 MiB, which
-// changes only the STATE_BYTES literal of test_performance.py.
-for (const [name, answers] of Object.entries(MATRIX)) {
-  if (!name.endsWith('-defaults')) answers.stateMiB ??= '1';
-}
-
 let root: string;
 let python: string | undefined;
 const projects: Record<string, string> = {};
