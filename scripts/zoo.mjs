@@ -5,16 +5,29 @@
  * `npm run bench`. Needs a build (`npm run build`) first.
  *
  *   node scripts/zoo.mjs            # the table, exit 1 unless every variant is caught
+ *   node scripts/zoo.mjs --families  # the same, as npm test runs it: each variant on its BREAKS' families
  *   node scripts/zoo.mjs --s1       # only S1 against every variant: its catch table
  *   node scripts/zoo.mjs --repeat 20 --family concurrency
  *                                   # one family's tests 20 times on the sample and on every
  *                                   # variant that breaks one of its cases: flakes and catch rates
  */
-import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, symlinkSync, mkdirSync, writeFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  mkdirSync,
+  writeFileSync,
+} from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { CASES } from '../lib/cases.js';
 import { generate } from '../lib/programmatic.js';
 import { findPythons } from '../lib/python.js';
 
@@ -249,14 +262,103 @@ export function scratchProject(root, name) {
   return project;
 }
 
-/** Runs pytest on a generated suite (or one `target` file of it); returns the counts and the ids of failed or erroring tests. */
-export async function runPytest(python, project, extraArgs = [], target = SUITE_DIR, env = {}) {
+/**
+ * Pytest servers (scripts/pytest_forks.py): an interpreter that has imported pytest, hypothesis and
+ * torch once and forks a fresh child for each run, so the harnesses' hundred runs do not each pay
+ * the interpreter's start and torch's import. A run still starts from a clean process (nothing of
+ * one run is seen by the next). CHECKPOINT_HARNESS_FORKS=0 runs each in its own `python -m pytest`.
+ */
+const FORKS_SCRIPT = fileURLToPath(new URL('./pytest_forks.py', import.meta.url));
+const useForks = process.env.CHECKPOINT_HARNESS_FORKS !== '0';
+const idleServers = new Map();
+let serverOutput;
+let serverRuns = 0;
+
+function startServer(python) {
+  const child = spawn(python, [FORKS_SCRIPT], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
+  });
+  const waiting = [];
+  createInterface({ input: child.stdout }).on('line', (line) => waiting.shift()?.(JSON.parse(line)));
+  // A server that dies answers every run it still owed with a failure, never a hang.
+  child.on('exit', () => waiting.splice(0).forEach((resolve) => resolve({ code: -1, died: true })));
+  child.on('error', () => waiting.splice(0).forEach((resolve) => resolve({ code: -1, died: true })));
+  // Between runs an idle server must not keep Node alive (the harness may end without closing it).
+  const hold = (held) => {
+    for (const handle of [child, child.stdin, child.stdout]) (held ? handle.ref : handle.unref)?.call(handle);
+  };
+  hold(false);
+  return {
+    child,
+    ask: (request) =>
+      new Promise((resolve) => {
+        hold(true);
+        waiting.push((answer) => {
+          hold(false);
+          resolve(answer);
+        });
+        child.stdin.write(`${JSON.stringify(request)}\n`);
+      }),
+  };
+}
+
+/** One pytest run through an idle server of `python` (started when none is idle). */
+async function runForked(python, project, args, env) {
+  serverOutput ??= mkdtempSync(path.join(tmpdir(), 'checkpoint-pytest-'));
+  const idle = idleServers.get(python) ?? [];
+  idleServers.set(python, idle);
+  const server = idle.pop() ?? startServer(python);
+  const run = serverRuns++;
+  const out = path.join(serverOutput, `${run}.out`);
+  const err = path.join(serverOutput, `${run}.err`);
+  const answer = await server.ask({ cwd: project, args, env, out, err, timeout: 600 });
+  const read = (file) => (existsSync(file) ? readFileSync(file, 'utf8') : '');
+  const result = {
+    code: answer.code,
+    stdout: read(out),
+    stderr: read(err) + (answer.died ? '\npytest server died' : ''),
+  };
+  rmSync(out, { force: true });
+  rmSync(err, { force: true });
+  if (!answer.died) idle.push(server);
+  return result;
+}
+
+/** Ends the pytest servers (each finishes with the end of its input) and waits for them to exit. */
+export async function closeServers() {
+  const ending = [];
+  for (const servers of idleServers.values()) {
+    for (const { child } of servers.splice(0)) {
+      if (child.exitCode === null && child.signalCode === null) {
+        ending.push(new Promise((resolve) => child.once('exit', resolve)));
+        child.ref();
+        child.stdin.end();
+      }
+    }
+  }
+  await Promise.all(ending);
+  if (serverOutput) rmSync(serverOutput, { recursive: true, force: true });
+  serverOutput = undefined;
+}
+
+/** How the harnesses run pytest: through the servers unless CHECKPOINT_HARNESS_FORKS=0. */
+export const HARNESS_RUN = { fork: useForks };
+
+/**
+ * Runs pytest on a generated suite (or one `target` file of it); returns the counts and the ids of
+ * failed or erroring tests. `fork`: through a pytest server (the harnesses' many runs); by default
+ * `python -m pytest` in its own process, as a user runs it (what the bench times).
+ */
+export async function runPytest(python, project, extraArgs = [], target = SUITE_DIR, env = {}, { fork = false } = {}) {
   const started = performance.now();
-  const result = await run(
-    python,
-    ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', '-rfE', '--tb=line', target, ...extraArgs],
-    { cwd: project, env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', ...env } },
-  );
+  const args = ['-q', '-p', 'no:cacheprovider', '-rfE', '--tb=line', target, ...extraArgs];
+  const result = fork
+    ? await runForked(python, project, args, env)
+    : await run(python, ['-m', 'pytest', ...args], {
+        cwd: project,
+        env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', ...env },
+      });
   const seconds = (performance.now() - started) / 1000;
   const failing = [...result.stdout.matchAll(/^(?:FAILED|ERROR) (\S+)/gm)].map((match) => match[1].split('::').at(-1));
   const summary = result.stdout.trim().split('\n').at(-1) ?? '';
@@ -268,6 +370,67 @@ const FAST_ONLY = ['-m', 'not slow'];
 
 /** Cases whose tests are marked slow (the performance family). */
 export const isSlowCase = (id) => /^P\d+$/.test(id);
+
+/** The family of each case id (its tests carry the family's marker: `pytestmark = pytest.mark.resume`). */
+const FAMILY_OF_CASE = new Map(CASES.map((spec) => [spec.id, spec.family]));
+
+/**
+ * The pytest arguments that run only the families of `breaks` (`-m "(resume or stateful) and not
+ * slow"`): a variant can fail only in its declared cases, so the other families cannot catch it, and
+ * running them checks only precision across families, which the full harness keeps doing. Slow
+ * (performance) tests run only for a variant that declares nothing else; one declaring other cases
+ * too is caught by those. `undefined` when a declared id is no known case (then the whole suite runs).
+ */
+export function familySelection(breaks) {
+  const families = breaks.map((id) => FAMILY_OF_CASE.get(id));
+  if (families.length === 0 || families.includes(undefined)) return undefined;
+  if (breaks.every(isSlowCase)) return ['-m', [...new Set(families)].join(' or ')];
+  const fast = breaks.filter((id) => !isSlowCase(id)).map((id) => FAMILY_OF_CASE.get(id));
+  return ['-m', `(${[...new Set(fast)].join(' or ')}) and not slow`];
+}
+
+/** Generated files a family's tests use besides their own test file: a change there concerns that family only. */
+const FAMILY_HELPERS = { 'concurrency_workers.py': 'concurrency', 'performance_memory.py': 'performance' };
+
+/**
+ * A shared file of the suite without what a policy profile's answers are expected to change in it:
+ * the adapter's constructor call (the profile's keyword arguments), and conftest's tables for the
+ * failure summary (each answer's value and help, the titles of the cases generated).
+ */
+function withoutAnswerEcho(name, text) {
+  if (name === 'checkpoint_adapter.py') {
+    return text.replace(
+      /^( *)return \w+\((?:checkpoint_dir[^\n]*|\n\1 {4}checkpoint_dir[\s\S]*?\n\1\))$/m,
+      '$1return ...',
+    );
+  }
+  if (name === 'conftest.py') return text.replace(/^(POLICY_ANSWERS|CASE_TITLES) = \{\n[\s\S]*?^\}$/gm, '$1 = ...');
+  return text;
+}
+
+/**
+ * The families whose generated tests differ between two suites of the same format (a policy profile's
+ * and the default answers'): the template branches that only the profile's run exercises. The
+ * families whose test files are byte for byte the default's ran green already (the sample run).
+ * `undefined` (run the whole suite) when a shared file (adapter, conftest, fakes) differs beyond
+ * `withoutAnswerEcho`; an empty result also means the whole suite.
+ */
+export function changedFamilies(profileSuite, defaultSuite) {
+  const names = new Set([...readdirSync(profileSuite), ...readdirSync(defaultSuite)]);
+  const read = (dir, name) =>
+    existsSync(path.join(dir, name)) ? withoutAnswerEcho(name, readFileSync(path.join(dir, name), 'utf8')) : undefined;
+  const families = new Set();
+  for (const name of [...names].sort()) {
+    if (!name.endsWith('.py')) continue;
+    const mine = read(profileSuite, name);
+    if (mine === read(defaultSuite, name)) continue;
+    const family = /^test_(\w+)\.py$/.exec(name)?.[1] ?? FAMILY_HELPERS[name];
+    if (!family) return undefined;
+    // Changed, or in the profile's suite only: run it. Absent from the profile's suite: nothing to run.
+    if (mine !== undefined) families.add(family);
+  }
+  return families.size > 0 ? [...families].sort() : undefined;
+}
 
 /** `test_r5_newest_is_largest_step[9-then-10]` → `R5`. */
 export function caseOf(testName) {
@@ -370,9 +533,14 @@ export async function runZoo({
   policies = true,
   trackers = true,
   parallel = ZOO_PARALLEL,
-  // The pytest arguments that choose a variant's tests from its BREAKS (the quick bench: its families' only).
+  // The pytest arguments that choose a variant's tests from its BREAKS (the quick bench: its first case's only).
   selectionFor = undefined,
+  // "full": every run takes the whole fast suite, so a variant's precision is checked in every family.
+  // "families" (npm test): a variant runs the families its BREAKS name (`familySelection`), a policy
+  // profile the families whose generated tests its answers change (`changedFamilies`).
+  scope = 'full',
 } = {}) {
+  const families = scope === 'families';
   // One interpreter for every run when one has everything; torch runs need torch.
   const torchPython = await pythonWith(['torch', 'hypothesis']);
   const python = torchPython ?? (await pythonWith(['pytest']));
@@ -382,6 +550,19 @@ export async function runZoo({
   const root = mkdtempSync(path.join(tmpdir(), 'checkpoint-zoo-'));
   try {
     const jobs = [];
+    // The default answers' suite of each format, generated once: the sample's run, and what the
+    // policy profiles are compared with (scope "families").
+    const defaultSuites = new Map();
+    const defaultSuite = (format) => {
+      if (!defaultSuites.has(format)) {
+        const project = scratchProject(root, `sample-${format}`);
+        defaultSuites.set(
+          format,
+          generate({ cwd: project, options: { ...sampleAnswers(format), skipChecks: true } }).then(() => project),
+        );
+      }
+      return defaultSuites.get(format);
+    };
     for (const format of formats) {
       const interpreter = format === 'torch' ? torchPython : python;
       if (!interpreter) {
@@ -394,9 +575,13 @@ export async function runZoo({
         continue;
       }
       jobs.push(async () => {
-        const project = scratchProject(root, `sample-${format}`);
-        await generate({ cwd: project, options: { ...sampleAnswers(format), skipChecks: true } });
-        return { kind: 'sample', name: `sample (${format})`, format, ...(await runPytest(interpreter, project)) };
+        const project = await defaultSuite(format);
+        return {
+          kind: 'sample',
+          name: `sample (${format})`,
+          format,
+          ...(await runPytest(interpreter, project, [], SUITE_DIR, {}, HARNESS_RUN)),
+        };
       });
     }
     // `policies`: true (every profile), false (none), or the names of the profiles to run.
@@ -413,11 +598,23 @@ export async function runZoo({
         if (answers.constructorExpression === undefined) delete answers.constructorExpression;
         await generate({ cwd: project, options: { ...answers, skipChecks: true } });
         // No policy touches the slow (performance) cases: the format runs above cover them.
-        const result = await runPytest(interpreter, project, FAST_ONLY);
+        const changed = families
+          ? changedFamilies(path.join(project, SUITE_DIR), path.join(await defaultSuite(format), SUITE_DIR))
+          : undefined;
+        const selection = changed ? ['-m', `(${changed.join(' or ')}) and not slow`] : FAST_ONLY;
+        const result = await runPytest(interpreter, project, selection, SUITE_DIR, {}, HARNESS_RUN);
         const failingCases = [...new Set(result.failing.map(caseOf))];
         const expected = profile.expectFailing ?? [];
         const ok = expected.length === 0 ? result.code === 0 : failingCases.join() === expected.join();
-        return { kind: 'policy', name: `policy: ${name}`, expected, failingCases, ok, ...result };
+        return {
+          kind: 'policy',
+          name: `policy: ${name}`,
+          expected,
+          failingCases,
+          ok,
+          ran: changed ?? ['all'],
+          ...result,
+        };
       });
     }
     const variantRuns = chosen.map((variant) => ({ variant, tracker: undefined }));
@@ -448,8 +645,10 @@ export async function runZoo({
         // tracker); the slow cases run only for the variants that declare one.
         const selection = tracker
           ? ['-m', 'artifact']
-          : (selectionFor?.(breaks) ?? (breaks.some(isSlowCase) ? [] : FAST_ONLY));
-        const result = await runPytest(interpreter, project, selection, SUITE_DIR, env);
+          : (selectionFor?.(breaks) ??
+            (families ? familySelection(breaks) : undefined) ??
+            (breaks.some(isSlowCase) ? [] : FAST_ONLY));
+        const result = await runPytest(interpreter, project, selection, SUITE_DIR, env, HARNESS_RUN);
         const failingCases = [...new Set(result.failing.map(caseOf))];
         return {
           kind: 'variant',
@@ -465,6 +664,7 @@ export async function runZoo({
     }
     return await pooled(jobs, parallel);
   } finally {
+    await closeServers();
     rmSync(root, { recursive: true, force: true });
   }
 }
@@ -490,7 +690,7 @@ export async function runS1Zoo({ variants, parallel = ZOO_PARALLEL } = {}) {
     const projectFor = variantSuites(root, chosen.map(optionsOf));
     const jobs = chosen.map((variant) => async () => {
       const { project, env } = await projectFor(variant, optionsOf(variant));
-      const result = await runPytest(python, project, ['-k', 'test_s1_'], SUITE_DIR, env);
+      const result = await runPytest(python, project, ['-k', 'test_s1_'], SUITE_DIR, env, HARNESS_RUN);
       return {
         name: variant,
         family: catalogue[variant].breaks.find((id) => id !== 'S1')?.replace(/\d+$/, '') ?? 'S',
@@ -501,6 +701,7 @@ export async function runS1Zoo({ variants, parallel = ZOO_PARALLEL } = {}) {
     });
     return await pooled(jobs, parallel);
   } finally {
+    await closeServers();
     rmSync(root, { recursive: true, force: true });
   }
 }
@@ -608,12 +809,13 @@ export async function runRepeat({ family, repeat = 20, parallel = 2 } = {}) {
     const jobs = targets.flatMap((target) =>
       Array.from({ length: repeat }, () => async () => {
         if (!target.python) return target.runs.push({ skipped: true });
-        const result = await runPytest(target.python, target.project, ['-m', family]);
+        const result = await runPytest(target.python, target.project, ['-m', family], SUITE_DIR, {}, HARNESS_RUN);
         target.runs.push({ ...result, failingCases: [...new Set(result.failing.map(caseOf))] });
       }),
     );
     await pooled(jobs, parallel);
   } finally {
+    await closeServers();
     rmSync(root, { recursive: true, force: true });
   }
   return targets.map(({ name, breaks, runs }) => {
@@ -677,7 +879,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     const rows = await runS1Zoo();
     console.log(s1Table(rows));
   } else {
-    const rows = await runZoo();
+    // --families: the zoo as npm test runs it (see runZoo's `scope`).
+    const rows = await runZoo({ scope: process.argv.includes('--families') ? 'families' : 'full' });
     console.log(zooTable(rows));
     process.exitCode = zooProblems(rows).length ? 1 : 0;
   }
