@@ -23,6 +23,7 @@ import {
   columns,
   familySelection,
   HARNESS_RUN,
+  noShrink,
   pooled,
   pythonWith,
   runPytest,
@@ -186,7 +187,8 @@ export async function runCorpus({ entries, parallel = 2, variants = true, scope 
           const project = scratchCopy(entry, root, `${entry.name}--${variant.name}`);
           await generate({ cwd: project, options: generateOptions(entry, variantAnswers(entry, variant), python) });
           const selection = (scope === 'families' && familySelection(variant.breaks)) || FAST_ONLY;
-          const result = await runPytest(python, project, selection, SUITE_DIR, {}, HARNESS_RUN);
+          const args = [...selection, ...noShrink(project)];
+          const result = await runPytest(python, project, args, SUITE_DIR, {}, HARNESS_RUN);
           const failingCases = [...new Set(result.failing.map((test) => caseOf(test) ?? test))];
           return {
             kind: 'variant',

@@ -368,6 +368,32 @@ export async function runPytest(python, project, extraArgs = [], target = SUITE_
 
 const FAST_ONLY = ['-m', 'not slow'];
 
+/**
+ * A variant's run asks whether its tests fail, not for the smallest failing example: with this
+ * plugin (a file of the scratch project, never of a generated suite) Hypothesis reports the first
+ * failing example it finds instead of shrinking it, which on a failing S1 took minutes. The suite's
+ * own settings (examples, steps, derandomized) still apply; passing runs are unaffected, since
+ * there is nothing to shrink. `noShrink(project)` writes it and returns the pytest arguments.
+ */
+const NO_SHRINK_PLUGIN = 'checkpoint_harness_no_shrink';
+export function noShrink(project) {
+  writeFileSync(
+    path.join(project, `${NO_SHRINK_PLUGIN}.py`),
+    [
+      '"""The checkpoint-tests harness (scripts/zoo.mjs): failing examples are reported as found, not shrunk."""',
+      '',
+      'from hypothesis import Phase, settings',
+      '',
+      'settings.register_profile(',
+      '    "checkpoint-harness-no-shrink",',
+      '    phases=[phase for phase in Phase if phase.name not in ("shrink", "explain")],',
+      ')',
+      '',
+    ].join('\n'),
+  );
+  return ['-p', NO_SHRINK_PLUGIN, '--hypothesis-profile', 'checkpoint-harness-no-shrink'];
+}
+
 /** Cases whose tests are marked slow (the performance family). */
 export const isSlowCase = (id) => /^P\d+$/.test(id);
 
@@ -634,21 +660,25 @@ export async function runZoo({
     const interpreterOf = (variant) => (catalogue[variant].format === 'torch' ? torchPython : python);
     const runnable = variantRuns.filter(({ variant }) => interpreterOf(variant));
     const projectFor = variantSuites(root, runnable.map(optionsOf));
+    // The runs that take the slow (performance) tests start first, beside the samples', so that
+    // the short runs fill the other cores meanwhile instead of waiting for them at the end.
+    const slowJobs = new Set(jobs.slice(0, formats.length));
     for (const { variant, tracker } of runnable) {
       const interpreter = interpreterOf(variant);
+      const breaks = catalogue[variant].breaks;
+      // A tracker run needs only the artifact suite (the other families do not depend on the
+      // tracker); the slow cases run only for the variants that declare one.
+      const selection = tracker
+        ? ['-m', 'artifact']
+        : (selectionFor?.(breaks) ??
+          (families ? familySelection(breaks) : undefined) ??
+          (breaks.some(isSlowCase) ? [] : FAST_ONLY));
       jobs.push(async () => {
         const name = tracker ? `${variant} (${tracker})` : variant;
         const options = optionsOf({ variant, tracker });
         const { project, env } = await projectFor(tracker ? `${variant}-${tracker}` : variant, options);
-        const breaks = catalogue[variant].breaks;
-        // A tracker run needs only the artifact suite (the other families do not depend on the
-        // tracker); the slow cases run only for the variants that declare one.
-        const selection = tracker
-          ? ['-m', 'artifact']
-          : (selectionFor?.(breaks) ??
-            (families ? familySelection(breaks) : undefined) ??
-            (breaks.some(isSlowCase) ? [] : FAST_ONLY));
-        const result = await runPytest(interpreter, project, selection, SUITE_DIR, env, HARNESS_RUN);
+        const args = [...selection, ...noShrink(project)];
+        const result = await runPytest(interpreter, project, args, SUITE_DIR, env, HARNESS_RUN);
         const failingCases = [...new Set(result.failing.map(caseOf))];
         return {
           kind: 'variant',
@@ -661,8 +691,17 @@ export async function runZoo({
           ...result,
         };
       });
+      if (!selection.join(' ').includes('not slow') && selection.join(' ') !== '-m artifact') slowJobs.add(jobs.at(-1));
     }
-    return await pooled(jobs, parallel);
+    // Rows come back in the order of `jobs`, whatever order they ran in.
+    const order = [...jobs.keys()].sort((a, b) => Number(slowJobs.has(jobs[b])) - Number(slowJobs.has(jobs[a])));
+    const results = await pooled(
+      order.map((index) => jobs[index]),
+      parallel,
+    );
+    const rows = new Array(jobs.length);
+    order.forEach((index, position) => (rows[index] = results[position]));
+    return rows;
   } finally {
     await closeServers();
     rmSync(root, { recursive: true, force: true });
