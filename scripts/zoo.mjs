@@ -729,7 +729,8 @@ export async function runS1Zoo({ variants, parallel = ZOO_PARALLEL } = {}) {
     const projectFor = variantSuites(root, chosen.map(optionsOf));
     const jobs = chosen.map((variant) => async () => {
       const { project, env } = await projectFor(variant, optionsOf(variant));
-      const result = await runPytest(python, project, ['-k', 'test_s1_'], SUITE_DIR, env, HARNESS_RUN);
+      const args = ['-k', 'test_s1_', ...noShrink(project)];
+      const result = await runPytest(python, project, args, SUITE_DIR, env, HARNESS_RUN);
       return {
         name: variant,
         family: catalogue[variant].breaks.find((id) => id !== 'S1')?.replace(/\d+$/, '') ?? 'S',
