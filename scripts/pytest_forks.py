@@ -1,7 +1,7 @@
 """Runs pytest many times for the zoo and corpus harnesses, each run in a fresh fork.
 
-The interpreter imports pytest, hypothesis and (when it has it) torch once;
-every run then forks from it, so a run pays neither the interpreter's start
+The interpreter imports the modules named on its command line once (pytest,
+hypothesis, torch for a torch suite); every run then forks from it, so a run pays neither the interpreter's start
 nor those imports, and still starts from the same clean state as
 ``python -m pytest`` in its own process: nothing of one run (its suite's
 modules, the code under test, Hypothesis's state) is seen by the next.
@@ -22,7 +22,7 @@ import sys
 import time
 import types
 
-for name in ("pytest", "hypothesis", "torch"):
+for name in sys.argv[1:]:
     try:
         importlib.import_module(name)
     except ImportError:

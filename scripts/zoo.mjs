@@ -274,8 +274,8 @@ const idleServers = new Map();
 let serverOutput;
 let serverRuns = 0;
 
-function startServer(python) {
-  const child = spawn(python, [FORKS_SCRIPT], {
+function startServer(python, preload) {
+  const child = spawn(python, [FORKS_SCRIPT, ...preload], {
     stdio: ['pipe', 'pipe', 'inherit'],
     env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
   });
@@ -303,12 +303,20 @@ function startServer(python) {
   };
 }
 
-/** One pytest run through an idle server of `python` (started when none is idle). */
+/**
+ * One pytest run through an idle server of `python` (started when none is idle). Torch is imported
+ * ahead only by the servers of suites whose adapter imports it: importing it costs more than a
+ * pickle or JSON suite's whole run.
+ */
 async function runForked(python, project, args, env) {
   serverOutput ??= mkdtempSync(path.join(tmpdir(), 'checkpoint-pytest-'));
-  const idle = idleServers.get(python) ?? [];
-  idleServers.set(python, idle);
-  const server = idle.pop() ?? startServer(python);
+  const adapter = path.join(project, SUITE_DIR, 'checkpoint_adapter.py');
+  const torch = existsSync(adapter) && /^import torch$/m.test(readFileSync(adapter, 'utf8'));
+  const preload = ['pytest', 'hypothesis', ...(torch ? ['torch'] : [])];
+  const key = `${python}\0${preload.join(' ')}`;
+  const idle = idleServers.get(key) ?? [];
+  idleServers.set(key, idle);
+  const server = idle.pop() ?? startServer(python, preload);
   const run = serverRuns++;
   const out = path.join(serverOutput, `${run}.out`);
   const err = path.join(serverOutput, `${run}.err`);
