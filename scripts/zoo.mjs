@@ -273,6 +273,7 @@ const useForks = process.env.CHECKPOINT_HARNESS_FORKS !== '0';
 const idleServers = new Map();
 let serverOutput;
 let serverRuns = 0;
+let serverRunsInFlight = 0;
 
 function startServer(python, preload) {
   const child = spawn(python, [FORKS_SCRIPT, ...preload], {
@@ -320,7 +321,10 @@ async function runForked(python, project, args, env) {
   const run = serverRuns++;
   const out = path.join(serverOutput, `${run}.out`);
   const err = path.join(serverOutput, `${run}.err`);
-  const answer = await server.ask({ cwd: project, args, env, out, err, timeout: 600 });
+  serverRunsInFlight += 1;
+  const answer = await server.ask({ cwd: project, args, env, out, err, timeout: 600 }).finally(() => {
+    serverRunsInFlight -= 1;
+  });
   const read = (file) => (existsSync(file) ? readFileSync(file, 'utf8') : '');
   const result = {
     code: answer.code,
@@ -346,8 +350,11 @@ export async function closeServers() {
     }
   }
   await Promise.all(ending);
-  if (serverOutput) rmSync(serverOutput, { recursive: true, force: true });
-  serverOutput = undefined;
+  // Another harness call of this process may still be running (its server is busy, not closed).
+  if (serverOutput && serverRunsInFlight === 0) {
+    rmSync(serverOutput, { recursive: true, force: true });
+    serverOutput = undefined;
+  }
 }
 
 /** How the harnesses run pytest: through the servers unless CHECKPOINT_HARNESS_FORKS=0. */
