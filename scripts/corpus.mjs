@@ -9,6 +9,7 @@
  *   node scripts/corpus.mjs                      # every entry and variant; exit 1 on a problem
  *   node scripts/corpus.mjs pointer_latest       # one entry (its correct manager and variants)
  *   node scripts/corpus.mjs pointer_latest/latest_by_name   # one variant (and the correct one)
+ *   node scripts/corpus.mjs --families           # as npm test: each variant on its BREAKS' families only
  */
 import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -16,7 +17,18 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generate } from '../lib/programmatic.js';
-import { caseOf, columns, pooled, pythonWith, runPytest } from './zoo.mjs';
+import {
+  caseOf,
+  closeServers,
+  columns,
+  familySelection,
+  HARNESS_RUN,
+  noShrink,
+  pooled,
+  pythonWith,
+  runPytest,
+  SUITE_DIR,
+} from './zoo.mjs';
 
 export const CORPUS_ROOT = fileURLToPath(new URL('../examples/corpus', import.meta.url));
 
@@ -80,8 +92,19 @@ export async function listCorpus(names) {
       : [];
     // corpus.json: how the harness generates the entry; `checks: true` imports the module first, for
     // an entry whose binding needs its signatures read (by default --skip-checks, which is faster).
-    const settings = existsSync(path.join(dir, 'corpus.json')) ? JSON.parse(readFileSync(path.join(dir, 'corpus.json'), 'utf8')) : {};
-    return { name, dir, answers, package: pkg, module: answers.module, files, variantsDir, checks: settings.checks === true };
+    const settings = existsSync(path.join(dir, 'corpus.json'))
+      ? JSON.parse(readFileSync(path.join(dir, 'corpus.json'), 'utf8'))
+      : {};
+    return {
+      name,
+      dir,
+      answers,
+      package: pkg,
+      module: answers.module,
+      files,
+      variantsDir,
+      checks: settings.checks === true,
+    };
   });
   const paths = entries.flatMap((entry) => entry.files.map((file) => path.join(entry.variantsDir, file)));
   const declared = paths.length > 0 ? await run(python, ['-c', READ_VARIANTS, ...paths]) : { code: 0, stdout: '{}' };
@@ -132,7 +155,11 @@ function generateOptions(entry, answers, python) {
   return entry.checks ? { ...answers, python, yes: true } : { ...answers, skipChecks: true };
 }
 
-export async function runCorpus({ entries, parallel = 2, variants = true } = {}) {
+/**
+ * `scope`: "full" runs every variant on the whole fast suite (its precision checked in every family);
+ * "families" (npm test) only on the families its BREAKS name, as the zoo does (`familySelection`).
+ */
+export async function runCorpus({ entries, parallel = 2, variants = true, scope = 'full' } = {}) {
   const wanted = entries?.length ? entries : undefined;
   const entryNames = wanted ? [...new Set(wanted.map((name) => name.split('/')[0]))] : undefined;
   const onlyVariants = wanted
@@ -149,7 +176,7 @@ export async function runCorpus({ entries, parallel = 2, variants = true } = {})
       jobs.push(async () => {
         const project = scratchCopy(entry, root, entry.name);
         await generate({ cwd: project, options: generateOptions(entry, entry.answers, python) });
-        const result = await runPytest(python, project, FAST_ONLY);
+        const result = await runPytest(python, project, FAST_ONLY, SUITE_DIR, {}, HARNESS_RUN);
         const falseFailures = result.failing.length + (result.code !== 0 && result.failing.length === 0 ? 1 : 0);
         return { kind: 'corpus', name: entry.name, falseFailures, ok: falseFailures === 0, ...result };
       });
@@ -159,7 +186,9 @@ export async function runCorpus({ entries, parallel = 2, variants = true } = {})
         jobs.push(async () => {
           const project = scratchCopy(entry, root, `${entry.name}--${variant.name}`);
           await generate({ cwd: project, options: generateOptions(entry, variantAnswers(entry, variant), python) });
-          const result = await runPytest(python, project, FAST_ONLY);
+          const selection = (scope === 'families' && familySelection(variant.breaks)) || FAST_ONLY;
+          const args = [...selection, ...noShrink(project)];
+          const result = await runPytest(python, project, args, SUITE_DIR, {}, HARNESS_RUN);
           const failingCases = [...new Set(result.failing.map((test) => caseOf(test) ?? test))];
           return {
             kind: 'variant',
@@ -178,6 +207,7 @@ export async function runCorpus({ entries, parallel = 2, variants = true } = {})
     }
     return await pooled(jobs, parallel);
   } finally {
+    await closeServers();
     rmSync(root, { recursive: true, force: true });
   }
 }
@@ -199,9 +229,10 @@ export async function runCorpusEntry(name, { variant, overrides = {}, args = [] 
     const project = scratchCopy(entry, root, name);
     const answers = bug ? variantAnswers(entry, bug) : entry.answers;
     await generate({ cwd: project, options: generateOptions(entry, { ...answers, ...overrides }, python) });
-    const result = await runPytest(python, project, [...FAST_ONLY, ...args]);
+    const result = await runPytest(python, project, [...FAST_ONLY, ...args], SUITE_DIR, {}, HARNESS_RUN);
     return { ...result, failingCases: [...new Set(result.failing.map((test) => caseOf(test) ?? test))] };
   } finally {
+    await closeServers();
     rmSync(root, { recursive: true, force: true });
   }
 }
@@ -261,7 +292,11 @@ export function corpusProblems(rows) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const rows = await runCorpus({ entries: process.argv.slice(2).filter((arg) => !arg.startsWith('-')) });
+  const rows = await runCorpus({
+    entries: process.argv.slice(2).filter((arg) => !arg.startsWith('-')),
+    // --families: as npm test runs it, each variant on the families its BREAKS name.
+    scope: process.argv.includes('--families') ? 'families' : 'full',
+  });
   console.log(corpusTable(rows));
   const problems = corpusProblems(rows);
   for (const row of problems) console.log(`\n--- ${row.name}: ${row.summary}\n${row.output.slice(-3000)}`);

@@ -5,16 +5,29 @@
  * `npm run bench`. Needs a build (`npm run build`) first.
  *
  *   node scripts/zoo.mjs            # the table, exit 1 unless every variant is caught
+ *   node scripts/zoo.mjs --families  # the same, as npm test runs it: each variant on its BREAKS' families
  *   node scripts/zoo.mjs --s1       # only S1 against every variant: its catch table
  *   node scripts/zoo.mjs --repeat 20 --family concurrency
  *                                   # one family's tests 20 times on the sample and on every
  *                                   # variant that breaks one of its cases: flakes and catch rates
  */
-import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, symlinkSync, mkdirSync, writeFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  mkdirSync,
+  writeFileSync,
+} from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { CASES } from '../lib/cases.js';
 import { generate } from '../lib/programmatic.js';
 import { findPythons } from '../lib/python.js';
 
@@ -249,14 +262,118 @@ export function scratchProject(root, name) {
   return project;
 }
 
-/** Runs pytest on a generated suite (or one `target` file of it); returns the counts and the ids of failed or erroring tests. */
-export async function runPytest(python, project, extraArgs = [], target = SUITE_DIR, env = {}) {
+/**
+ * Pytest servers (scripts/pytest_forks.py): an interpreter that has imported pytest, hypothesis and
+ * torch once and forks a fresh child for each run, so the harnesses' hundred runs do not each pay
+ * the interpreter's start and torch's import. A run still starts from a clean process (nothing of
+ * one run is seen by the next). CHECKPOINT_HARNESS_FORKS=0 runs each in its own `python -m pytest`.
+ */
+const FORKS_SCRIPT = fileURLToPath(new URL('./pytest_forks.py', import.meta.url));
+const useForks = process.env.CHECKPOINT_HARNESS_FORKS !== '0';
+const idleServers = new Map();
+let serverOutput;
+let serverRuns = 0;
+let serverRunsInFlight = 0;
+
+function startServer(python, preload) {
+  const child = spawn(python, [FORKS_SCRIPT, ...preload], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
+  });
+  const waiting = [];
+  createInterface({ input: child.stdout }).on('line', (line) => waiting.shift()?.(JSON.parse(line)));
+  // A server that dies answers every run it still owed with a failure, never a hang.
+  child.on('exit', () => waiting.splice(0).forEach((resolve) => resolve({ code: -1, died: true })));
+  child.on('error', () => waiting.splice(0).forEach((resolve) => resolve({ code: -1, died: true })));
+  // Between runs an idle server must not keep Node alive (the harness may end without closing it).
+  const hold = (held) => {
+    for (const handle of [child, child.stdin, child.stdout]) (held ? handle.ref : handle.unref)?.call(handle);
+  };
+  hold(false);
+  return {
+    child,
+    ask: (request) =>
+      new Promise((resolve) => {
+        hold(true);
+        waiting.push((answer) => {
+          hold(false);
+          resolve(answer);
+        });
+        child.stdin.write(`${JSON.stringify(request)}\n`);
+      }),
+  };
+}
+
+/**
+ * One pytest run through an idle server of `python` (started when none is idle). Torch is imported
+ * ahead only by the servers of suites whose adapter imports it: importing it costs more than a
+ * pickle or JSON suite's whole run.
+ */
+async function runForked(python, project, args, env) {
+  serverOutput ??= mkdtempSync(path.join(tmpdir(), 'checkpoint-pytest-'));
+  const adapter = path.join(project, SUITE_DIR, 'checkpoint_adapter.py');
+  const torch = existsSync(adapter) && /^import torch$/m.test(readFileSync(adapter, 'utf8'));
+  const preload = ['pytest', 'hypothesis', ...(torch ? ['torch'] : [])];
+  const key = `${python}\0${preload.join(' ')}`;
+  const idle = idleServers.get(key) ?? [];
+  idleServers.set(key, idle);
+  const server = idle.pop() ?? startServer(python, preload);
+  const run = serverRuns++;
+  const out = path.join(serverOutput, `${run}.out`);
+  const err = path.join(serverOutput, `${run}.err`);
+  serverRunsInFlight += 1;
+  const answer = await server.ask({ cwd: project, args, env, out, err, timeout: 600 }).finally(() => {
+    serverRunsInFlight -= 1;
+  });
+  const read = (file) => (existsSync(file) ? readFileSync(file, 'utf8') : '');
+  const result = {
+    code: answer.code,
+    stdout: read(out),
+    stderr: read(err) + (answer.died ? '\npytest server died' : ''),
+  };
+  rmSync(out, { force: true });
+  rmSync(err, { force: true });
+  if (!answer.died) idle.push(server);
+  return result;
+}
+
+/** Ends the pytest servers (each finishes with the end of its input) and waits for them to exit. */
+export async function closeServers() {
+  const ending = [];
+  for (const servers of idleServers.values()) {
+    for (const { child } of servers.splice(0)) {
+      if (child.exitCode === null && child.signalCode === null) {
+        ending.push(new Promise((resolve) => child.once('exit', resolve)));
+        child.ref();
+        child.stdin.end();
+      }
+    }
+  }
+  await Promise.all(ending);
+  // Another harness call of this process may still be running (its server is busy, not closed).
+  if (serverOutput && serverRunsInFlight === 0) {
+    rmSync(serverOutput, { recursive: true, force: true });
+    serverOutput = undefined;
+  }
+}
+
+/** How the harnesses run pytest: through the servers unless CHECKPOINT_HARNESS_FORKS=0. */
+export const HARNESS_RUN = { fork: useForks };
+
+/**
+ * Runs pytest on a generated suite (or one `target` file of it); returns the counts and the ids of
+ * failed or erroring tests. `fork`: through a pytest server (the harnesses' many runs); by default
+ * `python -m pytest` in its own process, as a user runs it (what the bench times).
+ */
+export async function runPytest(python, project, extraArgs = [], target = SUITE_DIR, env = {}, { fork = false } = {}) {
   const started = performance.now();
-  const result = await run(
-    python,
-    ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', '-rfE', '--tb=line', target, ...extraArgs],
-    { cwd: project, env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', ...env } },
-  );
+  const args = ['-q', '-p', 'no:cacheprovider', '-rfE', '--tb=line', target, ...extraArgs];
+  const result = fork
+    ? await runForked(python, project, args, env)
+    : await run(python, ['-m', 'pytest', ...args], {
+        cwd: project,
+        env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', ...env },
+      });
   const seconds = (performance.now() - started) / 1000;
   const failing = [...result.stdout.matchAll(/^(?:FAILED|ERROR) (\S+)/gm)].map((match) => match[1].split('::').at(-1));
   const summary = result.stdout.trim().split('\n').at(-1) ?? '';
@@ -266,8 +383,95 @@ export async function runPytest(python, project, extraArgs = [], target = SUITE_
 
 const FAST_ONLY = ['-m', 'not slow'];
 
+/**
+ * A variant's run asks whether its tests fail, not for the smallest failing example: with this
+ * plugin (a file of the scratch project, never of a generated suite) Hypothesis reports the first
+ * failing example it finds instead of shrinking it, which on a failing S1 took minutes. The suite's
+ * own settings (examples, steps, derandomized) still apply; passing runs are unaffected, since
+ * there is nothing to shrink. `noShrink(project)` writes it and returns the pytest arguments.
+ */
+const NO_SHRINK_PLUGIN = 'checkpoint_harness_no_shrink';
+export function noShrink(project) {
+  writeFileSync(
+    path.join(project, `${NO_SHRINK_PLUGIN}.py`),
+    [
+      '"""The checkpoint-tests harness (scripts/zoo.mjs): failing examples are reported as found, not shrunk."""',
+      '',
+      'from hypothesis import Phase, settings',
+      '',
+      'settings.register_profile(',
+      '    "checkpoint-harness-no-shrink",',
+      '    phases=[phase for phase in Phase if phase.name not in ("shrink", "explain")],',
+      ')',
+      '',
+    ].join('\n'),
+  );
+  return ['-p', NO_SHRINK_PLUGIN, '--hypothesis-profile', 'checkpoint-harness-no-shrink'];
+}
+
 /** Cases whose tests are marked slow (the performance family). */
 export const isSlowCase = (id) => /^P\d+$/.test(id);
+
+/** The family of each case id (its tests carry the family's marker: `pytestmark = pytest.mark.resume`). */
+const FAMILY_OF_CASE = new Map(CASES.map((spec) => [spec.id, spec.family]));
+
+/**
+ * The pytest arguments that run only the families of `breaks` (`-m "(resume or stateful) and not
+ * slow"`): a variant can fail only in its declared cases, so the other families cannot catch it, and
+ * running them checks only precision across families, which the full harness keeps doing. Slow
+ * (performance) tests run only for a variant that declares nothing else; one declaring other cases
+ * too is caught by those. `undefined` when a declared id is no known case (then the whole suite runs).
+ */
+export function familySelection(breaks) {
+  const families = breaks.map((id) => FAMILY_OF_CASE.get(id));
+  if (families.length === 0 || families.includes(undefined)) return undefined;
+  if (breaks.every(isSlowCase)) return ['-m', [...new Set(families)].join(' or ')];
+  const fast = breaks.filter((id) => !isSlowCase(id)).map((id) => FAMILY_OF_CASE.get(id));
+  return ['-m', `(${[...new Set(fast)].join(' or ')}) and not slow`];
+}
+
+/** Generated files a family's tests use besides their own test file: a change there concerns that family only. */
+const FAMILY_HELPERS = { 'concurrency_workers.py': 'concurrency', 'performance_memory.py': 'performance' };
+
+/**
+ * A shared file of the suite without what a policy profile's answers are expected to change in it:
+ * the adapter's constructor call (the profile's keyword arguments), and conftest's tables for the
+ * failure summary (each answer's value and help, the titles of the cases generated).
+ */
+function withoutAnswerEcho(name, text) {
+  if (name === 'checkpoint_adapter.py') {
+    return text.replace(
+      /^( *)return \w+\((?:checkpoint_dir[^\n]*|\n\1 {4}checkpoint_dir[\s\S]*?\n\1\))$/m,
+      '$1return ...',
+    );
+  }
+  if (name === 'conftest.py') return text.replace(/^(POLICY_ANSWERS|CASE_TITLES) = \{\n[\s\S]*?^\}$/gm, '$1 = ...');
+  return text;
+}
+
+/**
+ * The families whose generated tests differ between two suites of the same format (a policy profile's
+ * and the default answers'): the template branches that only the profile's run exercises. The
+ * families whose test files are byte for byte the default's ran green already (the sample run).
+ * `undefined` (run the whole suite) when a shared file (adapter, conftest, fakes) differs beyond
+ * `withoutAnswerEcho`; an empty result also means the whole suite.
+ */
+export function changedFamilies(profileSuite, defaultSuite) {
+  const names = new Set([...readdirSync(profileSuite), ...readdirSync(defaultSuite)]);
+  const read = (dir, name) =>
+    existsSync(path.join(dir, name)) ? withoutAnswerEcho(name, readFileSync(path.join(dir, name), 'utf8')) : undefined;
+  const families = new Set();
+  for (const name of [...names].sort()) {
+    if (!name.endsWith('.py')) continue;
+    const mine = read(profileSuite, name);
+    if (mine === read(defaultSuite, name)) continue;
+    const family = /^test_(\w+)\.py$/.exec(name)?.[1] ?? FAMILY_HELPERS[name];
+    if (!family) return undefined;
+    // Changed, or in the profile's suite only: run it. Absent from the profile's suite: nothing to run.
+    if (mine !== undefined) families.add(family);
+  }
+  return families.size > 0 ? [...families].sort() : undefined;
+}
 
 /** `test_r5_newest_is_largest_step[9-then-10]` → `R5`. */
 export function caseOf(testName) {
@@ -370,9 +574,14 @@ export async function runZoo({
   policies = true,
   trackers = true,
   parallel = ZOO_PARALLEL,
-  // The pytest arguments that choose a variant's tests from its BREAKS (the quick bench: its families' only).
+  // The pytest arguments that choose a variant's tests from its BREAKS (the quick bench: its first case's only).
   selectionFor = undefined,
+  // "full": every run takes the whole fast suite, so a variant's precision is checked in every family.
+  // "families" (npm test): a variant runs the families its BREAKS name (`familySelection`), a policy
+  // profile the families whose generated tests its answers change (`changedFamilies`).
+  scope = 'full',
 } = {}) {
+  const families = scope === 'families';
   // One interpreter for every run when one has everything; torch runs need torch.
   const torchPython = await pythonWith(['torch', 'hypothesis']);
   const python = torchPython ?? (await pythonWith(['pytest']));
@@ -382,6 +591,19 @@ export async function runZoo({
   const root = mkdtempSync(path.join(tmpdir(), 'checkpoint-zoo-'));
   try {
     const jobs = [];
+    // The default answers' suite of each format, generated once: the sample's run, and what the
+    // policy profiles are compared with (scope "families").
+    const defaultSuites = new Map();
+    const defaultSuite = (format) => {
+      if (!defaultSuites.has(format)) {
+        const project = scratchProject(root, `sample-${format}`);
+        defaultSuites.set(
+          format,
+          generate({ cwd: project, options: { ...sampleAnswers(format), skipChecks: true } }).then(() => project),
+        );
+      }
+      return defaultSuites.get(format);
+    };
     for (const format of formats) {
       const interpreter = format === 'torch' ? torchPython : python;
       if (!interpreter) {
@@ -394,9 +616,13 @@ export async function runZoo({
         continue;
       }
       jobs.push(async () => {
-        const project = scratchProject(root, `sample-${format}`);
-        await generate({ cwd: project, options: { ...sampleAnswers(format), skipChecks: true } });
-        return { kind: 'sample', name: `sample (${format})`, format, ...(await runPytest(interpreter, project)) };
+        const project = await defaultSuite(format);
+        return {
+          kind: 'sample',
+          name: `sample (${format})`,
+          format,
+          ...(await runPytest(interpreter, project, [], SUITE_DIR, {}, HARNESS_RUN)),
+        };
       });
     }
     // `policies`: true (every profile), false (none), or the names of the profiles to run.
@@ -413,11 +639,23 @@ export async function runZoo({
         if (answers.constructorExpression === undefined) delete answers.constructorExpression;
         await generate({ cwd: project, options: { ...answers, skipChecks: true } });
         // No policy touches the slow (performance) cases: the format runs above cover them.
-        const result = await runPytest(interpreter, project, FAST_ONLY);
+        const changed = families
+          ? changedFamilies(path.join(project, SUITE_DIR), path.join(await defaultSuite(format), SUITE_DIR))
+          : undefined;
+        const selection = changed ? ['-m', `(${changed.join(' or ')}) and not slow`] : FAST_ONLY;
+        const result = await runPytest(interpreter, project, selection, SUITE_DIR, {}, HARNESS_RUN);
         const failingCases = [...new Set(result.failing.map(caseOf))];
         const expected = profile.expectFailing ?? [];
         const ok = expected.length === 0 ? result.code === 0 : failingCases.join() === expected.join();
-        return { kind: 'policy', name: `policy: ${name}`, expected, failingCases, ok, ...result };
+        return {
+          kind: 'policy',
+          name: `policy: ${name}`,
+          expected,
+          failingCases,
+          ok,
+          ran: changed ?? ['all'],
+          ...result,
+        };
       });
     }
     const variantRuns = chosen.map((variant) => ({ variant, tracker: undefined }));
@@ -425,11 +663,17 @@ export async function runZoo({
       if (!catalogue[variant].breaks.some((id) => id.startsWith('A'))) continue;
       for (const tracker of Object.keys(trackers ? TRACKER_RUNS : {})) variantRuns.push({ variant, tracker });
     }
+    // Scope "families": a variant that only the performance cases catch saves a 64 MiB state (the
+    // stateMiB answer; the torch default is 256): it still takes 4x the state or runs at a fraction
+    // of a plain save's speed, and the torch sample's run keeps the default size.
+    const smallerState = (variant) =>
+      families && catalogue[variant].breaks.every(isSlowCase) ? { stateMiB: '64' } : {};
     const optionsOf = ({ variant, tracker }) => {
       const { format, answers, kwargs } = catalogue[variant];
       const run = tracker ? TRACKER_RUNS[tracker] : { answers: {}, kwargs: {} };
       return {
         ...sampleAnswers(format, `bug_zoo.${variant}`, { ...kwargs, ...run.kwargs }),
+        ...smallerState(variant),
         ...answers,
         ...run.answers,
       };
@@ -437,19 +681,25 @@ export async function runZoo({
     const interpreterOf = (variant) => (catalogue[variant].format === 'torch' ? torchPython : python);
     const runnable = variantRuns.filter(({ variant }) => interpreterOf(variant));
     const projectFor = variantSuites(root, runnable.map(optionsOf));
+    // The runs that take the slow (performance) tests start first, beside the samples', so that
+    // the short runs fill the other cores meanwhile instead of waiting for them at the end.
+    const slowJobs = new Set(jobs.slice(0, formats.length));
     for (const { variant, tracker } of runnable) {
       const interpreter = interpreterOf(variant);
+      const breaks = catalogue[variant].breaks;
+      // A tracker run needs only the artifact suite (the other families do not depend on the
+      // tracker); the slow cases run only for the variants that declare one.
+      const selection = tracker
+        ? ['-m', 'artifact']
+        : (selectionFor?.(breaks) ??
+          (families ? familySelection(breaks) : undefined) ??
+          (breaks.some(isSlowCase) ? [] : FAST_ONLY));
       jobs.push(async () => {
         const name = tracker ? `${variant} (${tracker})` : variant;
         const options = optionsOf({ variant, tracker });
         const { project, env } = await projectFor(tracker ? `${variant}-${tracker}` : variant, options);
-        const breaks = catalogue[variant].breaks;
-        // A tracker run needs only the artifact suite (the other families do not depend on the
-        // tracker); the slow cases run only for the variants that declare one.
-        const selection = tracker
-          ? ['-m', 'artifact']
-          : (selectionFor?.(breaks) ?? (breaks.some(isSlowCase) ? [] : FAST_ONLY));
-        const result = await runPytest(interpreter, project, selection, SUITE_DIR, env);
+        const args = [...selection, ...noShrink(project)];
+        const result = await runPytest(interpreter, project, args, SUITE_DIR, env, HARNESS_RUN);
         const failingCases = [...new Set(result.failing.map(caseOf))];
         return {
           kind: 'variant',
@@ -462,9 +712,19 @@ export async function runZoo({
           ...result,
         };
       });
+      if (!selection.join(' ').includes('not slow') && selection.join(' ') !== '-m artifact') slowJobs.add(jobs.at(-1));
     }
-    return await pooled(jobs, parallel);
+    // Rows come back in the order of `jobs`, whatever order they ran in.
+    const order = [...jobs.keys()].sort((a, b) => Number(slowJobs.has(jobs[b])) - Number(slowJobs.has(jobs[a])));
+    const results = await pooled(
+      order.map((index) => jobs[index]),
+      parallel,
+    );
+    const rows = new Array(jobs.length);
+    order.forEach((index, position) => (rows[index] = results[position]));
+    return rows;
   } finally {
+    await closeServers();
     rmSync(root, { recursive: true, force: true });
   }
 }
@@ -490,7 +750,8 @@ export async function runS1Zoo({ variants, parallel = ZOO_PARALLEL } = {}) {
     const projectFor = variantSuites(root, chosen.map(optionsOf));
     const jobs = chosen.map((variant) => async () => {
       const { project, env } = await projectFor(variant, optionsOf(variant));
-      const result = await runPytest(python, project, ['-k', 'test_s1_'], SUITE_DIR, env);
+      const args = ['-k', 'test_s1_', ...noShrink(project)];
+      const result = await runPytest(python, project, args, SUITE_DIR, env, HARNESS_RUN);
       return {
         name: variant,
         family: catalogue[variant].breaks.find((id) => id !== 'S1')?.replace(/\d+$/, '') ?? 'S',
@@ -501,6 +762,7 @@ export async function runS1Zoo({ variants, parallel = ZOO_PARALLEL } = {}) {
     });
     return await pooled(jobs, parallel);
   } finally {
+    await closeServers();
     rmSync(root, { recursive: true, force: true });
   }
 }
@@ -582,8 +844,10 @@ export function catchFloor(repeat) {
  * first case its BREAKS names (the one it was written for) is the family's.
  * Other cases it may break in passing are not held to a catch rate. A flaky test shows as a sample failure; a racy case that does
  * not catch its bug reliably shows as a catch rate under `catchFloor`.
+ * `variantRepeat`: fewer runs for the variants than for the sample; `focused`: a variant runs only
+ * the tests of the family's cases its BREAKS name (npm test), not the whole family.
  */
-export async function runRepeat({ family, repeat = 20, parallel = 2 } = {}) {
+export async function runRepeat({ family, repeat = 20, variantRepeat = repeat, focused = false, parallel = 2 } = {}) {
   const { CASES } = await import('../lib/cases.js');
   const ids = new Set(CASES.filter((spec) => spec.family === family).map((spec) => spec.id));
   if (ids.size === 0) throw new Error(`no family named ${family}`);
@@ -591,10 +855,17 @@ export async function runRepeat({ family, repeat = 20, parallel = 2 } = {}) {
   const python = torchPython ?? (await pythonWith(['pytest']));
   if (!python) throw new Error('no Python with pytest was found on PATH');
   const catalogue = await zooCatalogue(python);
-  const targets = [{ name: 'sample', answers: sampleAnswers('pickle') }];
+  const targets = [{ name: 'sample', answers: sampleAnswers('pickle'), repeat, selection: ['-m', family] }];
   for (const [variant, entry] of Object.entries(catalogue)) {
     if (ids.has(entry.breaks[0])) {
-      targets.push({ name: variant, breaks: entry.breaks, answers: variantAnswers(variant, entry) });
+      const own = entry.breaks.filter((id) => ids.has(id)).map((id) => `test_${id.toLowerCase()}_`);
+      targets.push({
+        name: variant,
+        breaks: entry.breaks,
+        answers: variantAnswers(variant, entry),
+        repeat: variantRepeat,
+        selection: focused ? ['-m', family, '-k', own.join(' or ')] : ['-m', family],
+      });
     }
   }
   const root = mkdtempSync(path.join(tmpdir(), 'checkpoint-repeat-'));
@@ -606,39 +877,44 @@ export async function runRepeat({ family, repeat = 20, parallel = 2 } = {}) {
       await generate({ cwd: target.project, options: { ...target.answers, skipChecks: true } });
     }
     const jobs = targets.flatMap((target) =>
-      Array.from({ length: repeat }, () => async () => {
+      Array.from({ length: target.repeat }, () => async () => {
         if (!target.python) return target.runs.push({ skipped: true });
-        const result = await runPytest(target.python, target.project, ['-m', family]);
+        const result = await runPytest(target.python, target.project, target.selection, SUITE_DIR, {}, HARNESS_RUN);
         target.runs.push({ ...result, failingCases: [...new Set(result.failing.map(caseOf))] });
       }),
     );
     await pooled(jobs, parallel);
   } finally {
+    await closeServers();
     rmSync(root, { recursive: true, force: true });
   }
-  return targets.map(({ name, breaks, runs }) => {
+  return targets.map(({ name, breaks, runs, repeat }) => {
     const ran = runs.filter((run) => !run.skipped);
-    const failed = ran.filter((run) => run.code !== 0);
+    // A variant's run is a catch only when tests failed (exit 1 with failures): a run that collected
+    // nothing or broke is no catch. On the sample any exit but 0 is a flake.
+    const failed = ran.filter((run) => (name === 'sample' ? run.code !== 0 : run.code === 1 && run.failing.length > 0));
     const seconds = ran.map((run) => run.seconds).sort((a, b) => a - b);
     return {
       name,
       breaks: breaks ?? [],
+      repeat,
       runs: ran.length,
       failed: failed.length,
       cases: [...new Set(failed.flatMap((run) => run.failingCases))].sort(),
       medianSeconds: seconds[Math.floor(seconds.length / 2)] ?? 0,
-      errors: failed.filter((run) => run.failing.length === 0).map((run) => run.output.slice(-2000)),
+      errors: ran.filter((run) => run.code !== 0 && run.failing.length === 0).map((run) => run.output.slice(-2000)),
     };
   });
 }
 
-export function repeatTable(rows, repeat) {
-  const lines = [['run', 'expected cases', `failed runs of ${repeat}`, 'failing cases seen', 'median s', 'verdict']];
+/** The table of `runRepeat`; each row's catch floor is for its own number of runs. */
+export function repeatTable(rows) {
+  const lines = [['run', 'expected cases', 'failed runs', 'failing cases seen', 'median s', 'verdict']];
   for (const row of rows) {
     const sample = row.name === 'sample';
     const ok = sample
       ? row.failed === 0
-      : row.failed >= catchFloor(repeat) && row.cases.every((id) => row.breaks.includes(id));
+      : row.failed >= catchFloor(row.repeat) && row.cases.every((id) => row.breaks.includes(id));
     lines.push([
       row.name,
       row.breaks.join(' ') || '-',
@@ -651,11 +927,11 @@ export function repeatTable(rows, repeat) {
   return columns(lines).join('\n');
 }
 
-export function repeatProblems(rows, repeat) {
+export function repeatProblems(rows) {
   return rows.filter((row) =>
     row.name === 'sample'
       ? row.failed > 0
-      : row.runs > 0 && (row.failed < catchFloor(repeat) || !row.cases.every((id) => row.breaks.includes(id))),
+      : row.runs > 0 && (row.failed < catchFloor(row.repeat) || !row.cases.every((id) => row.breaks.includes(id))),
   );
 }
 
@@ -670,14 +946,15 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     const family = option('--family') ?? 'concurrency';
     const rows = await runRepeat({ family, repeat });
     console.log(`${family} tests, ${repeat} runs each (-m ${family})\n`);
-    console.log(repeatTable(rows, repeat));
-    process.exitCode = repeatProblems(rows, repeat).length ? 1 : 0;
+    console.log(repeatTable(rows));
+    process.exitCode = repeatProblems(rows).length ? 1 : 0;
   } else if (process.argv.includes('--s1')) {
     // node scripts/zoo.mjs --s1: only the stateful test, against every variant.
     const rows = await runS1Zoo();
     console.log(s1Table(rows));
   } else {
-    const rows = await runZoo();
+    // --families: the zoo as npm test runs it (see runZoo's `scope`).
+    const rows = await runZoo({ scope: process.argv.includes('--families') ? 'families' : 'full' });
     console.log(zooTable(rows));
     process.exitCode = zooProblems(rows).length ? 1 : 0;
   }

@@ -1,0 +1,103 @@
+"""Runs pytest many times for the zoo and corpus harnesses, each run in a fresh fork.
+
+The interpreter imports the modules named on its command line once (pytest,
+hypothesis, torch for a torch suite); every run then forks from it, so a run pays neither the interpreter's start
+nor those imports, and still starts from the same clean state as
+``python -m pytest`` in its own process: nothing of one run (its suite's
+modules, the code under test, Hypothesis's state) is seen by the next.
+
+Requests come one a line on stdin, as JSON: ``{"cwd", "args", "env", "out",
+"err", "timeout"}``. The run's stdout goes to the file ``out``, its stderr to
+``err``; the answer is
+one line on stdout, ``{"code": N}``: pytest's exit code, or -9 when the run
+outlived ``timeout`` seconds (its process group is killed).
+"""
+
+import importlib
+import importlib.util
+import json
+import os
+import signal
+import sys
+import time
+import types
+
+for name in sys.argv[1:]:
+    try:
+        importlib.import_module(name)
+    except ImportError:
+        pass
+
+
+def run_in_child(request):
+    """The forked child: becomes ``python -m pytest <args>`` run in ``cwd``."""
+    os.setsid()
+    os.chdir(request["cwd"])
+    os.environ.update(request["env"])
+    # As ``python -m pytest`` has it: the working folder first on sys.path, and pytest's
+    # ``__main__`` as the main module, which multiprocessing's spawn and forkserver look at (they
+    # would otherwise import this server in every process the run starts).
+    sys.path[0] = request["cwd"]
+    main = types.ModuleType("__main__")
+    main.__spec__ = importlib.util.find_spec("pytest.__main__")
+    main.__file__ = main.__spec__.origin
+    sys.modules["__main__"] = main
+    sys.argv = [main.__file__, *request["args"]]
+    # No read of stdin by the run (or a process it starts) may take the next request.
+    nothing = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(nothing, 0)
+    os.close(nothing)
+    for stream, name in ((1, "out"), (2, "err")):
+        file = os.open(request[name], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        os.dup2(file, stream)
+        os.close(file)
+    code = 3
+    try:
+        import pytest
+
+        code = int(pytest.main(request["args"]))
+    except SystemExit as stop:
+        code = stop.code if isinstance(stop.code, int) else 1
+    except BaseException:
+        import traceback
+
+        traceback.print_exc()
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+
+
+def wait(pid, timeout):
+    """The child's exit code, or -9 after killing its group when it outlives ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return os.waitstatus_to_exitcode(status)
+        if time.monotonic() > deadline:
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            os.waitpid(pid, 0)
+            return -9
+        time.sleep(0.02)
+
+
+def serve():
+    """Answers each request on stdin in turn, until its end (or the harness's)."""
+    for line in sys.stdin:
+        request = json.loads(line)
+        sys.stdout.flush()
+        pid = os.fork()
+        if pid == 0:
+            run_in_child(request)
+        code = wait(pid, request.get("timeout", 600))
+        try:
+            print(json.dumps({"code": code}), flush=True)
+        except BrokenPipeError:
+            return
+
+
+serve()
