@@ -232,7 +232,7 @@ export async function runCorpusEntry(name, { variant, overrides = {}, args = [] 
     const result = await runPytest(python, project, [...FAST_ONLY, ...args], SUITE_DIR, {}, HARNESS_RUN);
     return { ...result, failingCases: [...new Set(result.failing.map((test) => caseOf(test) ?? test))] };
   } finally {
-    await closeServers();
+    // The pytest server stays for the caller's next run; closeServers() (zoo.mjs) ends it.
     rmSync(root, { recursive: true, force: true });
   }
 }

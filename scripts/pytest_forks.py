@@ -10,7 +10,8 @@ Requests come one a line on stdin, as JSON: ``{"cwd", "args", "env", "out",
 "err", "timeout"}``. The run's stdout goes to the file ``out``, its stderr to
 ``err``; the answer is
 one line on stdout, ``{"code": N}``: pytest's exit code, or -9 when the run
-outlived ``timeout`` seconds (its process group is killed).
+outlived ``timeout`` seconds (its process group is killed). Before the first
+request the server says ``{"ready": true}`` once its imports are done.
 """
 
 import importlib
@@ -100,4 +101,6 @@ def serve():
             return
 
 
+# Told once the imports are done: a harness may wait for it off its tests' clocks.
+print(json.dumps({"ready": True}), flush=True)
 serve()

@@ -281,7 +281,15 @@ function startServer(python, preload) {
     env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
   });
   const waiting = [];
-  createInterface({ input: child.stdout }).on('line', (line) => waiting.shift()?.(JSON.parse(line)));
+  let markReady;
+  const ready = new Promise((resolve) => (markReady = resolve));
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    const answer = JSON.parse(line);
+    if (answer.ready) markReady();
+    else waiting.shift()?.(answer);
+  });
+  // A server that cannot start or dies is "ready" too: the runs asked of it fail, saying so.
+  child.on('exit', () => markReady());
   // A server that dies answers every run it still owed with a failure, never a hang.
   child.on('exit', () => waiting.splice(0).forEach((resolve) => resolve({ code: -1, died: true })));
   child.on('error', () => waiting.splice(0).forEach((resolve) => resolve({ code: -1, died: true })));
@@ -292,6 +300,7 @@ function startServer(python, preload) {
   hold(false);
   return {
     child,
+    ready,
     ask: (request) =>
       new Promise((resolve) => {
         hold(true);
@@ -304,19 +313,37 @@ function startServer(python, preload) {
   };
 }
 
-/**
- * One pytest run through an idle server of `python` (started when none is idle). Torch is imported
- * ahead only by the servers of suites whose adapter imports it: importing it costs more than a
- * pickle or JSON suite's whole run.
- */
-async function runForked(python, project, args, env) {
-  serverOutput ??= mkdtempSync(path.join(tmpdir(), 'checkpoint-pytest-'));
-  const adapter = path.join(project, SUITE_DIR, 'checkpoint_adapter.py');
-  const torch = existsSync(adapter) && /^import torch$/m.test(readFileSync(adapter, 'utf8'));
-  const preload = ['pytest', 'hypothesis', ...(torch ? ['torch'] : [])];
+/** What a server imports before it forks: torch only for the suites that import it. */
+const preloadFor = (torch) => ['pytest', 'hypothesis', ...(torch ? ['torch'] : [])];
+
+/** The idle servers of `python` that preload `preload`. */
+function idleFor(python, preload) {
   const key = `${python}\0${preload.join(' ')}`;
   const idle = idleServers.get(key) ?? [];
   idleServers.set(key, idle);
+  return idle;
+}
+
+/**
+ * Starts an idle server for `python` (with torch imported ahead when `torch`) unless one is idle;
+ * resolves once its imports are done, so a test file's set-up, not its first test, pays for them.
+ */
+export function warmPytestServer(python, { torch = false } = {}) {
+  const idle = idleFor(python, preloadFor(torch));
+  if (idle.length === 0) idle.push(startServer(python, preloadFor(torch)));
+  return idle[idle.length - 1].ready;
+}
+
+/**
+ * One pytest run (`python -m pytest ...args` in `project`) through an idle server of `python`
+ * (started when none is idle); returns its exit code (-9: killed at the timeout), stdout and stderr.
+ */
+export async function runForked(python, project, args, env = {}) {
+  serverOutput ??= mkdtempSync(path.join(tmpdir(), 'checkpoint-pytest-'));
+  const adapter = path.join(project, SUITE_DIR, 'checkpoint_adapter.py');
+  const torch = existsSync(adapter) && /^import torch$/m.test(readFileSync(adapter, 'utf8'));
+  const preload = preloadFor(torch);
+  const idle = idleFor(python, preload);
   const server = idle.pop() ?? startServer(python, preload);
   const run = serverRuns++;
   const out = path.join(serverOutput, `${run}.out`);

@@ -11,7 +11,7 @@ import { resolveAnswers } from '../lib/answers.js';
 import { decideCases } from '../lib/cases.js';
 import { keepLastFromConstructor } from '../lib/families/retention.js';
 import type { Answers } from '../lib/question-kit.js';
-import { runCorpusEntry } from './helpers/corpus-entry.js';
+import { runCorpusEntry } from '../scripts/corpus.mjs';
 import { closePytestServers } from './helpers/pytest-server.js';
 
 afterAll(() => closePytestServers());

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generate } from '../lib/programmatic.js';
 import { CORPUS_ROOT, listCorpus } from '../scripts/corpus.mjs';
-import { runCorpusEntry } from './helpers/corpus-entry.js';
+import { runCorpusEntry } from '../scripts/corpus.mjs';
 import { closePytestServers, pytestServer, runSuite } from './helpers/pytest-server.js';
 import { pythonWith } from '../scripts/zoo.mjs';
 

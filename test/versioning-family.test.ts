@@ -187,7 +187,7 @@ describe('the generated versioning tests under pytest', () => {
     const project = scratchProject(root, name);
     await generate({ cwd: project, options: { ...answers, categories: ['versioning'], skipChecks: true } });
     // Pickle suites: the shared Python imports pytest and Hypothesis, not torch.
-    return runSuite(python!, project, ['-m', 'versioning'], undefined, {}, ['pytest', 'hypothesis']);
+    return runSuite(python!, project, ['-m', 'versioning']);
   }
 
   it('passes on the sample, whose migration upgrades version 1', async () => {
