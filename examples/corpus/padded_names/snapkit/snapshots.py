@@ -23,7 +23,6 @@ class SnapshotError(RuntimeError):
 
 
 def _write_atomically(path, data):
-    path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".part")
     try:
         with os.fdopen(handle, "wb") as stream:
@@ -49,6 +48,11 @@ class SnapshotManager:
 
     def save(self, state, step):
         """Write a snapshot of ``state`` at ``step``; the pointer moves once it is complete."""
+        # A run's folder may sit in folders nobody has created yet (runs/<date>/ckpt).
+        self.root.mkdir(parents=True, exist_ok=True)
+        self._write(state, step)
+
+    def _write(self, state, step):
         path = self.path_for(step)
         payload = {"step": step, "state": dict(state)}
         _write_atomically(path, pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
