@@ -4,7 +4,7 @@
  * "DID NOT RAISE SimulatedCrash".
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCorpusEntry } from './helpers/corpus-entry.js';
+import { runCorpusEntry } from '../scripts/corpus.mjs';
 import { closePytestServers } from './helpers/pytest-server.js';
 
 afterAll(() => closePytestServers());
