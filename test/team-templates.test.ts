@@ -180,8 +180,6 @@ describe('onboarding output', () => {
 });
 
 describe('upgrading', () => {
-  // Through the real bin: in-process, the dry run below leaves .checkpoint-tests.lock behind (the
-  // lock is released at the process's exit), which the bin's run never shows.
   it('a re-run after a template change shows the diff under --dry-run, writes nothing and keeps the adapter', async () => {
     const project = makeSampleProject();
     await ok(BASE, project, runCli);
@@ -195,7 +193,8 @@ describe('upgrading', () => {
     );
     const before = snapshotTree(project);
     // Team templates run JavaScript: a dry run reads them only when its command line names their folder.
-    const result = await ok([...BASE, '--dry-run', '--templates-dir', '.checkpoint-tests/templates'], project, runCli);
+    // In-process: nothing may be left behind at the run's end, not even the project lock (a dry run takes none).
+    const result = await ok([...BASE, '--dry-run', '--templates-dir', '.checkpoint-tests/templates'], project);
     const shown = result.stdout + result.stderr;
     expect(shown).toMatch(/conflict tests\/checkpoint\/test_resume\.py/);
     expect(shown).toContain('+A resumed run (team edition) must');

@@ -220,9 +220,10 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
     // Yeoman reads .yo-rc.json while it constructs the generator: the run takes the project
     // lock before that (one run at a time; none for --dry-run, which writes nothing), and a
     // broken .yo-rc.json is the user's to fix.
-    const given = options as RunOptions & { env?: { cwd?: string }; destinationRoot?: string };
+    const given = options as RunOptions & { env?: { cwd?: string }; destinationRoot?: string; help?: boolean };
     const root = path.resolve(given.destinationRoot ?? given.env?.cwd ?? process.cwd());
-    if (!options.dryRun) lockProject(root);
+    // The instance built only to read the options (`help`) runs nothing and releases nothing.
+    if (!options.dryRun && !given.help) lockProject(root);
     checkStoredConfig(root, PACKAGE_VERSION, 'shape only');
     // A Python project's package.json is none of our business: no install step, and no word of one.
     // Declared once a run (by the generator not composed by another), as Yeoman wants it unique.
@@ -1128,7 +1129,7 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
     }
     if (keptAdapter && upgradeDraft) {
       this.log.conflict(
-        `Your ${this.relative(keptAdapter.target)} was written by an earlier version of checkpoint-tests: it does not define ${missing.join(', ')}, which the new suite uses, so pytest cannot import the suite until it does. The adapter your answers would write now is beside it as ${this.relative(upgradeDraft.target)}: copy those definitions from it into yours (keeping your edits), or pass --force to rewrite yours from your answers.`,
+        `Your ${this.relative(keptAdapter.target)} was written by an earlier version of checkpoint-tests: it does not define ${missing.join(', ')}, which the new suite uses, so pytest cannot import the suite until it does. The adapter your answers would write now ${this.options.dryRun ? 'would be written' : 'is'} beside it as ${this.relative(upgradeDraft.target)}: copy those definitions from it into yours (keeping your edits), or pass --force to rewrite yours from your answers.`,
       );
     }
   }
