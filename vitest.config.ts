@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-export default defineConfig({
+export default defineConfig(({ mode }) => ({
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 120_000,
@@ -8,5 +8,8 @@ export default defineConfig({
     // The e2e zoo run and the PTY test spawn Python; two cores do not gain from more files at once.
     fileParallelism: true,
     maxWorkers: 2,
+    isolate: false,
+    // `vitest run --mode full` (npm run test:all) is the full tier; see test/helpers/tier.ts.
+    env: { CHECKPOINT_TESTS_TIER: process.env.CHECKPOINT_TESTS_TIER ?? (mode === 'full' ? 'full' : 'quick') },
   },
-});
+}));

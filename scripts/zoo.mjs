@@ -872,9 +872,18 @@ export function catchFloor(repeat) {
  * Other cases it may break in passing are not held to a catch rate. A flaky test shows as a sample failure; a racy case that does
  * not catch its bug reliably shows as a catch rate under `catchFloor`.
  * `variantRepeat`: fewer runs for the variants than for the sample; `focused`: a variant runs only
- * the tests of the family's cases its BREAKS name (npm test), not the whole family.
+ * the tests of the family's cases its BREAKS name (the test suite), not the whole family;
+ * `formats`: only the variants of these formats.
  */
-export async function runRepeat({ family, repeat = 20, variantRepeat = repeat, focused = false, parallel = 2 } = {}) {
+export async function runRepeat({
+  family,
+  repeat = 20,
+  variantRepeat = repeat,
+  focused = false,
+  parallel = 2,
+  // The variants' formats to run (the quick test tier leaves the torch ones out); the sample is pickle.
+  formats = undefined,
+} = {}) {
   const { CASES } = await import('../lib/cases.js');
   const ids = new Set(CASES.filter((spec) => spec.family === family).map((spec) => spec.id));
   if (ids.size === 0) throw new Error(`no family named ${family}`);
@@ -884,7 +893,7 @@ export async function runRepeat({ family, repeat = 20, variantRepeat = repeat, f
   const catalogue = await zooCatalogue(python);
   const targets = [{ name: 'sample', answers: sampleAnswers('pickle'), repeat, selection: ['-m', family] }];
   for (const [variant, entry] of Object.entries(catalogue)) {
-    if (ids.has(entry.breaks[0])) {
+    if (ids.has(entry.breaks[0]) && (!formats || formats.includes(entry.format ?? 'pickle'))) {
       const own = entry.breaks.filter((id) => ids.has(id)).map((id) => `test_${id.toLowerCase()}_`);
       targets.push({
         name: variant,

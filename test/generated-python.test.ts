@@ -2,7 +2,8 @@
  * What the templates emit, over a matrix of answers: black-clean as written
  * (no formatter run), no unused import or undefined name (pyflakes), and every
  * test's fixtures set up under `pytest --setup-only`, which, unlike
- * collection, fails on a fixture that does not exist.
+ * collection, fails on a fixture that does not exist (in the quick tier, on a
+ * dozen entries of the matrix; see PYTEST_ENTRIES).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,7 @@ import { generate } from '../lib/programmatic.js';
 import { pythonWith, sampleAnswers, scratchProject } from '../scripts/zoo.mjs';
 import { type PythonChecks, checkPythonFiles } from './helpers/python-checks.js';
 import { closePytestServers, pytestServer } from './helpers/pytest-server.js';
+import { byTier } from './helpers/tier.js';
 
 const MATRIX: Record<string, Record<string, unknown>> = {};
 for (const format of ['pickle', 'json', 'torch']) {
@@ -193,6 +195,24 @@ Object.assign(MATRIX, {
   },
 });
 
+/**
+ * The entries whose suites pytest sets up and runs in the quick tier (`npm test`): each format's
+ * defaults and every other policy, and one entry of each binding shape. The full tier runs all;
+ * black and pyflakes read every entry's files in both.
+ */
+const PYTEST_ENTRIES = byTier(
+  [
+    ...['pickle', 'json', 'torch'].flatMap((format) => [`${format}-defaults`, `${format}-every-other-policy`]),
+    'raise-imported-exceptions',
+    'versioning-migration',
+    'latest-by-pointer-prune-in-save',
+    'module-functions-publish',
+    'mlflow-one-retry',
+    'torch-adapter-training-defaults-grad-scaler',
+  ],
+  Object.keys(MATRIX),
+);
+
 let root: string;
 let python: string | undefined;
 const projects: Record<string, string> = {};
@@ -240,7 +260,7 @@ describe('generated Python over the answers matrix', () => {
     expect((await checks()).pyflakes, 'pyflakes').toBe('');
   }, 300_000);
 
-  it.each(Object.keys(MATRIX))('%s: every fixture of every test sets up', async (name) => {
+  it.each(PYTEST_ENTRIES)('%s: every fixture of every test sets up', async (name) => {
     const result = await pytestIn(name, ['-p', 'no:cacheprovider', '-q', '--setup-only', 'tests']);
     // Test ids may hold "error" (test_a4_...[comm-error-Artifact]): look for pytest's error lines.
     expect(result.stdout, result.stdout).toMatch(/\d+ passed|no tests ran|\d+ deselected in/);
@@ -248,7 +268,7 @@ describe('generated Python over the answers matrix', () => {
     expect(result.stdout).not.toMatch(/fixture '.*' not found|^E\s|\d+ errors? in/m);
   });
 
-  it.each(Object.keys(MATRIX))('%s: the artifact cases run green on the sample configured alike', async (name) => {
+  it.each(PYTEST_ENTRIES)('%s: the artifact cases run green on the sample configured alike', async (name) => {
     const result = await pytestIn(name, ['-p', 'no:cacheprovider', '-q', '-m', 'artifact', 'tests']);
     // Exit code 5: no artifact case was generated for these answers (tracker none, no publish op).
     expect([0, 5], result.stdout).toContain(result.code ?? 0);

@@ -33,6 +33,7 @@ import {
   storedAnswers,
 } from './helpers/cli-process.js';
 import { findPythonWithPytest } from './helpers/pty.js';
+import { byTier } from './helpers/tier.js';
 import { resolveInProject } from '../lib/project-path.js';
 import { LOCK_FILE } from '../lib/project-lock.js';
 
@@ -326,8 +327,8 @@ describe('the kill test', () => {
     };
   }
 
-  /** 50; CHECKPOINT_TESTS_KILLS runs fewer when replaying one seed by hand. */
-  const KILLS = Number(process.env.CHECKPOINT_TESTS_KILLS) || 50;
+  /** 50 in the full tier, 20 in the quick one; CHECKPOINT_TESTS_KILLS runs fewer when replaying one seed by hand. */
+  const KILLS = Number(process.env.CHECKPOINT_TESTS_KILLS) || byTier(20, 50);
   /** Every fifth kill lands at a random moment of the whole run (no hook); the rest inside the write phase. */
   /** Pause between the write steps (CHECKPOINT_TESTS_WRITE_DELAY_MS), so kills can land between them. */
   const STEP_DELAY_MS = 8;
