@@ -2,8 +2,8 @@
  * What the templates emit, over a matrix of answers: black-clean as written
  * (no formatter run), no unused import or undefined name (pyflakes), and every
  * test's fixtures set up under `pytest --setup-only`, which, unlike
- * collection, fails on a fixture that does not exist (in the quick tier, on a
- * dozen entries of the matrix; see PYTEST_ENTRIES).
+ * collection, fails on a fixture that does not exist. The quick tier takes a
+ * dozen entries of the matrix (see ENTRIES), the full tier all.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -196,11 +196,11 @@ Object.assign(MATRIX, {
 });
 
 /**
- * The entries whose suites pytest sets up and runs in the quick tier (`npm test`): each format's
- * defaults and every other policy, and one entry of each binding shape. The full tier runs all;
- * black and pyflakes read every entry's files in both.
+ * The entries the quick tier (`npm test`) generates, checks with black and pyflakes, sets up and
+ * runs: each format's defaults and every other policy, and one entry of each binding shape. The
+ * full tier takes the whole matrix.
  */
-const PYTEST_ENTRIES = byTier(
+const ENTRIES = byTier(
   [
     ...['pickle', 'json', 'torch'].flatMap((format) => [`${format}-defaults`, `${format}-every-other-policy`]),
     'raise-imported-exceptions',
@@ -222,7 +222,8 @@ beforeAll(async () => {
   root = mkdtempSync(path.join(tmpdir(), 'checkpoint-matrix-'));
   // The shared pytest imports torch while the suites are generated.
   const warm = python ? server().ready : undefined;
-  for (const [name, answers] of Object.entries(MATRIX)) {
+  for (const name of ENTRIES) {
+    const answers = MATRIX[name]!;
     projects[name] = scratchProject(root, name);
     await generate({ cwd: projects[name]!, options: { ...answers, skipChecks: true } });
   }
@@ -239,7 +240,7 @@ let checked: Promise<PythonChecks> | undefined;
 const checks = () =>
   (checked ??= checkPythonFiles(
     python!,
-    Object.keys(MATRIX).map((name) => path.join(projects[name]!, 'tests')),
+    ENTRIES.map((name) => path.join(projects[name]!, 'tests')),
   ));
 
 /** One Python that imports pytest, Hypothesis and torch once, and forks each run. */
@@ -260,7 +261,7 @@ describe('generated Python over the answers matrix', () => {
     expect((await checks()).pyflakes, 'pyflakes').toBe('');
   }, 300_000);
 
-  it.each(PYTEST_ENTRIES)('%s: every fixture of every test sets up', async (name) => {
+  it.each(ENTRIES)('%s: every fixture of every test sets up', async (name) => {
     const result = await pytestIn(name, ['-p', 'no:cacheprovider', '-q', '--setup-only', 'tests']);
     // Test ids may hold "error" (test_a4_...[comm-error-Artifact]): look for pytest's error lines.
     expect(result.stdout, result.stdout).toMatch(/\d+ passed|no tests ran|\d+ deselected in/);
@@ -268,7 +269,7 @@ describe('generated Python over the answers matrix', () => {
     expect(result.stdout).not.toMatch(/fixture '.*' not found|^E\s|\d+ errors? in/m);
   });
 
-  it.each(PYTEST_ENTRIES)('%s: the artifact cases run green on the sample configured alike', async (name) => {
+  it.each(ENTRIES)('%s: the artifact cases run green on the sample configured alike', async (name) => {
     const result = await pytestIn(name, ['-p', 'no:cacheprovider', '-q', '-m', 'artifact', 'tests']);
     // Exit code 5: no artifact case was generated for these answers (tracker none, no publish op).
     expect([0, 5], result.stdout).toContain(result.code ?? 0);
