@@ -17,6 +17,7 @@
 import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import ejs from 'ejs';
 import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -28,6 +29,9 @@ const generators = readdirSync(path.join(root, 'generators')).map((name) => `gen
 for (const stale of readdirSync(path.join(root, 'lib')).filter((name) => name.startsWith('chunk-'))) {
   rmSync(path.join(root, 'lib', stale));
 }
+// The built-in templates, compiled to functions (tsc's lib/precompiled-templates.js is a placeholder).
+writeFileSync(path.join(root, 'lib', 'precompiled-templates.js'), precompiledTemplates());
+
 /** Each entry (tsc's output) by the name the bundle exports it under: `cli`, or the generator's name. */
 const entries = new Map([['cli', 'lib/cli.js'], ...generators.map((file) => [file.split('/')[1], file])]);
 // What each entry exports, so its stub can export the same names.
@@ -303,4 +307,41 @@ function closingParenthesis(code, start) {
     else if (char === ')' && --depth === 0) return index;
   }
   throw new Error(`an unclosed import( in ${BUNDLE}`);
+}
+
+/**
+ * lib/precompiled-templates.js: every template under templates/ as EJS compiles it for render.ts
+ * (`client: true`: the include function is given at each call), keyed by its path there, with the
+ * text it was compiled from. EJS writes the template's file name into the function for its error
+ * messages: the function takes it instead, so the package can be installed anywhere.
+ */
+function precompiledTemplates() {
+  const templates = path.join(root, 'templates');
+  const entries = [];
+  for (const relative of readdirSync(templates, { recursive: true })) {
+    if (!relative.endsWith('.ejs')) continue;
+    const key = relative.split(path.sep).join('/');
+    const text = readFileSync(path.join(templates, relative), 'utf8');
+    const marker = `${ROOT_MARK}templates/${key}`;
+    let compiled;
+    try {
+      compiled = ejs.compile(text, { client: true, filename: marker, compileDebug: true }).toString();
+    } catch (error) {
+      // Left to EJS at run time, which reports it as it always has.
+      console.warn(`templates/${key} is not precompiled: ${error.message.split('\n')[0]}`);
+      continue;
+    }
+    // The function holds the text too (for the lines around an error): it shares the entry's.
+    const [named, quoted] = [JSON.stringify(marker), JSON.stringify(text)];
+    if (!compiled.includes(named) || !compiled.includes(quoted)) {
+      throw new Error(`EJS's compiled templates/${key} does not hold its file name and text as expected`);
+    }
+    const body = compiled.replaceAll(named, '__templateFile').replaceAll(quoted, '__templateText');
+    entries.push(`${JSON.stringify(key)}: template(${quoted}, (__templateFile, __templateText) => (${body}))`);
+  }
+  return [
+    '// Made by scripts/bundle.mjs from templates/ (see src/lib/precompiled-templates.ts).',
+    'const template = (text, compiled) => ({ text, compiled: (file) => compiled(file, text) });',
+    `export const PRECOMPILED = {\n${entries.join(',\n')}\n};\n`,
+  ].join('\n');
 }
