@@ -73,13 +73,19 @@ export function loadBundle(): Record<string, Record<string, unknown>> {
   // esbuild writes ASCII only (non-ASCII characters escaped), which latin1 decodes fastest.
   const source = bytes.toString('latin1');
   const folder = cacheFolder();
-  // Named by where the bundle is and what it holds: a rebuilt bundle's cache replaces its old one.
+  // Named by where the bundle is, what it holds and the flags V8 runs with (a cache made under other
+  // flags is rejected: vitest's workers and the CLI would overwrite each other's); a rebuilt bundle's
+  // caches replace its old ones.
   const place = createHash('sha1').update(BUNDLE).digest('hex').slice(0, 16);
   const content = createHash('sha1').update(process.version).update(bytes).digest('hex');
-  const cacheFile = folder ? path.join(folder, `${place}-${content}.v8`) : undefined;
+  const flags = createHash('sha1')
+    .update(`${process.execArgv.join(' ')}\0${process.env.NODE_OPTIONS ?? ''}`)
+    .digest('hex')
+    .slice(0, 8);
+  const cacheFile = folder ? path.join(folder, `${place}-${content}-${flags}.v8`) : undefined;
   const cachedData = cacheFile ? readCache(cacheFile) : undefined;
-  // The wrapper of a CommonJS module, plus the one dynamic import the bundle makes of a package
-  // left out of it (Prettier, an ES module): a script's own `import()` needs an experimental flag.
+  // The wrapper of a CommonJS module, plus this module's `import()` for the bundle's dynamic imports
+  // (Prettier's, yeoman-environment's of a generator by its path): a script's own needs a flag.
   const script = new vm.Script(
     `(function (exports, require, module, __filename, __dirname, __checkpointTestsImport) {${source}\n})`,
     { filename: BUNDLE, cachedData },
@@ -101,7 +107,9 @@ export function loadBundle(): Record<string, Record<string, unknown>> {
       try {
         writeCache(cacheFile, script.createCachedData());
         for (const old of readdirSync(folder!)) {
-          if (old.startsWith(`${place}-`) && old !== path.basename(cacheFile)) rmSync(path.join(folder!, old), { force: true });
+          if (old.startsWith(`${place}-`) && !old.startsWith(`${place}-${content}-`)) {
+            rmSync(path.join(folder!, old), { force: true });
+          }
         }
       } catch {
         // No cache this time; the next run tries again.
