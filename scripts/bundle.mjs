@@ -268,7 +268,7 @@ for (const [name, file] of entries) {
   const lines = [
     "// Made by scripts/bundle.mjs: this entry's part of lib/bundle.cjs (see src/lib/cached-bundle.ts).",
     `import { loadBundle } from '${loader.startsWith('.') ? loader : `./${loader}`}';`,
-    `const entry = loadBundle()[${JSON.stringify(name)}];`,
+    `const entry = loadBundle(${JSON.stringify(name)});`,
     ...names.map((exported) =>
       exported === 'default'
         ? 'export default entry.default;'

@@ -65,10 +65,24 @@ function writeCache(file: string, data: Buffer): void {
 }
 
 let loaded: Record<string, Record<string, unknown>> | undefined;
+/** Whether this run asked for a generator (it generates, rather than printing help or its version). */
+let generates = false;
 
-/** The bundle's exports (`cli`, and each generator by name), compiled from the cache when there is one. */
-export function loadBundle(): Record<string, Record<string, unknown>> {
-  if (loaded) return loaded;
+/**
+ * The bundle's part `entry` (`cli`, or a generator by name), the bundle compiled from the cache
+ * when there is one.
+ *
+ * A cache holds the functions compiled by the run that made it. One made by a run that printed
+ * help or its version (the first a user types, often) lacks most of a generation's: it is kept
+ * under a name of its own (`.help.v8`), used until a generating run replaces it with a full one.
+ */
+export function loadBundle(entry: string): Record<string, unknown> {
+  if (entry !== 'cli') generates = true;
+  loaded ??= compileBundle();
+  return loaded[entry]!;
+}
+
+function compileBundle(): Record<string, Record<string, unknown>> {
   const bytes = readFileSync(BUNDLE);
   // esbuild writes ASCII only (non-ASCII characters escaped), which latin1 decodes fastest.
   const source = bytes.toString('latin1');
@@ -82,8 +96,10 @@ export function loadBundle(): Record<string, Record<string, unknown>> {
     .update(`${process.execArgv.join(' ')}\0${process.env.NODE_OPTIONS ?? ''}`)
     .digest('hex')
     .slice(0, 8);
-  const cacheFile = folder ? path.join(folder, `${place}-${content}-${flags}.v8`) : undefined;
-  const cachedData = cacheFile ? readCache(cacheFile) : undefined;
+  const cacheFile = (kind: 'full' | 'help') =>
+    path.join(folder!, `${place}-${content}-${flags}${kind === 'help' ? '.help' : ''}.v8`);
+  const full = folder ? readCache(cacheFile('full')) : undefined;
+  const cachedData = full ?? (folder ? readCache(cacheFile('help')) : undefined);
   // The wrapper of a CommonJS module, plus this module's `import()` for the bundle's dynamic imports
   // (Prettier's, yeoman-environment's of a generator by its path): a script's own needs a flag.
   const script = new vm.Script(
@@ -101,21 +117,22 @@ export function loadBundle(): Record<string, Record<string, unknown>> {
     path.dirname(BUNDLE),
     (specifier: string) => import(specifier),
   );
-  if (cacheFile && (!cachedData || script.cachedDataRejected)) {
-    // Made at exit, so it holds the functions this run compiled as well as the top level.
+  if (folder) {
     process.once('exit', () => {
+      // Made at exit, so it holds the functions this run compiled as well as the top level.
+      const kind = generates ? 'full' : 'help';
+      const accepted = cachedData !== undefined && !script.cachedDataRejected;
+      if (accepted && (full !== undefined || kind === 'help')) return;
       try {
-        writeCache(cacheFile, script.createCachedData());
-        for (const old of readdirSync(folder!)) {
-          if (old.startsWith(`${place}-`) && !old.startsWith(`${place}-${content}-`)) {
-            rmSync(path.join(folder!, old), { force: true });
-          }
+        writeCache(cacheFile(kind), script.createCachedData());
+        for (const old of readdirSync(folder)) {
+          const stale = !old.startsWith(`${place}-${content}-`) || (kind === 'full' && old === path.basename(cacheFile('help')));
+          if (old.startsWith(`${place}-`) && stale) rmSync(path.join(folder, old), { force: true });
         }
       } catch {
         // No cache this time; the next run tries again.
       }
     });
   }
-  loaded = module.exports;
-  return loaded;
+  return module.exports;
 }
