@@ -15,6 +15,7 @@
  * Prettier stays external: it is imported lazily, and rarely (format.ts).
  */
 import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ejs from 'ejs';
@@ -312,8 +313,9 @@ function closingParenthesis(code, start) {
 /**
  * lib/precompiled-templates.js: every template under templates/ as EJS compiles it for render.ts
  * (`client: true`: the include function is given at each call), keyed by its path there, with the
- * text it was compiled from. EJS writes the template's file name into the function for its error
- * messages: the function takes it instead, so the package can be installed anywhere.
+ * SHA-1 of the text it was compiled from. EJS writes the template's file name and text into the
+ * function for its error messages: the function takes them instead (render.ts reads the text to
+ * hash it anyway), so the package can be installed anywhere and the text is not held twice.
  */
 function precompiledTemplates() {
   const templates = path.join(root, 'templates');
@@ -331,17 +333,18 @@ function precompiledTemplates() {
       console.warn(`templates/${key} is not precompiled: ${error.message.split('\n')[0]}`);
       continue;
     }
-    // The function holds the text too (for the lines around an error): it shares the entry's.
     const [named, quoted] = [JSON.stringify(marker), JSON.stringify(text)];
     if (!compiled.includes(named) || !compiled.includes(quoted)) {
       throw new Error(`EJS's compiled templates/${key} does not hold its file name and text as expected`);
     }
     const body = compiled.replaceAll(named, '__templateFile').replaceAll(quoted, '__templateText');
-    entries.push(`${JSON.stringify(key)}: template(${quoted}, (__templateFile, __templateText) => (${body}))`);
+    const sha1 = createHash('sha1').update(text).digest('hex');
+    entries.push(
+      `${JSON.stringify(key)}: { sha1: '${sha1}', compiled: (__templateFile, __templateText) => (${body}) }`,
+    );
   }
   return [
     '// Made by scripts/bundle.mjs from templates/ (see src/lib/precompiled-templates.ts).',
-    'const template = (text, compiled) => ({ text, compiled: (file) => compiled(file, text) });',
     `export const PRECOMPILED = {\n${entries.join(',\n')}\n};\n`,
   ].join('\n');
 }

@@ -7,13 +7,14 @@
  * tests), every template is compiled when rendered, as before.
  */
 
-/** A built-in template as EJS compiles it (`client: true`), with the text it was compiled from. */
+/** A built-in template as EJS compiles it (`client: true`), with a hash of the text it was compiled from. */
 export interface PrecompiledTemplate {
-  /** The template's text at build time: a template edited since is compiled afresh. */
-  text: string;
-  /** EJS's compiled function, given the template's path for its error messages. */
+  /** The SHA-1 of the template's text at build time: a template edited since is compiled afresh. */
+  sha1: string;
+  /** EJS's compiled function, given the template's path and text for its error messages. */
   compiled: (
     file: string,
+    text: string,
   ) => (
     locals: object,
     escape: (text: string) => string,

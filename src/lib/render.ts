@@ -14,6 +14,7 @@
  * run can name them.
  */
 import ejs from 'ejs';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import vm from 'node:vm';
@@ -81,8 +82,10 @@ class NotPrecompiled extends Error {}
  */
 function precompiled(file: string, builtIn: string): ReturnType<(typeof PRECOMPILED)[string]['compiled']> {
   const template = PRECOMPILED[path.relative(builtIn, file).split(path.sep).join('/')];
-  if (!template || template.text !== readFileSync(file, 'utf8')) throw new NotPrecompiled();
-  return template.compiled(file);
+  if (!template) throw new NotPrecompiled();
+  const text = readFileSync(file, 'utf8');
+  if (createHash('sha1').update(text).digest('hex') !== template.sha1) throw new NotPrecompiled();
+  return template.compiled(file, text);
 }
 
 /**
