@@ -250,8 +250,19 @@ def signature_of(function, bound):
     return named, any(p.kind == p.VAR_POSITIONAL for p in parameters)
 
 
+# all_instance_attributes by class: reading a class's source parses its whole module file (inspect),
+# and one introspection asks it for every step of every bound name.
+instance_attributes_of = {}
+
+
 def all_instance_attributes(cls):
     """Every ``self.<name> = ...`` of the class and its bases, private ones too, with the node assigned."""
+    if cls not in instance_attributes_of:
+        instance_attributes_of[cls] = read_instance_attributes(cls)
+    return instance_attributes_of[cls]
+
+
+def read_instance_attributes(cls):
     found = {}
     for klass in reversed(inspect.getmro(cls)):
         if klass is object:
@@ -316,9 +327,10 @@ def resolve_path(owner, path, on_instance, label):
         last = index == len(path) - 1
         where = ".".join([label, *path[:index]])
         static = inspect.getattr_static(owner, name, MISSING)
+        # Read only when the name is not a class attribute: a method or property needs no source.
         members = (
             all_instance_attributes(owner)
-            if on_instance and inspect.isclass(owner)
+            if static is MISSING and on_instance and inspect.isclass(owner)
             else {}
         )
         if static is MISSING and name in members:

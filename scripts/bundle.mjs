@@ -15,41 +15,66 @@
  * Prettier stays external: it is imported lazily, and rarely (format.ts).
  */
 import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import ejs from 'ejs';
 import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const ROOT_MARK = '@@checkpoint-tests-root@@/';
+const BUNDLE = 'lib/bundle.cjs';
 const ours = (file) => !path.relative(root, file).split(path.sep).includes('node_modules');
 
 const generators = readdirSync(path.join(root, 'generators')).map((name) => `generators/${name}/index.js`);
 for (const stale of readdirSync(path.join(root, 'lib')).filter((name) => name.startsWith('chunk-'))) {
   rmSync(path.join(root, 'lib', stale));
 }
+// The built-in templates, compiled to functions (tsc's lib/precompiled-templates.js is a placeholder).
+writeFileSync(path.join(root, 'lib', 'precompiled-templates.js'), precompiledTemplates());
+
+/** Each entry (tsc's output) by the name the bundle exports it under: `cli`, or the generator's name. */
+const entries = new Map([['cli', 'lib/cli.js'], ...generators.map((file) => [file.split('/')[1], file])]);
+// What each entry exports, so its stub can export the same names.
+const scan = await build({
+  absWorkingDir: root,
+  entryPoints: [...entries.values()],
+  outdir: path.join(root, 'lib', 'scan'),
+  outbase: root,
+  bundle: false,
+  write: false,
+  metafile: true,
+  logLevel: 'warning',
+});
+const exportsOf = new Map(
+  Object.values(scan.metafile.outputs)
+    .filter((output) => output.entryPoint)
+    .map((output) => [output.entryPoint, output.exports]),
+);
 
 const result = await build({
   absWorkingDir: root,
-  entryPoints: ['lib/cli.js', ...generators],
-  outdir: root,
-  outbase: root,
-  entryNames: '[dir]/[name]',
-  chunkNames: 'lib/chunk-[hash]',
+  stdin: {
+    contents: [...entries].map(([name, file]) => `export * as ${name} from './${file}';`).join('\n'),
+    resolveDir: root,
+    sourcefile: 'checkpoint-tests-entries.js',
+  },
+  outfile: path.join(root, BUNDLE),
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
   minify: true,
   keepNames: true,
+  legalComments: 'external',
   external: ['prettier'],
   write: false,
   metafile: Boolean(process.env.BUNDLE_METAFILE),
   logLevel: 'warning',
-  // Dependencies written as CommonJS call `require`, which an ES module lacks.
-  banner: {
-    js: "import { createRequire as __checkpointTestsRequire } from 'node:module';\nconst require = __checkpointTestsRequire(import.meta.url);",
-  },
+  // A CommonJS bundle has no import.meta: a dependency's `createRequire(import.meta.url)` gets the
+  // bundle's own URL, as it got its chunk's before.
+  define: { 'import.meta.url': '__checkpointTestsBundleUrl' },
+  banner: { js: "var __checkpointTestsBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
   plugins: [
     {
       // CommonJS dependencies a run never uses but whose importers load them up front: npm's
@@ -228,9 +253,98 @@ ${args.pluginData.objects.map((name) => `export const ${name} = new Proxy({}, { 
 });
 
 if (process.env.BUNDLE_METAFILE) writeFileSync(process.env.BUNDLE_METAFILE, JSON.stringify(result.metafile));
-for (const output of result.outputFiles) {
-  const fromOutput = path.relative(path.dirname(output.path), root).split(path.sep).join('/');
-  const prefix = fromOutput ? `${fromOutput}/` : './';
-  writeFileSync(output.path, output.text.replaceAll(ROOT_MARK, prefix));
+const output = result.outputFiles.find((file) => file.path.endsWith('.cjs'));
+// The licence comments, in a file of their own beside the bundle: the bundle stays ASCII.
+for (const legal of result.outputFiles.filter((file) => file !== output)) writeFileSync(legal.path, legal.contents);
+// The bundle runs as a script (lib/cached-bundle.js), whose own `import()` needs an experimental flag:
+// the dynamic imports left in it (of packages kept out of it, and yeoman-environment's of a
+// generator by its path) call the loader's instead.
+const text = dynamicImportsThrough('__checkpointTestsImport', output.text.replaceAll(ROOT_MARK, '../'));
+// The loader reads it as latin1, which only ASCII text survives unchanged (esbuild's default charset).
+if (/[^\x00-\x7f]/.test(text)) throw new Error(`${BUNDLE} has a character that is not ASCII`);
+writeFileSync(output.path, text);
+for (const [name, file] of entries) {
+  const names = exportsOf.get(file) ?? [];
+  const loader = path.relative(path.dirname(path.join(root, file)), path.join(root, 'lib', 'cached-bundle.js'));
+  const lines = [
+    "// Made by scripts/bundle.mjs: this entry's part of lib/bundle.cjs (see src/lib/cached-bundle.ts).",
+    `import { loadBundle } from '${loader.startsWith('.') ? loader : `./${loader}`}';`,
+    `const entry = loadBundle(${JSON.stringify(name)});`,
+    ...names.map((exported) =>
+      exported === 'default'
+        ? 'export default entry.default;'
+        : `export const ${exported} = entry[${JSON.stringify(exported)}];`,
+    ),
+  ];
+  writeFileSync(path.join(root, file), `${lines.join('\n')}\n`);
 }
-console.log(`bundled lib/cli.js and ${generators.length} generators (${result.outputFiles.length} files)`);
+console.log(`bundled lib/cli.js and ${generators.length} generators into ${BUNDLE} (${text.length} bytes)`);
+
+/**
+ * `code` with each dynamic `import(...)` expression calling `through(...)` instead. In esbuild's
+ * minified output `import(` is a dynamic import unless it follows `.` (a call of a method named
+ * import) or its closing parenthesis is followed by `{` (the definition of one).
+ */
+function dynamicImportsThrough(through, code) {
+  let result = '';
+  let from = 0;
+  for (const match of code.matchAll(/(?<![\w$.#])import\(/g)) {
+    const close = closingParenthesis(code, match.index + match[0].length);
+    if (code[close + 1] === '{') continue;
+    result += code.slice(from, match.index) + `${through}(`;
+    from = match.index + match[0].length;
+  }
+  return result + code.slice(from);
+}
+
+/** The index of the `)` that closes the parenthesis opened just before `start`, skipping string literals. */
+function closingParenthesis(code, start) {
+  let depth = 1;
+  for (let index = start; index < code.length; index++) {
+    const char = code[index];
+    if (char === '"' || char === "'" || char === '`') {
+      for (index++; index < code.length && code[index] !== char; index++) if (code[index] === '\\') index++;
+    } else if (char === '(') depth++;
+    else if (char === ')' && --depth === 0) return index;
+  }
+  throw new Error(`an unclosed import( in ${BUNDLE}`);
+}
+
+/**
+ * lib/precompiled-templates.js: every template under templates/ as EJS compiles it for render.ts
+ * (`client: true`: the include function is given at each call), keyed by its path there, with the
+ * SHA-1 of the text it was compiled from. EJS writes the template's file name and text into the
+ * function for its error messages: the function takes them instead (render.ts reads the text to
+ * hash it anyway), so the package can be installed anywhere and the text is not held twice.
+ */
+function precompiledTemplates() {
+  const templates = path.join(root, 'templates');
+  const entries = [];
+  for (const relative of readdirSync(templates, { recursive: true })) {
+    if (!relative.endsWith('.ejs')) continue;
+    const key = relative.split(path.sep).join('/');
+    const text = readFileSync(path.join(templates, relative), 'utf8');
+    const marker = `${ROOT_MARK}templates/${key}`;
+    let compiled;
+    try {
+      compiled = ejs.compile(text, { client: true, filename: marker, compileDebug: true }).toString();
+    } catch (error) {
+      // Left to EJS at run time, which reports it as it always has.
+      console.warn(`templates/${key} is not precompiled: ${error.message.split('\n')[0]}`);
+      continue;
+    }
+    const [named, quoted] = [JSON.stringify(marker), JSON.stringify(text)];
+    if (!compiled.includes(named) || !compiled.includes(quoted)) {
+      throw new Error(`EJS's compiled templates/${key} does not hold its file name and text as expected`);
+    }
+    const body = compiled.replaceAll(named, '__templateFile').replaceAll(quoted, '__templateText');
+    const sha1 = createHash('sha1').update(text).digest('hex');
+    entries.push(
+      `${JSON.stringify(key)}: { sha1: '${sha1}', compiled: (__templateFile, __templateText) => (${body}) }`,
+    );
+  }
+  return [
+    '// Made by scripts/bundle.mjs from templates/ (see src/lib/precompiled-templates.ts).',
+    `export const PRECOMPILED = {\n${entries.join(',\n')}\n};\n`,
+  ].join('\n');
+}

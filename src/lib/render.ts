@@ -14,10 +14,12 @@
  * run can name them.
  */
 import ejs from 'ejs';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import vm from 'node:vm';
 import { UsageError, cut } from './errors.js';
+import { PRECOMPILED } from './precompiled-templates.js';
 
 export interface TemplateRoots {
   /** The package's own templates. */
@@ -63,8 +65,52 @@ function relativeToRoots(file: string, roots: TemplateRoots): string | undefined
   return undefined;
 }
 
+/** EJS's shallow copy of an include's data: own enumerable keys, never `__proto__` or `constructor`. */
+function copied(to: Record<string, unknown>, from: object | undefined): Record<string, unknown> {
+  for (const [key, value] of Object.entries(from ?? {})) {
+    if (key !== '__proto__' && key !== 'constructor') to[key] = value;
+  }
+  return to;
+}
+
+/** A built-in template that was not compiled at build time, or was edited since. */
+class NotPrecompiled extends Error {}
+
+/**
+ * The precompiled function of the built-in template `file`, if it was compiled from the text the
+ * file has now.
+ */
+function precompiled(file: string, builtIn: string): ReturnType<(typeof PRECOMPILED)[string]['compiled']> {
+  const template = PRECOMPILED[path.relative(builtIn, file).split(path.sep).join('/')];
+  if (!template) throw new NotPrecompiled();
+  const text = readFileSync(file, 'utf8');
+  if (createHash('sha1').update(text).digest('hex') !== template.sha1) throw new NotPrecompiled();
+  return template.compiled(file, text);
+}
+
+/**
+ * Renders the built-in template `file` with its precompiled function, as `ejs.render` would: an
+ * include is found beside the including file (`.ejs` added when it names no extension) and gets
+ * the including template's data, with its own on top.
+ */
+function renderPrecompiled(file: string, data: object, builtIn: string): string {
+  const include = (name: string, includeData?: object): string => {
+    const included = path.resolve(path.dirname(file), name) + (path.extname(name) ? '' : '.ejs');
+    return renderPrecompiled(included, copied(copied(Object.create(null), data), includeData), builtIn);
+  };
+  return precompiled(file, builtIn)(data, ejs.escapeXML, include);
+}
+
 export function renderTemplate(relative: string, data: object, roots: TemplateRoots): string {
   const file = resolveTemplate(relative, roots);
+  // A team's templates, any of which may be included, go through EJS itself.
+  if (!roots.override || !existsSync(roots.override)) {
+    try {
+      return renderPrecompiled(file, data, roots.builtIn);
+    } catch (error) {
+      if (!(error instanceof NotPrecompiled)) throw templateError(error, file, roots);
+    }
+  }
   try {
     return ejs.render(readFileSync(file, 'utf8'), data as ejs.Data, {
       filename: file,
