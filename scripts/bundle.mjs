@@ -30,8 +30,6 @@ const generators = readdirSync(path.join(root, 'generators')).map((name) => `gen
 for (const stale of readdirSync(path.join(root, 'lib')).filter((name) => name.startsWith('chunk-'))) {
   rmSync(path.join(root, 'lib', stale));
 }
-// The built-in templates, compiled to functions (tsc's lib/precompiled-templates.js is a placeholder).
-writeFileSync(path.join(root, 'lib', 'precompiled-templates.js'), precompiledTemplates());
 
 /** Each entry (tsc's output) by the name the bundle exports it under: `cli`, or the generator's name. */
 const entries = new Map([['cli', 'lib/cli.js'], ...generators.map((file) => [file.split('/')[1], file])]);
@@ -76,6 +74,18 @@ const result = await build({
   define: { 'import.meta.url': '__checkpointTestsBundleUrl' },
   banner: { js: "var __checkpointTestsBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
   plugins: [
+    {
+      // The built-in templates, compiled to functions, in the bundle only: tsc's
+      // lib/precompiled-templates.js stays the empty placeholder, since EJS's functions use `with`,
+      // which a CommonJS bundle may hold and an ES module (what importing lib/ unbundled loads) may not.
+      name: 'precompiled-templates',
+      setup(builder) {
+        builder.onLoad({ filter: /[\\/]lib[\\/]precompiled-templates\.js$/ }, () => ({
+          contents: precompiledTemplates(),
+          loader: 'js',
+        }));
+      },
+    },
     {
       // CommonJS dependencies a run never uses but whose importers load them up front: npm's
       // Arborist (about 400 modules, for fly-import, yeoman-environment's on-demand installer) and
@@ -311,7 +321,7 @@ function closingParenthesis(code, start) {
 }
 
 /**
- * lib/precompiled-templates.js: every template under templates/ as EJS compiles it for render.ts
+ * The bundle's lib/precompiled-templates.js: every template under templates/ as EJS compiles it for render.ts
  * (`client: true`: the include function is given at each call), keyed by its path there, with the
  * SHA-1 of the text it was compiled from. EJS writes the template's file name and text into the
  * function for its error messages: the function takes them instead (render.ts reads the text to

@@ -2,9 +2,10 @@
  * The built-in templates compiled to JavaScript at build time, so a run
  * calls no EJS compiler (its parsing and `new Function` were a tenth of a
  * cold run). This file is a placeholder: `npm run build` (scripts/bundle.mjs)
- * replaces its compiled output, lib/precompiled-templates.js, with one entry
- * per file under templates/. Without it (the sources run directly, as in the
- * tests), every template is compiled when rendered, as before.
+ * puts one entry per file under templates/ in its place inside the bundle
+ * (lib/bundle.cjs) only, since EJS's functions use `with`, which an ES module
+ * may not. Without the bundle (lib/ imported module by module, as some tests
+ * do), every template is compiled when rendered, as before.
  */
 
 /** A built-in template as EJS compiles it (`client: true`), with a hash of the text it was compiled from. */
