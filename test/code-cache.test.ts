@@ -1,0 +1,81 @@
+/**
+ * The CLI's V8 code cache (src/lib/cached-bundle.ts): kept in a private folder
+ * of the temporary directory, reused by later runs, never taken from a folder
+ * others may write to, and never in the way: a run with no usable folder, or
+ * with a corrupt cache, works as one without.
+ */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const BIN = fileURLToPath(new URL('../bin/checkpoint-tests.js', import.meta.url));
+const VERSION = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version as string;
+const scratch = mkdtempSync(path.join(tmpdir(), 'ckpt-code-cache-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+let made = 0;
+/** A fresh temporary directory for the CLI to keep its cache in. */
+function freshTemp(): string {
+  const folder = path.join(scratch, `tmp-${made++}`);
+  mkdirSync(folder);
+  return folder;
+}
+
+/** `checkpoint-tests --version` with TMPDIR set to `temp`. */
+function version(temp: string, extraEnv: Record<string, string> = {}) {
+  const env: Record<string, string | undefined> = { ...process.env, TMPDIR: temp, ...extraEnv };
+  if (!('CHECKPOINT_TESTS_NO_CODE_CACHE' in extraEnv)) delete env.CHECKPOINT_TESTS_NO_CODE_CACHE;
+  const result = spawnSync(process.execPath, [BIN, '--version'], { env, encoding: 'utf8', timeout: 60_000 });
+  expect(result.status, result.stderr).toBe(0);
+  expect(result.stdout).toContain(VERSION);
+  return result;
+}
+
+const cacheFolder = (temp: string) => path.join(temp, `checkpoint-tests-code-cache-${process.getuid!()}`);
+const cacheFiles = (temp: string) => readdirSync(cacheFolder(temp)).filter((name) => name.endsWith('.v8'));
+
+describe.skipIf(typeof process.getuid !== 'function')('the code cache', () => {
+  it('is written to a folder of the user alone, and reused as it is by the next runs', () => {
+    const temp = freshTemp();
+    version(temp);
+    expect(statSync(cacheFolder(temp)).mode & 0o777).toBe(0o700);
+    const [file] = cacheFiles(temp);
+    expect(cacheFiles(temp)).toHaveLength(1);
+    const written = readFileSync(path.join(cacheFolder(temp), file!));
+    version(temp);
+    version(temp);
+    expect(cacheFiles(temp)).toEqual([file]);
+    expect(readFileSync(path.join(cacheFolder(temp), file!)).equals(written)).toBe(true);
+  });
+
+  it('is not read or written in a folder others may write to', () => {
+    const temp = freshTemp();
+    mkdirSync(cacheFolder(temp));
+    chmodSync(cacheFolder(temp), 0o777);
+    version(temp);
+    expect(cacheFiles(temp)).toEqual([]);
+  });
+
+  it('is left out when the temporary directory cannot hold it, or when CHECKPOINT_TESTS_NO_CODE_CACHE is set', () => {
+    const notAFolder = path.join(scratch, 'a-file');
+    writeFileSync(notAFolder, 'not a folder\n');
+    version(notAFolder);
+    const temp = freshTemp();
+    version(temp, { CHECKPOINT_TESTS_NO_CODE_CACHE: '1' });
+    expect(readdirSync(temp)).toEqual([]);
+  });
+
+  it('that is corrupt is rejected and replaced by a good one', () => {
+    const temp = freshTemp();
+    version(temp);
+    const file = path.join(cacheFolder(temp), cacheFiles(temp)[0]!);
+    const garbage = Buffer.alloc(statSync(file).size, 0x5a);
+    writeFileSync(file, garbage);
+    version(temp);
+    expect(readFileSync(file).equals(garbage)).toBe(false);
+    expect(statSync(file).size).toBeGreaterThan(1000);
+  });
+});
