@@ -9,6 +9,7 @@
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkAnswerMapping } from '../lib/answers.js';
 import { UsageError } from '../lib/errors.js';
@@ -23,7 +24,9 @@ import { checkPythonFiles } from './helpers/python-checks.js';
 import { closePytestServers, runSuite } from './helpers/pytest-server.js';
 import { spawnSync } from 'node:child_process';
 
-const ENTRY = path.resolve('examples/corpus/torch_own_keys');
+/** The corpus, found from this file: test files share workers, whose working directory another file may have moved. */
+const CORPUS = fileURLToPath(new URL('../examples/corpus', import.meta.url));
+const ENTRY = path.join(CORPUS, 'torch_own_keys');
 const scratch = mkdtempSync(path.join(tmpdir(), 'state-shape-'));
 afterAll(async () => {
   await closePytestServers();
@@ -93,7 +96,7 @@ describe('live objects (stateKind objects)', () => {
 
   it('get a drafted adapter that builds the objects, hands them to the constructor and saves by step', async () => {
     const project = path.join(scratch, 'live-objects');
-    cpSync(path.resolve('examples/corpus/live_objects'), project, { recursive: true });
+    cpSync(path.join(CORPUS, 'live_objects'), project, { recursive: true });
     const answers = JSON.parse(readFileSync(path.join(project, 'answers.json'), 'utf8'));
     await generate({ cwd: project, options: { ...answers, skipChecks: true, yes: true } });
     const suite = path.join(project, 'tests/checkpoint');
@@ -202,7 +205,7 @@ describe('what a save returns, read by the adapter', () => {
   it('takes a path, an (ok, path) pair, or the file naming the step; False is a failed save, an OSError', async () => {
     const python = await pythonWith([]);
     const project = path.join(scratch, 'saved-path');
-    cpSync(path.resolve('examples/corpus/pickle_persister'), project, { recursive: true });
+    cpSync(path.join(CORPUS, 'pickle_persister'), project, { recursive: true });
     const answers = JSON.parse(readFileSync(path.join(project, 'answers.json'), 'utf8'));
     await generate({ cwd: project, options: { ...answers, skipChecks: true } });
     const script = [
@@ -239,7 +242,7 @@ describe('a manager built without the folder', () => {
   it('is refused, before anything is written, when its save takes no folder either', async () => {
     const python = await pythonWith(['torch']);
     const project = path.join(scratch, 'no-folder');
-    cpSync(path.resolve('examples/corpus/live_objects'), project, { recursive: true });
+    cpSync(path.join(CORPUS, 'live_objects'), project, { recursive: true });
     const before = snapshotTree(project);
     const result = await runCli(
       [
@@ -376,7 +379,7 @@ describe('the suites of the new bindings, as Python', () => {
     const suites: string[] = [];
     for (const entry of ['torch_own_keys', 'live_objects', 'pickle_persister']) {
       const project = path.join(scratch, `python-${entry}`);
-      cpSync(path.resolve('examples/corpus', entry), project, { recursive: true });
+      cpSync(path.join(CORPUS, entry), project, { recursive: true });
       const answers = JSON.parse(readFileSync(path.join(project, 'answers.json'), 'utf8'));
       await generate({ cwd: project, options: { ...answers, skipChecks: true, yes: true } });
       suites.push(path.join(project, 'tests', 'checkpoint'));
