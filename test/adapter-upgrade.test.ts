@@ -7,7 +7,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { adapterDefinitions, missingAdapterNames } from '../lib/adapter-upgrade.js';
-import { SAMPLE_MODULE, makeSampleProject, removeProjects, runCli } from './helpers/cli-process.js';
+import { SAMPLE_MODULE, makeSampleProject, removeProjects } from './helpers/cli-process.js';
+import { runInProcess } from './helpers/in-process.js';
 
 afterAll(() => removeProjects());
 
@@ -61,7 +62,7 @@ describe('adapterDefinitions', () => {
 describe('regenerating over an adapter an earlier version wrote', () => {
   it('keeps it, names what it lacks, writes the current one beside it, and drops that draft once not needed', async () => {
     const root = makeSampleProject();
-    const first = await runCli(['--module', SAMPLE_MODULE, '--yes', '--skip-checks'], root);
+    const first = await runInProcess(['--module', SAMPLE_MODULE, '--yes', '--skip-checks'], root);
     expect(first.code, first.stderr).toBe(0);
     const adapterPath = path.join(root, SUITE, 'checkpoint_adapter.py');
     const draftPath = `${adapterPath}.new`;
@@ -70,7 +71,7 @@ describe('regenerating over an adapter an earlier version wrote', () => {
     expect(older).not.toBe(current);
     writeFileSync(adapterPath, older);
 
-    const again = await runCli(['--yes', '--skip-checks'], root);
+    const again = await runInProcess(['--yes', '--skip-checks'], root);
     expect(again.code, again.stderr).toBe(0);
     const said = flat(again.stdout + again.stderr);
     expect(said).toContain(`${SUITE}/checkpoint_adapter.py was written by an earlier version`);
@@ -81,7 +82,7 @@ describe('regenerating over an adapter an earlier version wrote', () => {
 
     // The user copies the definitions in: the next run needs no draft and removes the one it wrote.
     writeFileSync(adapterPath, `${current}\n# my binding\n`);
-    const upgraded = await runCli(['--yes', '--skip-checks'], root);
+    const upgraded = await runInProcess(['--yes', '--skip-checks'], root);
     expect(upgraded.code, upgraded.stderr).toBe(0);
     expect(flat(upgraded.stdout + upgraded.stderr)).not.toContain('earlier version');
     expect(existsSync(draftPath)).toBe(false);
@@ -89,10 +90,10 @@ describe('regenerating over an adapter an earlier version wrote', () => {
 
   it('writes no draft when the kept adapter defines everything the suite uses', async () => {
     const root = makeSampleProject();
-    expect((await runCli(['--module', SAMPLE_MODULE, '--yes', '--skip-checks'], root)).code).toBe(0);
+    expect((await runInProcess(['--module', SAMPLE_MODULE, '--yes', '--skip-checks'], root)).code).toBe(0);
     const adapterPath = path.join(root, SUITE, 'checkpoint_adapter.py');
     writeFileSync(adapterPath, `${readFileSync(adapterPath, 'utf8')}\n# my binding\n`);
-    const again = await runCli(['--yes', '--skip-checks'], root);
+    const again = await runInProcess(['--yes', '--skip-checks'], root);
     expect(again.code, again.stderr).toBe(0);
     expect(existsSync(`${adapterPath}.new`)).toBe(false);
     expect(flat(again.stdout + again.stderr)).toContain(`Kept your ${SUITE}/checkpoint_adapter.py`);

@@ -19,14 +19,8 @@ import { catalogueFamilies } from '../lib/catalogue.js';
 import { FAMILIES } from '../lib/families/index.js';
 import { generatorPath } from '../lib/paths.js';
 import { CATEGORIES, QUESTIONS } from '../lib/questions.js';
-import {
-  REPO_ROOT,
-  makeSampleProject,
-  removeProjects,
-  runCli,
-  snapshotTree,
-  storedAnswers,
-} from './helpers/cli-process.js';
+import { REPO_ROOT, makeSampleProject, removeProjects, snapshotTree, storedAnswers } from './helpers/cli-process.js';
+import { runInProcess } from './helpers/in-process.js';
 import { KEYS, findPythonWithPytest, runInPty } from './helpers/pty.js';
 
 const FIXTURES = 'test/fixtures/audit';
@@ -77,7 +71,7 @@ function auditJson(args: string[], cwd = REPO_ROOT): Promise<JsonAudit> {
   const key = `${cwd}\0${args.join('\0')}`;
   let shown = audits.get(key);
   if (!shown) {
-    shown = runCli(['audit', ...args, '--json'], cwd).then((result) => {
+    shown = runInProcess(['audit', ...args, '--json'], cwd).then((result) => {
       expect(result.code, result.stderr).toBe(0);
       return JSON.parse(result.stdout) as JsonAudit;
     });
@@ -206,7 +200,7 @@ describe('audit of a file shaped like the audited one', () => {
 
   it('writes a Markdown report with the sections of the shared audit', async () => {
     cpSync(path.join(REPO_ROOT, path.dirname(EXAMPLE)), path.join(project, path.dirname(EXAMPLE)), { recursive: true });
-    const result = await runCli(['audit', EXAMPLE, '--report', 'example.audit.md'], project);
+    const result = await runInProcess(['audit', EXAMPLE, '--report', 'example.audit.md'], project);
     expect(result.code, result.stderr).toBe(0);
     markdown = readFileSync(report, 'utf8');
     for (const heading of [
@@ -357,7 +351,7 @@ describe('--from-audit', () => {
     expect(shown.selection.preselected).toEqual(PRESELECTED);
     expect(shown.selection.available).toEqual(PRESELECTED.filter((name) => CATEGORIES.includes(name as never)));
     expect(shown.selection.unavailable).toEqual(PRESELECTED.filter((name) => !CATEGORIES.includes(name as never)));
-    const result = await runCli(['audit', '--from-audit', SHARED_AUDIT], REPO_ROOT);
+    const result = await runInProcess(['audit', '--from-audit', SHARED_AUDIT], REPO_ROOT);
     expect(result.code, result.stderr).toBe(0);
     if (shown.selection.unavailable.length > 0) {
       expect(flat(result.stdout)).toContain(`not available in this version: ${shown.selection.unavailable.join(', ')}`);
@@ -374,22 +368,22 @@ describe('--from-audit', () => {
 // machine wait longer than the lock's 20 s.
 describe('exit codes for CI', () => {
   it('--fail-on issues exits 1 when there are findings, 0 when there are none', async () => {
-    const failing = await runCli(['audit', FINDINGS_FILE, '--json', '--fail-on', 'issues'], REPO_ROOT);
+    const failing = await runInProcess(['audit', FINDINGS_FILE, '--json', '--fail-on', 'issues'], REPO_ROOT);
     expect(failing.code).toBe(1);
     expect(JSON.parse(failing.stdout)).toHaveProperty('audit');
     expect(flat(failing.stderr)).toMatch(/^checkpoint-tests: the audit of .* found 9 issues .* --fail-on issues/);
-    const passing = await runCli(['audit', CLEAN_FILE, '--json', '--fail-on', 'issues'], REPO_ROOT);
+    const passing = await runInProcess(['audit', CLEAN_FILE, '--json', '--fail-on', 'issues'], REPO_ROOT);
     expect(passing.code, passing.stderr).toBe(0);
   });
 
   it('--fail-on gaps exits 1 when catalogue cases are missing', async () => {
-    const result = await runCli(['audit', CLEAN_FILE, '--json', '--fail-on', 'gaps'], REPO_ROOT);
+    const result = await runInProcess(['audit', CLEAN_FILE, '--json', '--fail-on', 'gaps'], REPO_ROOT);
     expect(result.code).toBe(1);
     expect(flat(result.stderr)).toMatch(/catalogue cases not covered \(R6, R7/);
   });
 
   it('refuses an unknown gate with exit code 2', async () => {
-    const result = await runCli(['audit', CLEAN_FILE, '--fail-on', 'everything'], REPO_ROOT);
+    const result = await runInProcess(['audit', CLEAN_FILE, '--fail-on', 'everything'], REPO_ROOT);
     expect(result.code).toBe(2);
     expect(flat(result.stderr)).toContain('--fail-on is "everything", but it must be gaps, issues, or gaps,issues');
   });
@@ -425,7 +419,7 @@ describe.concurrent('bad input', () => {
     },
   ];
   it.each(cases.map((c) => [c.title, c] as const))('%s: exit code 2 and one clear paragraph', async (_title, c) => {
-    const result = await runCli(['audit', ...c.args], bad);
+    const result = await runInProcess(['audit', ...c.args], bad);
     expect(result.code, result.stderr).toBe(2);
     expect(result.stderr.trim()).toMatch(/^checkpoint-tests: /);
     expect(result.stderr).not.toMatch(/^ {4}at /m);
@@ -457,7 +451,7 @@ describe.concurrent('gap filling', () => {
 
   it('writes the missing families into the output folder, bound to what they import, and leaves the file alone', async () => {
     const { root, user, before } = project();
-    const result = await runCli(['audit', 'tests/test_existing.py', '--yes'], root, 180_000);
+    const result = await runInProcess(['audit', 'tests/test_existing.py', '--yes'], root);
     expect(result.code, result.stderr).toBe(0);
     for (const file of ['conftest.py', 'checkpoint_adapter.py', 'README.md', 'test_resume.py']) {
       expect(existsSync(path.join(root, 'tests', 'checkpoint', file)), file).toBe(true);
@@ -487,10 +481,9 @@ describe.concurrent('gap filling', () => {
   it("follows --output-dir, and leaves the team's own conftest beside the tests alone", async () => {
     const { root, user, before } = project(true);
     const conftest = sha(path.join(root, 'tests', 'conftest.py'));
-    const result = await runCli(
+    const result = await runInProcess(
       ['audit', 'tests/test_existing.py', '--yes', '--output-dir', 'tests/gaps', '--skip-checks'],
       root,
-      180_000,
     );
     expect(result.code, result.stderr).toBe(0);
     for (const file of ['conftest.py', 'README.md', 'test_resume.py']) {
@@ -505,7 +498,7 @@ describe.concurrent('gap filling', () => {
 
   it('without a terminal or --yes, reports and writes nothing but the report', async () => {
     const { root } = project();
-    const result = await runCli(['audit', 'tests/test_existing.py'], root);
+    const result = await runInProcess(['audit', 'tests/test_existing.py'], root);
     expect(result.code, result.stderr).toBe(0);
     expect(existsSync(path.join(root, 'tests', 'test_resume.py'))).toBe(false);
     expect(existsSync(path.join(root, 'tests', 'checkpoint'))).toBe(false);
@@ -581,10 +574,9 @@ describe.concurrent('gap filling', () => {
     expect(start.kind === 'enum' && start.choices.map((choice) => choice.value)).toEqual(['new', 'audit']);
     const { root, user, before } = project();
     // --skip-checks: the checks of a gap fill are the first test's; this one is about the way in.
-    const result = await runCli(
+    const result = await runInProcess(
       ['--start', 'audit', '--audit-path', 'tests/test_existing.py', '--yes', '--skip-checks'],
       root,
-      180_000,
     );
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('Audit of tests/test_existing.py');
@@ -703,7 +695,7 @@ describe('coverage is credited only to a test that calls the op the case needs',
       ['test_load_with_no_path_gives_the_newest', []],
       ['test_export_round_trip', []],
     ]);
-    const result = await runCli(['audit', 'tests/test_posing.py', '--yes'], root, 180_000);
+    const result = await runInProcess(['audit', 'tests/test_posing.py', '--yes'], root);
     expect(result.code, result.stderr).toBe(0);
     expect(storedAnswers(root)).toMatchObject({
       saveOp: 'save',
@@ -782,7 +774,7 @@ describe("the gap fill of the seed's audited file", () => {
     seedProject(root);
     const audited = path.join(root, path.dirname(EXAMPLE));
     const before = new Set(Object.keys(snapshotTree(audited)));
-    const result = await runCli(['audit', EXAMPLE, '--yes'], root, 180_000);
+    const result = await runInProcess(['audit', EXAMPLE, '--yes'], root);
     expect(result.code, result.stderr).toBe(0);
     expect(flat(result.stdout)).toMatch(
       /`wandb` is mocked 2 different ways across tests \(@patch decorator in test_create_model_artifact_success \(line \d+\).*; fixture `mock_wandb_disabled` in test_create_model_artifact_file_missing \(line \d+\)\)/,

@@ -15,7 +15,8 @@ import { boundCall, boundNameProblem, parseBoundName } from '../lib/bound-name.j
 import { constructorExpressionImports, scanNames } from '../lib/constructor-names.js';
 import { checkValue } from '../lib/answers.js';
 import { type Answers, questionNamed } from '../lib/questions.js';
-import { REPO_ROOT, runCli, snapshotTree } from './helpers/cli-process.js';
+import { REPO_ROOT, snapshotTree } from './helpers/cli-process.js';
+import { runInProcess } from './helpers/in-process.js';
 import { KEYS, findPythonWithPytest, runInPty, tail } from './helpers/pty.js';
 import { pythonWith } from '../scripts/zoo.mjs';
 
@@ -143,7 +144,7 @@ describe('checkpoint-tests on managers of these shapes', () => {
   it('binds module functions, a property and a private method, as introspection shows them', async () => {
     const python = findPythonWithPytest();
     const root = project('module_functions');
-    const result = await runCli(['--answers', 'answers.json', '--yes', '--python', python], root, 120_000);
+    const result = await runInProcess(['--answers', 'answers.json', '--yes', '--python', python], root);
     expect(result.code, result.stderr).toBe(0);
     const adapter = adapterOf(root);
     expect(adapter).toContain('from runutils.checkpoints import CheckpointManager, load_checkpoint, save_checkpoint');
@@ -155,7 +156,7 @@ describe('checkpoint-tests on managers of these shapes', () => {
 
   it("binds a member object's methods and imports the constructor's other names, without checks too", async () => {
     const root = project('member_restore');
-    const result = await runCli(['--answers', 'answers.json', '--yes', '--skip-checks'], root);
+    const result = await runInProcess(['--answers', 'answers.json', '--yes', '--skip-checks'], root);
     expect(result.code, result.stderr).toBe(0);
     const adapter = adapterOf(root);
     expect(adapter).toContain('from rltrain.experiment import Experiment, ExperimentConfig');
@@ -177,7 +178,7 @@ describe('checkpoint-tests on managers of these shapes', () => {
     expect(source).toContain('self.sleep(self.retry_delay');
     writeFileSync(manager, source.replace('self.sleep(self.retry_delay', 'time.sleep(self.retry_delay'));
     const args = ['--module', 'sample_trainer.manager', '--yes', '--python', python, '--categories', 'artifact'];
-    const result = await runCli([...args, '--retry-sleep', 'module.time.sleep'], root, 120_000);
+    const result = await runInProcess([...args, '--retry-sleep', 'module.time.sleep'], root);
     expect(result.code, result.stderr).toBe(0);
     const conftest = readFileSync(path.join(root, 'tests', 'checkpoint', 'conftest.py'), 'utf8');
     expect(conftest).toContain('owner = sys.modules[TARGET_MODULE].time');
@@ -193,7 +194,7 @@ describe('checkpoint-tests on managers of these shapes', () => {
   it('offers "another" at a method prompt, and checks the path typed there with a did-you-mean', async () => {
     // Every answer stored by a first run but resumeOp, so the terminal asks that one alone.
     const root = project('member_restore');
-    const first = await runCli(['--answers', 'answers.json', '--yes', '--skip-checks'], root);
+    const first = await runInProcess(['--answers', 'answers.json', '--yes', '--skip-checks'], root);
     expect(first.code, first.stderr).toBe(0);
     const stored = JSON.parse(readFileSync(path.join(root, '.yo-rc.json'), 'utf8')) as Record<
       string,
@@ -278,7 +279,7 @@ describe('checkpoint-tests on managers of these shapes', () => {
       expect(python, 'a Python with pytest and torch on PATH').toBeTruthy();
       const root = project('member_restore');
       const before = snapshotTree(root);
-      const result = await runCli(['--answers', 'answers.json', '--yes', '--python', python, ...args], root, 120_000);
+      const result = await runInProcess(['--answers', 'answers.json', '--yes', '--python', python, ...args], root);
       expect(result.code, result.stderr).toBe(2);
       const paragraph = result.stderr.trim().replace(/\s+/g, ' ');
       expect(result.stderr.trim()).not.toMatch(/\n[ \t]*\n/);

@@ -16,6 +16,7 @@ import {
   SAMPLE_MODULE,
   snapshotTree,
 } from './helpers/cli-process.js';
+import { runInProcess } from './helpers/in-process.js';
 import { runInPty, tail } from './helpers/pty.js';
 
 afterAll(removeProjects);
@@ -24,7 +25,7 @@ describe('the CLI around a run', () => {
   it('says nothing of package managers in a project that has a package.json', async () => {
     const project = makeSampleProject();
     writeFileSync(path.join(project, 'package.json'), '{"name": "ml-project", "version": "1.0.0"}\n');
-    const result = await runCli(['--yes', '--module', SAMPLE_MODULE, '--skip-checks'], project);
+    const result = await runInProcess(['--yes', '--module', SAMPLE_MODULE, '--skip-checks'], project);
     expect(result.code).toBe(0);
     const output = `${result.stdout}${result.stderr}`;
     expect(output).toContain('create tests/checkpoint/test_resume.py');
@@ -45,7 +46,7 @@ const generatedWithOneEdit = () => (withOneEdit ??= generateWithOneEdit());
 
 async function generateWithOneEdit(): Promise<{ project: string; edited: string }> {
   const project = makeSampleProject();
-  const first = await runCli(['--yes', '--module', SAMPLE_MODULE, '--skip-checks'], project);
+  const first = await runInProcess(['--yes', '--module', SAMPLE_MODULE, '--skip-checks'], project);
   expect(first.code, first.stderr).toBe(0);
   const edited = path.join(project, 'tests', 'checkpoint', 'test_resume.py');
   const text = readFileSync(edited, 'utf8');
@@ -59,7 +60,7 @@ describe('--dry-run', () => {
   it('writes nothing and ends with one line saying so, and how many files a real run would create', async () => {
     const project = makeSampleProject();
     const before = snapshotTree(project);
-    const result = await runCli(['--yes', '--module', SAMPLE_MODULE, '--skip-checks', '--dry-run'], project);
+    const result = await runInProcess(['--yes', '--module', SAMPLE_MODULE, '--skip-checks', '--dry-run'], project);
     expect(result.code, result.stderr).toBe(0);
     expect(snapshotTree(project)).toEqual(before);
     // Yeoman's log, ours included, goes to stderr.
@@ -73,7 +74,7 @@ describe('--dry-run', () => {
   it('over an existing suite counts the changed files', async () => {
     const { project } = await generatedWithOneEdit();
     const before = snapshotTree(project);
-    const result = await runCli(['--yes', '--module', SAMPLE_MODULE, '--skip-checks', '--dry-run'], project);
+    const result = await runInProcess(['--yes', '--module', SAMPLE_MODULE, '--skip-checks', '--dry-run'], project);
     expect(result.code, result.stderr).toBe(0);
     expect(snapshotTree(project)).toEqual(before);
     expect(result.stderr.trimEnd().split('\n').at(-1)).toBe(
@@ -87,7 +88,7 @@ describe("the conflicter's diff", () => {
     const { project, edited } = await generatedWithOneEdit();
     const fileLines = readFileSync(edited, 'utf8').split('\n').length;
     expect(fileLines).toBeGreaterThan(200);
-    const result = await runCli(['--yes', '--module', SAMPLE_MODULE, '--skip-checks', '--dry-run'], project);
+    const result = await runInProcess(['--yes', '--module', SAMPLE_MODULE, '--skip-checks', '--dry-run'], project);
     expect(result.code, result.stderr).toBe(0);
     const out = result.stderr;
     expect(out).toContain('--- tests/checkpoint/test_resume.py (now)\n+++ tests/checkpoint/test_resume.py (new)\n');

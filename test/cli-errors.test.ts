@@ -13,10 +13,10 @@ import {
   SAMPLE_MODULE,
   makeSampleProject,
   removeProjects,
-  runCli,
   snapshotTree,
   storedAnswers,
 } from './helpers/cli-process.js';
+import { runInProcess } from './helpers/in-process.js';
 import { findPythonWithPytest } from './helpers/pty.js';
 import { CATEGORIES } from '../lib/questions.js';
 
@@ -59,7 +59,7 @@ function expectNothingWritten(root: string, before: Record<string, string>): voi
 let written: Promise<string> | undefined;
 async function writeSuite(): Promise<string> {
   const root = makeSampleProject();
-  const result = await runCli(['--module', SAMPLE_MODULE, '--yes', '--skip-checks'], root);
+  const result = await runInProcess(['--module', SAMPLE_MODULE, '--yes', '--skip-checks'], root);
   expect(result.code, result.stderr).toBe(0);
   return root;
 }
@@ -80,7 +80,7 @@ describe('checkpoint-tests with no terminal and answers missing', () => {
   it('exits non-zero, lists `module` with its option --module, and writes nothing', async () => {
     const root = makeSampleProject();
     const before = snapshotTree(root);
-    const result = await runCli(['--skip-checks'], root);
+    const result = await runInProcess(['--skip-checks'], root);
     expectRefusal(result, ['no terminal', '`module` (--module:', 'Nothing was written']);
     expectNothingWritten(root, before);
   });
@@ -124,7 +124,7 @@ describe('checkpoint-tests --answers with a bad answers file', () => {
     const root = makeSampleProject();
     writeFileSync(path.join(root, file), text);
     const before = snapshotTree(root);
-    const result = await runCli(['--answers', file, '--yes', '--skip-checks'], root);
+    const result = await runInProcess(['--answers', file, '--yes', '--skip-checks'], root);
     expectRefusal(result, says);
     expectNothingWritten(root, before);
   });
@@ -135,7 +135,7 @@ describe('checkpoint-tests checks the answers against the real module (Python)',
     findPythonWithPytest(); // the checks below need a Python with pytest on PATH
     const root = makeSampleProject();
     const before = snapshotTree(root);
-    const result = await runCli(['--module', 'no_such_pkg.mod', '--yes'], root);
+    const result = await runInProcess(['--module', 'no_such_pkg.mod', '--yes'], root);
     expectRefusal(result, [
       '`no_such_pkg.mod`',
       'does not import',
@@ -149,7 +149,7 @@ describe('checkpoint-tests checks the answers against the real module (Python)',
     findPythonWithPytest();
     const root = makeSampleProject();
     const before = snapshotTree(root);
-    const result = await runCli(['--module', SAMPLE_MODULE, '--latest-op', 'find_latest', '--yes'], root);
+    const result = await runInProcess(['--module', SAMPLE_MODULE, '--latest-op', 'find_latest', '--yes'], root);
     expectRefusal(result, ['`latestOp` is "find_latest"', 'CheckpointManager has no such method']);
     const listed = /it has ([^;)]*)/.exec(flat(result.stderr))?.[1]?.split(/,\s*/) ?? [];
     expect(listed).toEqual(
@@ -166,7 +166,7 @@ describe('checkpoint-tests checks the answers against the real module (Python)',
     findPythonWithPytest();
     const root = makeSampleProject();
     const before = snapshotTree(root);
-    const result = await runCli(['--module', SAMPLE_MODULE, '--missing-path-error', exception, '--yes'], root);
+    const result = await runInProcess(['--module', SAMPLE_MODULE, '--missing-path-error', exception, '--yes'], root);
     expectRefusal(result, [`\`missingPathError\` is "${exception}"`, 'does not import as an exception', why]);
     expectNothingWritten(root, before);
   });
@@ -189,7 +189,7 @@ describe('checkpoint-tests checks the answers against the real module (Python)',
     const root = makeSampleProject();
     writeFileSync(path.join(root, 'answers.json'), JSON.stringify({ module: SAMPLE_MODULE, corruptError: exception }));
     const before = snapshotTree(root);
-    const result = await runCli(args, root);
+    const result = await runInProcess(args, root);
     expectRefusal(result, [`\`corruptError\` is "${exception}"`, 'does not import as an exception', why]);
     expectNothingWritten(root, before);
   });
@@ -206,7 +206,7 @@ describe('checkpoint-tests over a suite it wrote before', () => {
     const { root } = await projectWithSuite();
     appendFileSync(suiteFile(root, 'test_resume.py'), '\n# my own note\n');
     const before = snapshotTree(root);
-    const result = await runCli(['--yes', '--skip-checks'], root);
+    const result = await runInProcess(['--yes', '--skip-checks'], root);
     expectRefusal(result, [`${SUITE}/test_resume.py`, '--force', 'Nothing was written']);
     expect(snapshotTree(root)).toEqual(before);
     expect(readFileSync(suiteFile(root, 'test_resume.py'), 'utf8')).toMatch(/# my own note\n$/);
@@ -215,7 +215,7 @@ describe('checkpoint-tests over a suite it wrote before', () => {
   it('overwrites a hand-edited test_resume.py with --force', async () => {
     const { root, original } = await projectWithSuite();
     appendFileSync(suiteFile(root, 'test_resume.py'), '\n# my own note\n');
-    const result = await runCli(['--yes', '--skip-checks', '--force'], root);
+    const result = await runInProcess(['--yes', '--skip-checks', '--force'], root);
     expect(result.code, `${result.stderr}\n${result.stdout}`).toBe(0);
     expect(readFileSync(suiteFile(root, 'test_resume.py'), 'utf8')).toBe(original['test_resume.py']);
   });
@@ -225,13 +225,13 @@ describe('checkpoint-tests over a suite it wrote before', () => {
     appendFileSync(suiteFile(root, 'checkpoint_adapter.py'), '\n# my binding\n');
     const edited = readFileSync(suiteFile(root, 'checkpoint_adapter.py'), 'utf8');
 
-    const kept = await runCli(['--yes', '--skip-checks'], root);
+    const kept = await runInProcess(['--yes', '--skip-checks'], root);
     expect(kept.code, kept.stderr).toBe(0);
     expect(readFileSync(suiteFile(root, 'checkpoint_adapter.py'), 'utf8')).toBe(edited);
     expect(flat(kept.stderr + kept.stdout)).toContain(`Kept your ${SUITE}/checkpoint_adapter.py`);
     expect(readFileSync(suiteFile(root, 'test_resume.py'), 'utf8')).toBe(original['test_resume.py']);
 
-    const forced = await runCli(['--yes', '--skip-checks', '--force'], root);
+    const forced = await runInProcess(['--yes', '--skip-checks', '--force'], root);
     expect(forced.code, forced.stderr).toBe(0);
     expect(readFileSync(suiteFile(root, 'checkpoint_adapter.py'), 'utf8')).toBe(original['checkpoint_adapter.py']);
   });
@@ -241,7 +241,7 @@ describe('checkpoint-tests --dry-run', () => {
   it('writes nothing in a fresh project', async () => {
     const root = makeSampleProject();
     const before = snapshotTree(root);
-    const result = await runCli(['--module', SAMPLE_MODULE, '--yes', '--skip-checks', '--dry-run'], root);
+    const result = await runInProcess(['--module', SAMPLE_MODULE, '--yes', '--skip-checks', '--dry-run'], root);
     expect(result.code, result.stderr).toBe(0);
     expectNothingWritten(root, before);
   });
@@ -250,7 +250,7 @@ describe('checkpoint-tests --dry-run', () => {
     const { root } = await projectWithSuite();
     appendFileSync(suiteFile(root, 'test_resume.py'), '\n# my own note\n');
     const before = snapshotTree(root);
-    const result = await runCli(['--yes', '--skip-checks', '--dry-run'], root);
+    const result = await runInProcess(['--yes', '--skip-checks', '--dry-run'], root);
     expect(snapshotTree(root)).toEqual(before);
     expect(result.stderr).not.toMatch(/^ {4}at /m);
     expect(`${result.stdout}\n${result.stderr}`).toMatch(/conflict\s+tests\/checkpoint\/test_resume\.py/);

@@ -10,7 +10,8 @@ import { FAMILIES } from '../lib/families/index.js';
 import { shortHelp } from '../lib/help.js';
 import { CATEGORIES, QUESTIONS, optionName, questionFamilies } from '../lib/questions.js';
 import { RUN_OPTIONS } from '../lib/run-options.js';
-import { REPO_ROOT, runCli } from './helpers/cli-process.js';
+import { REPO_ROOT } from './helpers/cli-process.js';
+import { runInProcess } from './helpers/in-process.js';
 
 const lines = (text: string) => text.trimEnd().split('\n');
 /** An option printed at the start of a help line (two spaces in), as the tables print them. */
@@ -18,7 +19,7 @@ const listsOption = (help: string, option: string) => new RegExp(`^ {2}--${optio
 
 describe('checkpoint-tests --help', () => {
   it('fits in 60 lines of 80 columns: usage, every family, the common options and their values', async () => {
-    const result = await runCli(['--help'], tmpdir());
+    const result = await runInProcess(['--help'], tmpdir());
     expect(result.code).toBe(0);
     const help = result.stdout;
     expect(lines(help).length).toBeLessThanOrEqual(60);
@@ -48,7 +49,7 @@ describe('checkpoint-tests --help', () => {
   });
 
   it('--help-all lists every question as an option, with the values of each enum and list answer, and every run option', async () => {
-    const result = await runCli(['--help-all'], tmpdir());
+    const result = await runInProcess(['--help-all'], tmpdir());
     expect(result.code).toBe(0);
     const help = result.stdout;
     for (const question of QUESTIONS) {
@@ -67,7 +68,7 @@ describe('checkpoint-tests --help', () => {
 
   it('a family sub-command has a short help of its own answers', async () => {
     for (const family of ['resume', 'artifact', 'corruption'] as const) {
-      const result = await runCli([family, '--help'], tmpdir());
+      const result = await runInProcess([family, '--help'], tmpdir());
       expect(result.code).toBe(0);
       expect(lines(result.stdout).length, family).toBeLessThanOrEqual(60);
       expect(result.stdout).toMatch(new RegExp(`^Usage: checkpoint-tests ${family} \\[options\\]`));
@@ -90,13 +91,13 @@ describe('checkpoint-tests --help', () => {
   });
 
   it('audit and templates have a short help of their own arguments and options', async () => {
-    const audit = await runCli(['audit', '--help'], tmpdir());
+    const audit = await runInProcess(['audit', '--help'], tmpdir());
     expect(audit.code).toBe(0);
     expect(lines(audit.stdout).length).toBeLessThanOrEqual(60);
     expect(audit.stdout).toMatch(/^Usage: checkpoint-tests audit \[path\] \[options\]/);
     for (const option of ['json', 'fail-on', 'from-audit', 'report'])
       expect(listsOption(audit.stdout, option), option).toBe(true);
-    const templates = await runCli(['templates', '--help'], tmpdir());
+    const templates = await runInProcess(['templates', '--help'], tmpdir());
     expect(templates.code).toBe(0);
     expect(listsOption(templates.stdout, 'templates-dir')).toBe(true);
   });
@@ -105,7 +106,7 @@ describe('checkpoint-tests --help', () => {
 describe('checkpoint-tests --version', () => {
   it("prints the package's version and exits 0", async () => {
     const { version } = JSON.parse(readFileSync(`${REPO_ROOT}package.json`, 'utf8')) as { version: string };
-    const result = await runCli(['--version'], tmpdir());
+    const result = await runInProcess(['--version'], tmpdir());
     expect(result.code).toBe(0);
     expect(result.stdout).toBe(`${version}\n`);
   });
@@ -113,7 +114,7 @@ describe('checkpoint-tests --version', () => {
 
 describe('an unknown family or command', () => {
   it('is named, with the nearest family and every valid one, exit 2 and no stack trace', async () => {
-    const result = await runCli(['corupt'], tmpdir());
+    const result = await runInProcess(['corupt'], tmpdir());
     expect(result.code).toBe(2);
     const said = result.stderr.replace(/\s+/g, ' ');
     expect(said).toContain('"corupt" is not a family or command of checkpoint-tests');
@@ -125,20 +126,20 @@ describe('an unknown family or command', () => {
   });
 
   it('suggests nothing when no name is near, and still lists the valid ones', async () => {
-    const result = await runCli(['xyzzy'], tmpdir());
+    const result = await runInProcess(['xyzzy'], tmpdir());
     expect(result.code).toBe(2);
     expect(result.stderr).not.toContain('Did you mean');
     expect(result.stderr.replace(/\s+/g, ' ')).toContain(`The families are ${CATEGORIES.join(', ')}`);
   });
 
   it('is found after the options too, and a family given a stray word says it takes options only', async () => {
-    const afterOptions = await runCli(['--yes', 'corupt'], tmpdir());
+    const afterOptions = await runInProcess(['--yes', 'corupt'], tmpdir());
     expect(afterOptions.code).toBe(2);
     expect(afterOptions.stderr.replace(/\s+/g, ' ')).toContain(
       '"corupt" is not a family or command of checkpoint-tests. Did you mean corruption?',
     );
     expect(afterOptions.stderr).not.toContain('too many arguments');
-    const stray = await runCli(['resume', '--skip-checks', 'extra'], tmpdir());
+    const stray = await runInProcess(['resume', '--skip-checks', 'extra'], tmpdir());
     expect(stray.code).toBe(2);
     expect(stray.stderr.replace(/\s+/g, ' ')).toContain(
       'checkpoint-tests resume takes options only, but was given "extra"',
@@ -146,7 +147,7 @@ describe('an unknown family or command', () => {
   });
 
   it('an unknown option is a usage error too (exit 2)', async () => {
-    const result = await runCli(['--no-such-option'], tmpdir());
+    const result = await runInProcess(['--no-such-option'], tmpdir());
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("unknown option '--no-such-option'");
   });

@@ -32,6 +32,7 @@ import {
   snapshotTree,
   storedAnswers,
 } from './helpers/cli-process.js';
+import { runInProcess } from './helpers/in-process.js';
 import { findPythonWithPytest } from './helpers/pty.js';
 import { byTier } from './helpers/tier.js';
 import { resolveInProject } from '../lib/project-path.js';
@@ -59,7 +60,7 @@ function expectUserError(result: CliResult, says: readonly (string | RegExp)[]):
 
 async function projectWithSuite(extra: readonly string[] = []): Promise<string> {
   const root = makeSampleProject('ckpt-files-');
-  const result = await runCli([...BASE, ...extra], root);
+  const result = await runInProcess([...BASE, ...extra], root);
   expect(result.code, shown(result)).toBe(0);
   return root;
 }
@@ -81,7 +82,7 @@ describe('defect 3: the audit report goes through the conflicter and stays in th
     const root = await projectWithSuite(['--categories', 'resume']);
     const audited = suiteFile(root, 'test_resume.py');
     const original = readFileSync(audited, 'utf8');
-    const onItself = await runCli(
+    const onItself = await runInProcess(
       ['audit', `${SUITE}/test_resume.py`, '--report', `${SUITE}/test_resume.py`, '--python', python],
       root,
     );
@@ -91,11 +92,11 @@ describe('defect 3: the audit report goes through the conflicter and stays in th
     // An existing report of the user's is not replaced without a terminal (or --force).
     const report = suiteFile(root, 'test_resume.audit.md');
     writeFileSync(report, '# my notes\n');
-    const again = await runCli(['audit', `${SUITE}/test_resume.py`, '--python', python], root);
+    const again = await runInProcess(['audit', `${SUITE}/test_resume.py`, '--python', python], root);
     expect(again.code, shown(again)).toBe(0);
     expect(readFileSync(report, 'utf8')).toBe('# my notes\n');
     expect(flat(again.stdout + again.stderr)).toContain('Kept tests/checkpoint/test_resume.audit.md');
-    const forced = await runCli(['audit', `${SUITE}/test_resume.py`, '--python', python, '--force'], root);
+    const forced = await runInProcess(['audit', `${SUITE}/test_resume.py`, '--python', python, '--force'], root);
     expect(forced.code, shown(forced)).toBe(0);
     expect(readFileSync(report, 'utf8')).toMatch(/^# /);
     expect(readFileSync(report, 'utf8')).not.toBe('# my notes\n');
@@ -104,11 +105,11 @@ describe('defect 3: the audit report goes through the conflicter and stays in th
     const outside = mkdtempSync(path.join(tmpdir(), 'ckpt-files-outside-'));
     try {
       writeFileSync(path.join(outside, 'test_theirs.py'), readFileSync(audited));
-      const far = await runCli(['audit', outside, '--python', python], root);
+      const far = await runInProcess(['audit', outside, '--python', python], root);
       expect(far.code, shown(far)).toBe(0);
       expect(readdirSync(outside)).toEqual(['test_theirs.py']);
       expect(flat(far.stdout + far.stderr)).toContain('not written');
-      const reportOutside = await runCli(
+      const reportOutside = await runInProcess(
         ['audit', outside, '--python', python, '--report', path.join(outside, 'r.md')],
         root,
       );
@@ -128,7 +129,7 @@ describe('defect 4: no half-written file', () => {
     writeFileSync(suiteFile(root, 'conftest.py'), '');
     appendFileSync(suiteFile(root, 'checkpoint_adapter.py'), '\n# mine\n');
     const adapter = readFileSync(suiteFile(root, 'checkpoint_adapter.py'), 'utf8');
-    const result = await runCli(BASE, root);
+    const result = await runInProcess(BASE, root);
     expect(result.code, shown(result)).toBe(0);
     expect(readFileSync(suiteFile(root, 'test_resume.py'), 'utf8')).toBe(complete);
     expect(readFileSync(suiteFile(root, 'conftest.py'), 'utf8').length).toBeGreaterThan(1000);
@@ -161,7 +162,7 @@ describe('defect 4: no half-written file', () => {
       : (execFileSync('chmod', ['555', folder]), true);
     expect(readOnly).toBe(true);
     try {
-      const result = await runCli(BASE, root);
+      const result = await runInProcess(BASE, root);
       expectUserError(result, [/Could not write tests\/checkpoint\/\S+ \((EROFS|EACCES)\)/]);
       expect(existsSync(path.join(root, '.yo-rc.json'))).toBe(false);
       expect(readdirSync(folder)).toEqual([]);
@@ -176,7 +177,7 @@ describe('defect 8: files of families no longer chosen', () => {
   it('removes the ones checkpoint-tests wrote and nobody edited, and names the edited ones', async () => {
     const root = await projectWithSuite(['--categories', 'resume,corruption,faults']);
     appendFileSync(suiteFile(root, 'test_faults.py'), '\n# my own case\n');
-    const result = await runCli([...BASE, '--categories', 'resume', '--overwrite-generated'], root);
+    const result = await runInProcess([...BASE, '--categories', 'resume', '--overwrite-generated'], root);
     expect(result.code, shown(result)).toBe(0);
     expect(existsSync(suiteFile(root, 'test_corruption.py'))).toBe(false);
     expect(readFileSync(suiteFile(root, 'test_faults.py'), 'utf8')).toMatch(/# my own case\n$/);
@@ -224,7 +225,7 @@ describe('defect 11: broken input is a user error, not a bug', () => {
   it.each(cases)('%s', async (_name, content, says) => {
     const root = makeSampleProject('ckpt-files-');
     writeFileSync(path.join(root, '.yo-rc.json'), content);
-    const result = await runCli(BASE, root);
+    const result = await runInProcess(BASE, root);
     expectUserError(result, says);
     expect(readFileSync(path.join(root, '.yo-rc.json'), 'utf8')).toBe(content);
     expect(existsSync(path.join(root, 'tests'))).toBe(false);
@@ -241,7 +242,7 @@ describe('defect 11: broken input is a user error, not a bug', () => {
     async (_name, outputDir, says) => {
       const root = makeSampleProject('ckpt-files-');
       writeFileSync(path.join(root, 'answers.json'), JSON.stringify({ module: SAMPLE_MODULE, outputDir }));
-      const result = await runCli(['--answers', 'answers.json', '--yes', '--skip-checks'], root);
+      const result = await runInProcess(['--answers', 'answers.json', '--yes', '--skip-checks'], root);
       expectUserError(result, ['`outputDir`', says]);
       expect(flat(result.stderr).length).toBeLessThan(800);
       expect(existsSync(path.join(root, '.yo-rc.json'))).toBe(false);
@@ -251,7 +252,7 @@ describe('defect 11: broken input is a user error, not a bug', () => {
   it('an audit that runs Python out of memory says so, exit 2', async () => {
     const root = makeSampleProject('ckpt-files-');
     writeFileSync(path.join(root, 'test_deep.py'), `def test_deep():\n    x = ${'-'.repeat(100_000)}1\n`);
-    const result = await runCli(['audit', 'test_deep.py', '--python', findPythonWithPytest()], root);
+    const result = await runInProcess(['audit', 'test_deep.py', '--python', findPythonWithPytest()], root);
     expectUserError(result, ['test_deep.py is too large or too deeply nested', 'MemoryError']);
   });
 });
@@ -262,7 +263,7 @@ describe('defect 19: a changed answer without a terminal', () => {
     appendFileSync(suiteFile(root, 'checkpoint_adapter.py'), '\n# mine\n');
     const adapter = readFileSync(suiteFile(root, 'checkpoint_adapter.py'), 'utf8');
     const before = snapshotTree(root);
-    const refused = await runCli([...BASE, '--format', 'json'], root);
+    const refused = await runInProcess([...BASE, '--format', 'json'], root);
     expectUserError(refused, [
       '`format` was "pickle", now "json"',
       'written by an earlier run and not edited since',
@@ -270,7 +271,7 @@ describe('defect 19: a changed answer without a terminal', () => {
     ]);
     expect(flat(refused.stderr)).not.toContain('tests/checkpoint/checkpoint_adapter.py');
     expect(snapshotTree(root)).toEqual(before);
-    const rewritten = await runCli([...BASE, '--format', 'json', '--overwrite-generated'], root);
+    const rewritten = await runInProcess([...BASE, '--format', 'json', '--overwrite-generated'], root);
     expect(rewritten.code, shown(rewritten)).toBe(0);
     expect(storedAnswers(root).format).toBe('json');
     expect(snapshotTree(root)[`${SUITE}/conftest.py`]).not.toBe(before[`${SUITE}/conftest.py`]);
@@ -286,10 +287,10 @@ describe('defect 21: a .yo-rc.json written by a newer checkpoint-tests', () => {
     stored['generator-checkpoint-tests'].generatorVersion = '99.1.0';
     writeFileSync(config, JSON.stringify(stored, null, 2));
     const before = snapshotTree(root);
-    const result = await runCli(BASE, root);
+    const result = await runInProcess(BASE, root);
     expectUserError(result, ['written by checkpoint-tests 99.1.0, which is newer than this one', '--force']);
     expect(snapshotTree(root)).toEqual(before);
-    const forced = await runCli([...BASE, '--force'], root);
+    const forced = await runInProcess([...BASE, '--force'], root);
     expect(forced.code, shown(forced)).toBe(0);
     expect(storedAnswers(root).generatorVersion).not.toBe('99.1.0');
   });
@@ -397,7 +398,7 @@ describe('the kill test', () => {
       withUserFiles(cleanRoot);
       const userFiles = snapshotTree(cleanRoot);
       const cleanStart = Date.now();
-      const cleanRun = await runCli(BASE, cleanRoot);
+      const cleanRun = await runInProcess(BASE, cleanRoot);
       const cleanMs = Date.now() - cleanStart;
       expect(cleanRun.code, shown(cleanRun)).toBe(0);
       const clean = snapshotTree(cleanRoot);
@@ -453,7 +454,7 @@ describe('the kill test', () => {
           readdirSync(path.join(root, SUITE)).some((name) => TEMP.test(name)) || existsSync(path.join(root, LOCK_FILE)),
       );
       for (const root of recovered.slice(0, 2)) {
-        const rerun = await runCli(BASE, root);
+        const rerun = await runInProcess(BASE, root);
         expect(rerun.code, shown(rerun)).toBe(0);
         expect(snapshotTree(root)).toEqual(clean);
       }

@@ -19,7 +19,8 @@ import { probeSuggestions } from '../lib/state-shape.js';
 import { generate } from '../lib/programmatic.js';
 import type { Introspection } from '../lib/python.js';
 import { pythonWith } from '../scripts/zoo.mjs';
-import { runCli, snapshotTree } from './helpers/cli-process.js';
+import { snapshotTree } from './helpers/cli-process.js';
+import { runInProcess } from './helpers/in-process.js';
 import { checkPythonFiles } from './helpers/python-checks.js';
 import { closePytestServers, runSuite } from './helpers/pytest-server.js';
 import { spawnSync } from 'node:child_process';
@@ -244,7 +245,7 @@ describe('a manager built without the folder', () => {
     const project = path.join(scratch, 'no-folder');
     cpSync(path.join(CORPUS, 'live_objects'), project, { recursive: true });
     const before = snapshotTree(project);
-    const result = await runCli(
+    const result = await runInProcess(
       [
         '--answers',
         'answers.json',
@@ -255,7 +256,6 @@ describe('a manager built without the folder', () => {
         'CheckpointManager(model, optimizer, "runs")',
       ],
       project,
-      120_000,
     );
     expect(result.code, result.stdout).toBe(2);
     const paragraph = result.stderr.replace(/\s+/g, ' ');
@@ -309,7 +309,7 @@ describe('the probe', () => {
     const answers = JSON.parse(readFileSync(path.join(project, 'answers.json'), 'utf8'));
     for (const name of ['format', 'savedKeyNames', 'addedOnSave', 'versionKey']) delete answers[name];
     writeFileSync(path.join(project, 'partial.json'), JSON.stringify(answers));
-    const result = await runCli(['--answers', 'partial.json', '--yes', '--python', python!], project, 180_000);
+    const result = await runInProcess(['--answers', 'partial.json', '--yes', '--python', python!], project);
     expect(result.code, result.stderr).toBe(0);
     const stored = JSON.parse(readFileSync(path.join(project, '.yo-rc.json'), 'utf8'))['generator-checkpoint-tests'];
     expect(stored).toMatchObject({
@@ -338,7 +338,7 @@ describe('the probe', () => {
     const answers = JSON.parse(readFileSync(path.join(project, 'answers.json'), 'utf8'));
     delete answers.addedOnSave;
     writeFileSync(path.join(project, 'partial.json'), JSON.stringify(answers));
-    const result = await runCli(['--answers', 'partial.json', '--yes', '--python', python!], project, 180_000);
+    const result = await runInProcess(['--answers', 'partial.json', '--yes', '--python', python!], project);
     expect(result.code, result.stderr).toBe(0);
     const said = `${result.stdout}${result.stderr}`.replace(/\s+/g, ' ');
     expect(said).toContain(
@@ -361,7 +361,7 @@ describe('the probe', () => {
       '--constructor-expression',
       'Checkpointer(checkpoint_dir, keep=3)',
     ];
-    const result = await runCli(args, project, 180_000);
+    const result = await runInProcess(args, project);
     expect(result.code, result.stdout).toBe(2);
     const paragraph = result.stderr.replace(/\s+/g, ' ');
     expect(paragraph).toContain(

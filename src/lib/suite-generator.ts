@@ -196,6 +196,18 @@ export function dryRunSummary({ created, changed, removed }: RunRecord['planned'
 }
 
 export abstract class SuiteGenerator extends Generator<Record<string, unknown>, RunOptions> {
+  /**
+   * The run's own streams (the environment's adapter has them): `main()` called with streams of its
+   * own (a test, a tool that embeds the CLI) gets everything the run prints, not the process's.
+   */
+  protected get streams(): { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream } {
+    type Streams = { stdout?: NodeJS.WriteStream; stderr?: NodeJS.WriteStream };
+    // Yeoman's queued adapter holds the terminal adapter, which holds the streams.
+    const queued = this.env.adapter as Streams & { actualAdapter?: Streams };
+    const adapter = queued.actualAdapter ?? queued;
+    return { stdout: adapter.stdout ?? process.stdout, stderr: adapter.stderr ?? process.stderr };
+  }
+
   /** The families this generator writes; the app generator writes whichever were chosen. */
   protected abstract readonly ownFamilies: readonly Category[] | 'chosen';
 
@@ -252,7 +264,6 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
   protected async claimProject(): Promise<void> {
     if (RUN_RECORDS.has(this.env)) return;
     const root = this.projectRoot;
-    checkStoredConfig(root, PACKAGE_VERSION, Boolean(this.options.force));
     if (!this.options.dryRun) {
       const release = () => unlockProject(root);
       this.env.once('end', release);
@@ -261,6 +272,8 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
         release,
       );
     }
+    // After the release is arranged: a refused .yo-rc.json ends the run, and the lock with it.
+    checkStoredConfig(root, PACKAGE_VERSION, Boolean(this.options.force));
     const previous = { ...(this.config.getAll() as Record<string, unknown>) };
     RUN_RECORDS.set(this.env, { previous, files: storedFileRecord(previous), planned: { created: 0, changed: 0, removed: 0 } });
   }
@@ -484,7 +497,7 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
       inferred: 'from your code',
       default: 'recommended',
     };
-    const width = Math.max(60, Math.min(process.stdout.columns || 100, 120));
+    const width = Math.max(60, Math.min(this.streams.stdout.columns || 100, 120));
     const lines: string[] = ['', 'The answers the suite will be built from (* read from your code, + yours):'];
     const summarised = QUESTIONS.filter((question) => question.name in sofar && !NOT_REVIEWED.includes(question.name));
     const groups = [...new Set(['target', 'binding', 'suite', ...summarised.map((question) => question.group)])];
@@ -584,7 +597,7 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
     } catch (error) {
       const count = Object.keys(this.pending).length;
       if (count > 0 && !this.options.dryRun) {
-        process.stderr.write(
+        this.streams.stderr.write(
           `\nYour ${count === 1 ? 'answer' : `${count} answers`} so far ${count === 1 ? 'is' : 'are'} kept in ${this.relative(this.config.path)}; the next run offers to resume ${count === 1 ? 'it' : 'them'}.\n`,
         );
       }
@@ -670,7 +683,7 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
 
   /** One line a phase (importing the module, checking the suite) when someone watches stderr. */
   private progress(line: string): void {
-    if (process.stderr.isTTY || process.env.CHECKPOINT_TESTS_PROGRESS) this.log.info(line);
+    if (this.streams.stderr.isTTY || process.env.CHECKPOINT_TESTS_PROGRESS) this.log.info(line);
   }
 
   /** One prompt, built from the question's declaration and, when possible, from the user's module. */
@@ -1266,7 +1279,8 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
   protected async report(): Promise<void> {
     if (this.composed) return;
     // Piped output keeps one line a case (for grep); a terminal gets a table that fits it.
-    this.log(coverageTable(decideCases(this.answers), process.stdout.isTTY ? process.stdout.columns : undefined));
+    const { stdout } = this.streams;
+    this.log(coverageTable(decideCases(this.answers), stdout.isTTY ? stdout.columns : undefined));
     this.announceTeamTemplates();
     if (this.options.dryRun) this.log(dryRunSummary(this.runRecord.planned));
     if (!this.python || this.options.skipChecks || this.options.dryRun) return;

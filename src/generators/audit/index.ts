@@ -146,14 +146,14 @@ export default class AuditGenerator extends SuiteGenerator {
         ...(this.asks ? { fromAudit: this.asks } : {}),
         selection,
       };
-      process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
+      this.streams.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
     } else {
       const parts = [
         ...(this.audit ? [terminalReport(this.audit)] : []),
         ...(this.asks ? [asksSummary(this.asks, `The audit ${options.fromAudit}`)] : []),
         selectionSummary(selection),
       ];
-      process.stdout.write(`${parts.join('\n\n')}\n`);
+      this.streams.stdout.write(`${parts.join('\n\n')}\n`);
     }
     if (!this.audit || (options.json && !options.report)) return;
     const destination = this.#reportDestination(files);
