@@ -459,7 +459,14 @@ export class PythonDriver {
   }
 }
 
-const drivers = new Map<string, PythonDriver>();
+/**
+ * The run's drivers, kept on globalThis: a host that loads this module twice (a test runner's module
+ * graph beside Node's, as vitest does for main() and the generators it loads) still has one set, so
+ * main() ends the drivers its generators started.
+ */
+const drivers: Map<string, PythonDriver> = ((globalThis as Record<symbol, unknown>)[
+  Symbol.for('checkpoint-tests.python-drivers')
+] ??= new Map<string, PythonDriver>()) as Map<string, PythonDriver>;
 
 /** The run's driver for this interpreter and project folder. */
 export function driverFor(python: PythonInfo, cwd: string): PythonDriver {
