@@ -1,7 +1,10 @@
 /**
  * Runs the CLI's `main` in this process, with its own folder and captured
  * streams: what `node bin/checkpoint-tests.js` would print and exit with,
- * without a cold Node start per run.
+ * without a cold Node start per run (half a second of CPU each). Tests of
+ * what only a real process shows (signals, colours, a terminal, environment
+ * variables, runs at once) spawn the bin with `runCli` instead; fuzz-answers
+ * checks that the two agree.
  */
 import { PassThrough } from 'node:stream';
 import { main } from '../../lib/cli.js';
