@@ -12,6 +12,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBounded } from '../lib/child-process.js';
 import { CLI, type CliResult, cliEnv, makeSampleProject, removeProjects, runCli } from './helpers/cli-process.js';
+import { runInProcess } from './helpers/in-process.js';
 import { findPythonWithPytest } from './helpers/pty.js';
 
 const SUITE = 'tests/checkpoint';
@@ -136,7 +137,7 @@ describe('a module that prints at import, leaves a process behind and counts its
 describe('the import check, bounded and told', () => {
   it('an exception answer whose module prints at import (this.X) is judged on what it is (defect 5)', async () => {
     const root = makeSampleProject('checkpoint-tests-processes-');
-    const result = await runCli(
+    const result = await runInProcess(
       [
         '--yes',
         '--module',
@@ -173,7 +174,7 @@ describe('the import check, bounded and told', () => {
 
   it('a module that segfaults at import is named by the signal, SIGSEGV (defect 12)', async () => {
     const root = projectWithModule('crashing', 'import ctypes\n\nctypes.string_at(0)');
-    const result = await runCli(
+    const result = await runInProcess(
       ['--yes', '--module', 'sample_trainer.crashing', '--python', findPythonWithPytest()],
       root,
     );
@@ -188,7 +189,7 @@ describe('the import check, bounded and told', () => {
       'flooding',
       'sys.stdout.write("x" * 80_000_000)\nraise ImportError("after the flood")',
     );
-    const result = await runCli(
+    const result = await runInProcess(
       ['--yes', '--module', 'sample_trainer.flooding', '--python', findPythonWithPytest()],
       root,
     );
@@ -210,7 +211,7 @@ describe('an explicit --python that cannot run the checks is a user error (defec
   ])('$how: exit 2, naming the path and the fix, nothing written', async ({ python, why }) => {
     const root = makeSampleProject('checkpoint-tests-processes-');
     const named = python();
-    const result = await runCli(['--yes', '--module', 'sample_trainer.manager', '--python', named], root);
+    const result = await runInProcess(['--yes', '--module', 'sample_trainer.manager', '--python', named], root);
     expect(result.code, shown(result)).toBe(2);
     expect(result.stderr.trim()).toMatch(/^checkpoint-tests: /);
     expect(flat(result.stderr)).toContain(`--python is ${named}`);
@@ -225,7 +226,7 @@ describe('an explicit --python that cannot run the checks is a user error (defec
 /** A project whose suite was written unchecked, then its adapter given `prefix` at its top. */
 async function suiteWithAdapterPrefix(prefix: string): Promise<string> {
   const root = makeSampleProject('checkpoint-tests-processes-');
-  const written = await runCli(['--yes', '--module', 'sample_trainer.manager', '--skip-checks'], root);
+  const written = await runInProcess(['--yes', '--module', 'sample_trainer.manager', '--skip-checks'], root);
   expect(written.code, shown(written)).toBe(0);
   const adapter = path.join(root, ADAPTER);
   writeFileSync(adapter, `${prefix}\n${readFileSync(adapter, 'utf8')}`);
@@ -236,7 +237,7 @@ describe('the pytest --setup-only check', () => {
   it('a suite that does not collect (a SyntaxError in the adapter) ends the run with exit 2 and says why (defect 7)', async () => {
     const root = await suiteWithAdapterPrefix('def broken(:\n    pass\n');
     const python = findPythonWithPytest();
-    const result = await runCli(['--yes', '--python', python], root);
+    const result = await runInProcess(['--yes', '--python', python], root);
     expect(result.code, shown(result)).toBe(2);
     expect(flat(result.stderr)).toContain('pytest could not collect the new suite in tests/checkpoint');
     expect(flat(result.stderr)).toContain('SyntaxError');
