@@ -271,9 +271,7 @@ export function scratchProject(root, name) {
 const FORKS_SCRIPT = fileURLToPath(new URL('./pytest_forks.py', import.meta.url));
 const useForks = process.env.CHECKPOINT_HARNESS_FORKS !== '0';
 const idleServers = new Map();
-let serverOutput;
 let serverRuns = 0;
-let serverRunsInFlight = 0;
 
 function startServer(python, preload) {
   const child = spawn(python, [FORKS_SCRIPT, ...preload], {
@@ -339,19 +337,17 @@ export function warmPytestServer(python, { torch = false } = {}) {
  * (started when none is idle); returns its exit code (-9: killed at the timeout), stdout and stderr.
  */
 export async function runForked(python, project, args, env = {}) {
-  serverOutput ??= mkdtempSync(path.join(tmpdir(), 'checkpoint-pytest-'));
   const adapter = path.join(project, SUITE_DIR, 'checkpoint_adapter.py');
   const torch = existsSync(adapter) && /^import torch$/m.test(readFileSync(adapter, 'utf8'));
   const preload = preloadFor(torch);
   const idle = idleFor(python, preload);
   const server = idle.pop() ?? startServer(python, preload);
   const run = serverRuns++;
-  const out = path.join(serverOutput, `${run}.out`);
-  const err = path.join(serverOutput, `${run}.err`);
-  serverRunsInFlight += 1;
-  const answer = await server.ask({ cwd: project, args, env, out, err, timeout: 600 }).finally(() => {
-    serverRunsInFlight -= 1;
-  });
+  // Files of their own in the temporary folder, removed once read: servers may outlive a harness
+  // call (a test worker keeps them for its next file), so no folder of theirs waits for an end.
+  const out = path.join(tmpdir(), `checkpoint-pytest-${process.pid}-${run}.out`);
+  const err = path.join(tmpdir(), `checkpoint-pytest-${process.pid}-${run}.err`);
+  const answer = await server.ask({ cwd: project, args, env, out, err, timeout: 600 });
   const read = (file) => (existsSync(file) ? readFileSync(file, 'utf8') : '');
   const result = {
     code: answer.code,
@@ -377,11 +373,6 @@ export async function closeServers() {
     }
   }
   await Promise.all(ending);
-  // Another harness call of this process may still be running (its server is busy, not closed).
-  if (serverOutput && serverRunsInFlight === 0) {
-    rmSync(serverOutput, { recursive: true, force: true });
-    serverOutput = undefined;
-  }
 }
 
 /** How the harnesses run pytest: through the servers unless CHECKPOINT_HARNESS_FORKS=0. */

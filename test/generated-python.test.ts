@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generate } from '../lib/programmatic.js';
 import { pythonWith, sampleAnswers, scratchProject } from '../scripts/zoo.mjs';
 import { type PythonChecks, checkPythonFiles } from './helpers/python-checks.js';
-import { closePytestServers, pytestServer } from './helpers/pytest-server.js';
+import { pytestServer } from './helpers/pytest-server.js';
 import { byTier } from './helpers/tier.js';
 
 const MATRIX: Record<string, Record<string, unknown>> = {};
@@ -231,7 +231,6 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-  await closePytestServers();
   rmSync(root, { recursive: true, force: true });
 });
 

@@ -3,11 +3,8 @@
  * save swallowed, and a save that never renames, instead of pytest's bare
  * "DID NOT RAISE SimulatedCrash".
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCorpusEntry } from '../scripts/corpus.mjs';
-import { closePytestServers } from './helpers/pytest-server.js';
-
-afterAll(() => closePytestServers());
 
 const SLOW = 300_000;
 

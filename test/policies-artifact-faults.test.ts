@@ -21,7 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generate } from '../lib/programmatic.js';
 import { QUESTIONS } from '../lib/questions.js';
 import { SUITE_DIR, pythonWith, sampleAnswers, scratchProject } from '../scripts/zoo.mjs';
-import { closePytestServers, pytestServer, runSuite } from './helpers/pytest-server.js';
+import { pytestServer, runSuite } from './helpers/pytest-server.js';
 
 const CORPUS = fileURLToPath(new URL('../examples/corpus', import.meta.url));
 
@@ -58,7 +58,6 @@ beforeAll(async () => {
   if (python) await pytestServer(python).ready;
 }, 240_000);
 afterAll(async () => {
-  await closePytestServers();
   rmSync(root, { recursive: true, force: true });
 });
 

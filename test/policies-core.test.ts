@@ -14,7 +14,7 @@ import { generate } from '../lib/programmatic.js';
 import { QUESTIONS } from '../lib/questions.js';
 import { pythonWith } from '../scripts/zoo.mjs';
 import { answersWith, familyDecisions } from './helpers/family-views.js';
-import { closePytestServers, pytestServer } from './helpers/pytest-server.js';
+import { pytestServer } from './helpers/pytest-server.js';
 
 /** The suites here are pickle and JSON ones: the shared Python imports pytest and Hypothesis, not torch. */
 const PRELOAD = ['pytest', 'hypothesis'];
@@ -71,7 +71,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await closePytestServers();
   rmSync(root, { recursive: true, force: true });
 });
 

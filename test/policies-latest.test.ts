@@ -6,15 +6,12 @@
  * are the corpus entries (examples/corpus); each run generates the entry's
  * suite with one answer changed and runs only the cases that answer decides.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { resolveAnswers } from '../lib/answers.js';
 import { decideCases } from '../lib/cases.js';
 import { keepLastFromConstructor } from '../lib/families/retention.js';
 import type { Answers } from '../lib/question-kit.js';
 import { runCorpusEntry } from '../scripts/corpus.mjs';
-import { closePytestServers } from './helpers/pytest-server.js';
-
-afterAll(() => closePytestServers());
 
 const SLOW = 300_000;
 

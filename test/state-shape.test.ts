@@ -22,7 +22,7 @@ import { pythonWith } from '../scripts/zoo.mjs';
 import { snapshotTree } from './helpers/cli-process.js';
 import { runInProcess } from './helpers/in-process.js';
 import { checkPythonFiles } from './helpers/python-checks.js';
-import { closePytestServers, runSuite } from './helpers/pytest-server.js';
+import { runSuite } from './helpers/pytest-server.js';
 import { spawnSync } from 'node:child_process';
 
 /** The corpus, found from this file: test files share workers, whose working directory another file may have moved. */
@@ -30,7 +30,6 @@ const CORPUS = fileURLToPath(new URL('../examples/corpus', import.meta.url));
 const ENTRY = path.join(CORPUS, 'torch_own_keys');
 const scratch = mkdtempSync(path.join(tmpdir(), 'state-shape-'));
 afterAll(async () => {
-  await closePytestServers();
   rmSync(scratch, { recursive: true, force: true });
 });
 

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generate } from '../lib/programmatic.js';
 import { CORPUS_ROOT, listCorpus } from '../scripts/corpus.mjs';
 import { runCorpusEntry } from '../scripts/corpus.mjs';
-import { closePytestServers, pytestServer, runSuite } from './helpers/pytest-server.js';
+import { pytestServer, runSuite } from './helpers/pytest-server.js';
 import { pythonWith } from '../scripts/zoo.mjs';
 
 const SLOW = 300_000;
@@ -76,7 +76,6 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
-  await closePytestServers();
   rmSync(root, { recursive: true, force: true });
 });
 

@@ -23,7 +23,7 @@ import {
   variantAnswers,
   zooCatalogue,
 } from '../scripts/zoo.mjs';
-import { closePytestServers, pytestServer, runSuite } from './helpers/pytest-server.js';
+import { pytestServer, runSuite } from './helpers/pytest-server.js';
 import { answersWith, renderFor } from './helpers/family-views.js';
 
 const decision = (given: Partial<Answers>, id: string) =>
@@ -136,7 +136,6 @@ describe('R8 and R11 run on the sample and the zoo', () => {
     if (python) await pytestServer(python).ready;
   }, 240_000);
   afterAll(async () => {
-    await closePytestServers();
     rmSync(root, { recursive: true, force: true });
   });
 

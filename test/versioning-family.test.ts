@@ -23,7 +23,7 @@ import {
   variantAnswers,
   zooCatalogue,
 } from '../scripts/zoo.mjs';
-import { closePytestServers, runSuite } from './helpers/pytest-server.js';
+import { runSuite } from './helpers/pytest-server.js';
 import { answersWith, familyDecisions, renderFor } from './helpers/family-views.js';
 
 /** The sample's versions and migration, as the zoo's versioning profile answers them. */
@@ -177,7 +177,6 @@ describe('test_versioning.py', () => {
 describe('the generated versioning tests under pytest', () => {
   const root = mkdtempSync(path.join(tmpdir(), 'checkpoint-versioning-'));
   afterAll(async () => {
-    await closePytestServers();
     rmSync(root, { recursive: true, force: true });
   });
 

@@ -13,6 +13,7 @@ import { UsageError, isUsageError } from './errors.js';
 import { fullHelp, otherCommandHelp, shortHelp } from './help.js';
 import { didYouMean } from './infer.js';
 import { generatorPath } from './paths.js';
+import { unlockAll } from './project-lock.js';
 import { closeDrivers } from './python.js';
 import { type Category, CATEGORIES } from './questions.js';
 import { mark } from './timing.js';
@@ -132,9 +133,11 @@ export async function main(argv: readonly string[], context: CliContext = {}): P
     if (process.env.DEBUG?.includes('checkpoint-tests') && error instanceof Error) stderr.write(`${error.stack}\n`);
     return 1;
   } finally {
-    // A run that ended early (a refused answer, --skip-checks) may leave its Python driver idle:
-    // ended here, so a caller that goes on (a test running main() in-process) keeps no process of ours.
+    // A run that ended early (a refused answer, --skip-checks) may leave its Python driver idle, and
+    // one refused before it claimed the project its lock: both ended here, so a caller that goes on
+    // (a test running main() in-process) keeps no process and no lock of ours.
     closeDrivers();
+    unlockAll();
   }
 }
 

@@ -24,7 +24,10 @@ interface LockOwner {
 }
 
 /** Locks this process holds, by lock path, and the token that proves it. */
-const held = new Map<string, string>();
+// On globalThis: a host that loads this module twice (vitest's module graph beside Node's) still
+// has one set, so main() releases the locks its generators took.
+const held: Map<string, string> = ((globalThis as Record<symbol, unknown>)[Symbol.for('checkpoint-tests.held-locks')] ??=
+  new Map<string, string>()) as Map<string, string>;
 
 function readOwner(lock: string): LockOwner | undefined {
   try {
@@ -97,9 +100,7 @@ export function lockProject(root: string, waitMs = DEFAULT_WAIT_MS): void {
   held.set(lock, token);
   if (!exitHandlerInstalled) {
     exitHandlerInstalled = true;
-    process.once('exit', () => {
-      for (const heldLock of [...held.keys()]) unlockProject(path.dirname(heldLock));
-    });
+    process.once('exit', unlockAll);
   }
 }
 
@@ -112,4 +113,9 @@ export function unlockProject(root: string): void {
   if (token === undefined) return;
   held.delete(lock);
   if (readOwner(lock)?.token === token) rmSync(lock, { force: true });
+}
+
+/** Removes every lock this process holds: the run is over (main() returned, or node exits). */
+export function unlockAll(): void {
+  for (const heldLock of [...held.keys()]) unlockProject(path.dirname(heldLock));
 }

@@ -4,8 +4,13 @@
  * pytest, Hypothesis and, for torch suites, torch once, and forks a fresh
  * child for each run, the same run as `python -m pytest ...args` in the same
  * folder, without paying the interpreter's start and the torch import each time.
+ *
+ * A test file does not stop its servers: the files of a worker share this
+ * module (`isolate: false`), so the next file's runs take the servers the last
+ * one left, and an idle server keeps nothing alive (it ends with its input,
+ * when the worker exits).
  */
-import { closeServers, runForked, runPytest, warmPytestServer } from '../../scripts/zoo.mjs';
+import { runForked, runPytest, warmPytestServer } from '../../scripts/zoo.mjs';
 
 export interface PytestRun {
   /** pytest's exit code; -9 when the run was killed at its timeout. */
@@ -37,9 +42,6 @@ export function pytestServer(python: string, preload: readonly string[] = PRELOA
     },
   };
 }
-
-/** Stops every idle server this worker started, and waits for them (for afterAll). */
-export const closePytestServers = (): Promise<void> => closeServers();
 
 /** What zoo.mjs's runPytest gives: the exit code, the counts and the ids of failed or erroring tests. */
 export interface SuiteRun {
