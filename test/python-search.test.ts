@@ -3,9 +3,10 @@
  * pyenv shim is resolved to its interpreter without running it, candidates
  * are asked in order and the search stops at the first with pytest, and the
  * driver says what of a module's own imports a Python lacks without
- * importing the module.
+ * importing the module. The run's driver starts beside the probe of the
+ * first candidate, and is ended when another program is chosen.
  */
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -136,6 +137,73 @@ describe('PythonSearch', () => {
     expect(readFileSync(log, 'utf8').trim().split('\n')).toEqual(['first']);
     const probed = await probePython(python.executable, { paths: [], names: ['json'], cwd: scratch });
     expect('fits' in probed && probed.fits).toBe(true);
+  });
+});
+
+/** The pids of this process's running driver.py children (a driver's process is its group's leader). */
+function driverChildren(): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((pid) => {
+      try {
+        const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+        const parent = Number(/^PPid:\s+(\d+)/m.exec(status)?.[1]);
+        const state = /^State:\s+(\S)/m.exec(status)?.[1];
+        return (
+          parent === process.pid && state !== 'Z' && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('driver.py')
+        );
+      } catch {
+        return false; // gone meanwhile
+      }
+    })
+    .map(Number);
+}
+
+async function until(condition: () => boolean, what: string): Promise<void> {
+  for (let waited = 0; !condition(); waited += 50) {
+    if (waited > 10_000) throw new Error(`still not ${what} after 10 s`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('the run starts its driver beside the probe of its first candidate', () => {
+  afterEach(() => closeDrivers());
+
+  it('and that driver, started before the probe answered, is the one that answers the run', async () => {
+    const found = await probePython(findPythonWithPytest());
+    if ('problem' in found) throw new Error(found.problem);
+    const project = folder('project');
+    const python = (await new PythonSearch(project, found.runs ?? found.executable).firstWithDriver())!;
+    expect(python).toBeDefined();
+    await until(() => driverChildren().length === 1, 'one driver');
+    const early = driverChildren();
+    expect(await missingImports(python, { paths: [], needs: ['json'] }, project)).toEqual([]);
+    expect(driverChildren()).toEqual(early);
+  });
+
+  it('is ended when the Python chosen runs another program (a wrapper script), and the run starts that one', async () => {
+    const found = await probePython(findPythonWithPytest());
+    if ('problem' in found) throw new Error(found.problem);
+    const log = path.join(folder('log'), 'starts.txt');
+    writeFileSync(log, '');
+    const wrapper = path.join(folder('wrapper'), 'python3');
+    writeFileSync(wrapper, `#!/bin/sh\necho "$1" >> "${log}"\nexec "${found.runs ?? found.executable}" "$@"\n`);
+    chmodSync(wrapper, 0o755);
+    const project = folder('project');
+    const python = (await new PythonSearch(project, wrapper).firstWithDriver())!;
+    expect(python.executable).toBe(wrapper);
+    expect(python.runs).toBe(found.runs ?? found.executable);
+    // The probe and the early driver went through the wrapper; the early driver is gone.
+    await until(() => readFileSync(log, 'utf8').split('\n').filter(Boolean).length === 2, 'two starts');
+    expect(readFileSync(log, 'utf8').split('\n').filter(Boolean).sort()).toEqual([
+      '-c',
+      expect.stringMatching(/driver\.py$/),
+    ]);
+    await until(() => driverChildren().length === 0, 'ended');
+    // The run's driver runs the interpreter itself, not through the wrapper.
+    expect(await missingImports(python, { paths: [], needs: ['json'] }, project)).toEqual([]);
+    expect(driverChildren()).toHaveLength(1);
+    expect(readFileSync(log, 'utf8').split('\n').filter(Boolean)).toHaveLength(2);
   });
 });
 

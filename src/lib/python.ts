@@ -249,6 +249,30 @@ export class PythonSearch {
     return undefined;
   }
 
+  /**
+   * first(), with the first candidate's driver started beside its probe. That driver is usually the
+   * run's one Python process, and its start is the longest step before the module is imported: the
+   * two starts overlap. A driver whose candidate the probe turns down, or that would run another
+   * program than the Python chosen runs, is ended (the run starts the right one when it needs it).
+   */
+  async firstWithDriver(): Promise<PythonInfo | undefined> {
+    const candidate = this.candidates[0];
+    if (candidate === undefined) return undefined;
+    const program = (isShim(candidate) ? pyenvTarget(candidate, this.projectRoot) : undefined) ?? candidate;
+    const early: PythonInfo = {
+      executable: candidate,
+      ...(program !== candidate ? { runs: program } : {}),
+      version: '',
+      hasBlack: false,
+    };
+    driverFor(early, this.projectRoot).prestart();
+    const found = await this.first();
+    if (!found || found.executable !== candidate || pythonProgram(found) !== program) {
+      closeDriver(early, this.projectRoot);
+    }
+    return found;
+  }
+
   /** Every Python with pytest (two names of one interpreter count once). */
   async all(): Promise<PythonInfo[]> {
     const all = await Promise.all(this.candidates.map((_, index) => this.probe(index)));
@@ -385,6 +409,13 @@ export class PythonDriver {
       this.setRef(true);
       (child.stdio[3] as NodeJS.WritableStream).write(`${JSON.stringify({ ...payload, id, kind })}\n`);
     });
+  }
+
+  /** Starts the driver ahead of its first request: it waits, idle, keeping nothing alive. */
+  prestart(): void {
+    if (this.child) return;
+    this.start();
+    this.setRef(false);
   }
 
   /** Ends the driver: it exits when its request channel closes. */

@@ -354,7 +354,7 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
     const preset = presetFile ? loadPreset(presetFile, this.env.cwd) : undefined;
     if (!this.options.skipChecks) {
       this.pythons = pythonSearch(this.projectRoot, this.pythonOption());
-      this.python = await this.pythons.first();
+      this.python = await this.pythons.firstWithDriver();
       mark('found a Python with pytest');
       if (!this.python && this.pythonOption()) await this.refuseExplicitPython(this.pythonOption()!);
     }
