@@ -23,9 +23,11 @@ interface LockOwner {
   token: string;
 }
 
-/** Locks this process holds, by lock path, and the token that proves it. */
-// On globalThis: a host that loads this module twice (vitest's module graph beside Node's) still
-// has one set, so main() releases the locks its generators took.
+/**
+ * Locks this process holds, by lock path, and the token that proves it. On globalThis: a host that
+ * loads this module twice (vitest's module graph beside Node's) still has one set, so main()
+ * releases the locks its generators took.
+ */
 const held: Map<string, string> = ((globalThis as Record<symbol, unknown>)[Symbol.for('checkpoint-tests.held-locks')] ??=
   new Map<string, string>()) as Map<string, string>;
 
