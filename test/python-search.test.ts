@@ -6,7 +6,17 @@
  * importing the module. The run's driver starts beside the probe of the
  * first candidate, and is ended when another program is chosen.
  */
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -140,8 +150,11 @@ describe('PythonSearch', () => {
   });
 });
 
-/** The pids of this process's running driver.py children (a driver's process is its group's leader). */
-function driverChildren(): number[] {
+/**
+ * The pids of this process's running driver.py children working in `project` (other test files of
+ * this worker may have drivers of their own still ending).
+ */
+function driverChildren(project: string): number[] {
   return readdirSync('/proc')
     .filter((name) => /^\d+$/.test(name))
     .filter((pid) => {
@@ -150,7 +163,10 @@ function driverChildren(): number[] {
         const parent = Number(/^PPid:\s+(\d+)/m.exec(status)?.[1]);
         const state = /^State:\s+(\S)/m.exec(status)?.[1];
         return (
-          parent === process.pid && state !== 'Z' && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('driver.py')
+          parent === process.pid &&
+          state !== 'Z' &&
+          readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('driver.py') &&
+          readlinkSync(`/proc/${pid}/cwd`) === realpathSync(project)
         );
       } catch {
         return false; // gone meanwhile
@@ -175,10 +191,10 @@ describe('the run starts its driver beside the probe of its first candidate', ()
     const project = folder('project');
     const python = (await new PythonSearch(project, found.runs ?? found.executable).firstWithDriver())!;
     expect(python).toBeDefined();
-    await until(() => driverChildren().length === 1, 'one driver');
-    const early = driverChildren();
+    await until(() => driverChildren(project).length === 1, 'one driver');
+    const early = driverChildren(project);
     expect(await missingImports(python, { paths: [], needs: ['json'] }, project)).toEqual([]);
-    expect(driverChildren()).toEqual(early);
+    expect(driverChildren(project)).toEqual(early);
   });
 
   it('is ended when the Python chosen runs another program (a wrapper script), and the run starts that one', async () => {
@@ -199,10 +215,10 @@ describe('the run starts its driver beside the probe of its first candidate', ()
       '-c',
       expect.stringMatching(/driver\.py$/),
     ]);
-    await until(() => driverChildren().length === 0, 'ended');
+    await until(() => driverChildren(project).length === 0, 'ended');
     // The run's driver runs the interpreter itself, not through the wrapper.
     expect(await missingImports(python, { paths: [], needs: ['json'] }, project)).toEqual([]);
-    expect(driverChildren()).toHaveLength(1);
+    expect(driverChildren(project)).toHaveLength(1);
     expect(readFileSync(log, 'utf8').split('\n').filter(Boolean)).toHaveLength(2);
   });
 });

@@ -10,6 +10,7 @@ import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { processIsAlive } from './atomic-write.js';
 import { UsageError } from './errors.js';
+import { processWide } from './process-wide.js';
 
 export const LOCK_FILE = '.checkpoint-tests.lock';
 
@@ -23,13 +24,8 @@ interface LockOwner {
   token: string;
 }
 
-/**
- * Locks this process holds, by lock path, and the token that proves it. On globalThis: a host that
- * loads this module twice (vitest's module graph beside Node's) still has one set, so main()
- * releases the locks its generators took.
- */
-const held: Map<string, string> = ((globalThis as Record<symbol, unknown>)[Symbol.for('checkpoint-tests.held-locks')] ??=
-  new Map<string, string>()) as Map<string, string>;
+/** Locks this process holds, by lock path, and the token that proves it (process-wide: main() releases them). */
+const held = processWide('held-locks', () => new Map<string, string>());
 
 function readOwner(lock: string): LockOwner | undefined {
   try {

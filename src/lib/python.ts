@@ -20,6 +20,7 @@ import {
   seconds,
   spawnInGroup,
 } from './child-process.js';
+import { processWide } from './process-wide.js';
 import { mark } from './timing.js';
 
 const DRIVER_SCRIPT = fileURLToPath(new URL('../python/driver.py', import.meta.url));
@@ -138,6 +139,10 @@ function readVersionFile(file: string): string | undefined {
 
 const isShim = (candidate: string): boolean => candidate.includes(`${path.sep}shims${path.sep}`);
 
+/** What starting `candidate` runs: a pyenv shim's interpreter when that is plain to see, else `candidate`. */
+const programOf = (candidate: string, cwd: string): string =>
+  (isShim(candidate) ? pyenvTarget(candidate, cwd) : undefined) ?? candidate;
+
 /** Interpreters worth trying, best first: the one asked for, a project venv, then PATH. */
 function candidates(projectRoot: string, explicit: string | undefined): string[] {
   if (explicit) return [explicit];
@@ -184,9 +189,8 @@ export async function probePython(
   find?: { paths: string[]; names: string[]; cwd: string },
 ): Promise<(PythonInfo & { fits: boolean }) | { problem: string }> {
   // A pyenv shim's interpreter runs directly; the shim stays the name the user sees.
-  const target = isShim(executable) ? pyenvTarget(executable, find?.cwd ?? process.cwd()) : undefined;
   const args = ['-c', PROBE, ...(find ? [JSON.stringify({ paths: find.paths, names: find.names })] : [])];
-  const probe = await runBounded(target ?? executable, args, {
+  const probe = await runBounded(programOf(executable, find?.cwd ?? process.cwd()), args, {
     timeoutMs: PROBE_TIMEOUT_MS,
     outputCap: 64 * 1024,
     ...(find ? { cwd: find.cwd } : {}),
@@ -258,7 +262,8 @@ export class PythonSearch {
   async firstWithDriver(): Promise<PythonInfo | undefined> {
     const candidate = this.candidates[0];
     if (candidate === undefined) return undefined;
-    const program = (isShim(candidate) ? pyenvTarget(candidate, this.projectRoot) : undefined) ?? candidate;
+    const program = programOf(candidate, this.projectRoot);
+    // Provisional facts: a driver reads only the program it starts; the probe's answer decides below.
     const early: PythonInfo = {
       executable: candidate,
       ...(program !== candidate ? { runs: program } : {}),
@@ -490,14 +495,8 @@ export class PythonDriver {
   }
 }
 
-/**
- * The run's drivers, kept on globalThis: a host that loads this module twice (a test runner's module
- * graph beside Node's, as vitest does for main() and the generators it loads) still has one set, so
- * main() ends the drivers its generators started.
- */
-const drivers: Map<string, PythonDriver> = ((globalThis as Record<symbol, unknown>)[
-  Symbol.for('checkpoint-tests.python-drivers')
-] ??= new Map<string, PythonDriver>()) as Map<string, PythonDriver>;
+/** The run's drivers, by interpreter and project folder (process-wide: main() ends them). */
+const drivers = processWide('python-drivers', () => new Map<string, PythonDriver>());
 
 /** The run's driver for this interpreter and project folder. */
 export function driverFor(python: PythonInfo, cwd: string): PythonDriver {
