@@ -15,5 +15,8 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
+// V8 flags for a short run (see lib/cached-bundle.js), set before the bundle loads.
+const { tuneForShortRun } = await import('../lib/cached-bundle.js');
+tuneForShortRun();
 const { main } = await import('../lib/cli.js');
 process.exitCode = await main(process.argv.slice(2));

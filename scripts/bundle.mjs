@@ -16,6 +16,7 @@
  */
 import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
+import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ejs from 'ejs';
@@ -269,7 +270,9 @@ for (const legal of result.outputFiles.filter((file) => file !== output)) writeF
 // The bundle runs as a script (lib/cached-bundle.js), whose own `import()` needs an experimental flag:
 // the dynamic imports left in it (of packages kept out of it, and yeoman-environment's of a
 // generator by its path) call the loader's instead.
-const text = dynamicImportsThrough('__checkpointTestsImport', output.text.replaceAll(ROOT_MARK, '../'));
+const text = sharedBuiltinNamespaces(
+  dynamicImportsThrough('__checkpointTestsImport', output.text.replaceAll(ROOT_MARK, '../')),
+);
 // The loader reads it as latin1, which only ASCII text survives unchanged (esbuild's default charset).
 if (/[^\x00-\x7f]/.test(text)) throw new Error(`${BUNDLE} has a character that is not ASCII`);
 writeFileSync(output.path, text);
@@ -289,6 +292,32 @@ for (const [name, file] of entries) {
   writeFileSync(path.join(root, file), `${lines.join('\n')}\n`);
 }
 console.log(`bundled lib/cli.js and ${generators.length} generators into ${BUNDLE} (${text.length} bytes)`);
+
+/**
+ * `code` with one namespace object a Node built-in module instead of one an importer. esbuild
+ * gives every ES module that imports a CommonJS module (as Node's built-ins are to a CommonJS
+ * bundle) its own copy of the exports, an accessor a property: 140 copies here (`node:process`
+ * alone 29, of about 130 properties), about a megabyte of heap made at every start. A namespace
+ * of getters is read-only, so importers can share one.
+ */
+function sharedBuiltinNamespaces(code) {
+  // esbuild's __toESM helper, by its minified name.
+  const helper = /var ([\w$]+)=\(e,t,r\)=>\(r=e!=null\?/.exec(code);
+  if (!helper)
+    throw new Error(`esbuild's __toESM helper is not where ${BUNDLE} had it: update sharedBuiltinNamespaces`);
+  const toESM = helper[1];
+  const escaped = toESM.replaceAll('$', '\\$');
+  const calls = new RegExp(`(?<![\\w$.])${escaped}\\(require\\("((?:node:)?[a-z_/]+)"\\)(?:,1)?\\)`, 'g');
+  let count = 0;
+  const shared = code.replace(calls, (call, name) => {
+    if (!builtinModules.includes(name.replace(/^node:/, ''))) return call;
+    count++;
+    return `__checkpointTestsBuiltin(${JSON.stringify(name)})`;
+  });
+  if (count === 0) throw new Error(`no import of a Node built-in found in ${BUNDLE}: update sharedBuiltinNamespaces`);
+  const definition = `var __checkpointTestsBuiltins=new Map,__checkpointTestsBuiltin=n=>{let s=__checkpointTestsBuiltins.get(n);return s||__checkpointTestsBuiltins.set(n,s=${toESM}(require(n),1)),s};`;
+  return shared.replace(helper[0], `${definition}${helper[0]}`);
+}
 
 /**
  * `code` with each dynamic `import(...)` expression calling `through(...)` instead. In esbuild's

@@ -79,3 +79,67 @@ describe.skipIf(typeof process.getuid !== 'function')('the code cache', () => {
     expect(statSync(file).size).toBeGreaterThan(1000);
   });
 });
+
+describe("the CLI's own process", () => {
+  const LOADER = fileURLToPath(new URL('../lib/cached-bundle.js', import.meta.url));
+  /**
+   * The young generation's size (both halves, as committed) before and, at its largest, while a
+   * start-up's worth of objects that stay alive is made, in a node process that calls
+   * tuneForShortRun() first when `tuned`.
+   */
+  function youngGeneration(tuned: boolean, nodeOptions = ''): { first: number; largest: number } {
+    const script = `
+      const v8 = await import('node:v8');
+      const size = () => v8.getHeapSpaceStatistics().find((space) => space.space_name === 'new_space').space_size;
+      const first = size();
+      if (${tuned}) (await import(${JSON.stringify(LOADER)})).tuneForShortRun();
+      let largest = first;
+      const kept = [];
+      for (let index = 0; index < 300_000; index++) {
+        kept.push({ index, name: 'object ' + index });
+        if (index % 1000 === 0) largest = Math.max(largest, size());
+      }
+      console.log(JSON.stringify({ first, largest }));`;
+    const env = { ...process.env, NODE_OPTIONS: nodeOptions };
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      env,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stderr).toBe('');
+    return JSON.parse(result.stdout);
+  }
+
+  it('keeps its young generation at its first size (fewer fresh pages), where Node would grow it', () => {
+    // The second half is committed at the first collection: twice the first size, and no more.
+    const tuned = youngGeneration(true);
+    expect(tuned.largest).toBeLessThanOrEqual(2 * tuned.first);
+    const untuned = youngGeneration(false);
+    expect(untuned.largest).toBeGreaterThanOrEqual(8 * untuned.first);
+  });
+
+  it('keeps the heap flags a user gave Node', () => {
+    const given = youngGeneration(true, '--max-semi-space-size=32');
+    expect(given.largest).toBeGreaterThanOrEqual(8 * given.first);
+  });
+
+  it.skipIf(typeof process.getuid !== 'function')(
+    'keeps its code cache apart from a host that loads the bundle untuned',
+    () => {
+      const temp = freshTemp();
+      version(temp);
+      expect(cacheFiles(temp)).toHaveLength(1);
+      // A script of its own, so its node has no options of its own: the flags alone tell the caches apart.
+      const hostScript = path.join(scratch, 'host.mjs');
+      writeFileSync(hostScript, `await import(${JSON.stringify(new URL('../lib/cli.js', import.meta.url).href)});\n`);
+      const host = spawnSync(process.execPath, [hostScript], {
+        env: { ...process.env, TMPDIR: temp },
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect(host.status, host.stderr).toBe(0);
+      expect(cacheFiles(temp)).toHaveLength(2);
+    },
+  );
+});

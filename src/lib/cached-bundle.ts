@@ -22,6 +22,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import v8 from 'node:v8';
 import vm from 'node:vm';
 
 const BUNDLE = fileURLToPath(new URL('./bundle.cjs', import.meta.url));
@@ -65,6 +66,32 @@ function writeCache(file: string, data: Buffer): void {
 }
 
 let loaded: Record<string, Record<string, unknown>> | undefined;
+/** The V8 flags `tuneForShortRun` set: part of the code cache's name, as flags given on the command line are. */
+let tunedFlags = '';
+
+/**
+ * V8 flags for a process that ends within a second or two. The young generation keeps its
+ * first size instead of doubling each time a collection finds most of it alive (a start-up's
+ * objects mostly stay), and no function is optimised by TurboFan, whose compiles (on another
+ * thread, with their own memory) a run this short never earns back. Both cut memory touched for
+ * the first time, and each fresh page costs a page fault: on a small virtual machine those
+ * faults were a fifth of a cold run's CPU (0.56 s down to 0.51 s with both, measured side by
+ * side). Both are read when used, never cached at start-up, so setting them from
+ * JavaScript takes effect (a GC flag read at start-up would crash V8 if changed).
+ */
+export const SHORT_RUN_V8_FLAGS = ['--semi-space-growth-factor=1', '--no-opt'];
+
+/**
+ * Sets SHORT_RUN_V8_FLAGS, for the CLI's own process: bin/ calls it before the bundle loads (a
+ * host that loads the bundle, `yo` or a test runner, keeps its own settings). A user who gave
+ * Node a heap or compiler flag keeps theirs: nothing is set then.
+ */
+export function tuneForShortRun(): void {
+  const given = `${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`;
+  if (loaded || /semi[-_]space|[-_](opt|turbofan)\b/.test(given)) return;
+  tunedFlags = SHORT_RUN_V8_FLAGS.join(' ');
+  v8.setFlagsFromString(tunedFlags);
+}
 /** Whether this run asked for a generator (it generates, rather than printing help or its version). */
 let generates = false;
 
@@ -93,7 +120,7 @@ function compileBundle(): Record<string, Record<string, unknown>> {
   const place = createHash('sha1').update(BUNDLE).digest('hex').slice(0, 16);
   const content = createHash('sha1').update(process.version).update(bytes).digest('hex');
   const flags = createHash('sha1')
-    .update(`${process.execArgv.join(' ')}\0${process.env.NODE_OPTIONS ?? ''}`)
+    .update(`${process.execArgv.join(' ')}\0${process.env.NODE_OPTIONS ?? ''}\0${tunedFlags}`)
     .digest('hex')
     .slice(0, 8);
   const cacheFile = (kind: 'full' | 'help') =>
