@@ -20,7 +20,7 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { closeDrivers, missingImports, PythonSearch, pyenvTarget, probePython } from '../lib/python.js';
+import { checkSuite, closeDrivers, missingImports, PythonSearch, pyenvTarget, probePython } from '../lib/python.js';
 import { findPythonWithPytest } from './helpers/pty.js';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'checkpoint-tests-python-search-'));
@@ -254,5 +254,114 @@ describe('the driver says what a Python lacks, importing nothing', () => {
     );
     expect(missing).toEqual(['another_missing_need_checkpoint_tests', 'no_such_package_checkpoint_tests']);
     expect(() => readFileSync(marker)).toThrow();
+  });
+});
+
+describe('checkSuite: each distinct set-up once', () => {
+  /** A suite in a folder of its own whose fixtures log each set-up; `tests` is its test module. */
+  async function check(tests: string) {
+    const project = folder('suite-check');
+    const suite = path.join(project, 'tests');
+    mkdirSync(suite);
+    writeFileSync(
+      path.join(suite, 'conftest.py'),
+      [
+        'import pathlib',
+        'import pytest',
+        '',
+        'LOG = pathlib.Path(__file__).with_name("setups.log")',
+        '',
+        '',
+        '@pytest.fixture',
+        'def opened():',
+        '    with LOG.open("a") as log:',
+        '        log.write("opened\\n")',
+        '',
+        '',
+        '@pytest.fixture',
+        'def by_format(fmt):',
+        '    if fmt == "broken":',
+        '        raise RuntimeError("no loader for the broken format")',
+        '    with LOG.open("a") as log:',
+        '        log.write(f"by_format {fmt}\\n")',
+        '',
+        '',
+        '@pytest.fixture(params=["pickle", "torn"])',
+        'def layout(request):',
+        '    if request.param == "torn":',
+        '        raise RuntimeError("the torn layout cannot be laid out")',
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(path.join(suite, 'test_cases.py'), `import pytest\n\n\n${tests}`);
+    const python = await probePython(findPythonWithPytest());
+    if ('problem' in python) throw new Error(python.problem);
+    try {
+      const result = await checkSuite(python, suite, project);
+      let setups: string[] = [];
+      try {
+        setups = readFileSync(path.join(suite, 'setups.log'), 'utf8').trim().split('\n');
+      } catch {
+        // No set-up ran.
+      }
+      return { result, setups };
+    } finally {
+      closeDrivers();
+    }
+  }
+
+  it('sets a fixture up once for the variants only the test body tells apart, and counts every test', async () => {
+    const { result, setups } = await check(
+      [
+        '@pytest.mark.parametrize("step", [1, 9, 10, 99, 100])',
+        'def test_step(opened, step):',
+        '    assert step',
+        '',
+        '',
+        '@pytest.mark.parametrize("fmt", ["json", "pickle"])',
+        'def test_format(by_format, fmt):',
+        '    assert fmt',
+        '',
+      ].join('\n'),
+    );
+    expect(result).toEqual({ ok: true, collected: 7 });
+    // A parameter a fixture takes by name is a set-up of its own.
+    expect(setups).toEqual(['opened', 'by_format json', 'by_format pickle']);
+  });
+
+  it("still fails on a value only one variant gives a fixture, by parameter or by the fixture's own params", async () => {
+    const byParameter = await check(
+      [
+        '@pytest.mark.parametrize("fmt", ["json", "broken"])',
+        'def test_format(by_format, fmt):',
+        '    assert fmt',
+        '',
+      ].join('\n'),
+    );
+    expect(byParameter.result.ok).toBe(false);
+    expect(byParameter.result.problem).toContain('no loader for the broken format');
+    const byParams = await check('def test_layout(layout):\n    assert layout is None\n');
+    expect(byParams.result.ok).toBe(false);
+    expect(byParams.result.problem).toContain('the torn layout cannot be laid out');
+  });
+
+  it('sets up a variant whose twin is skipped by a mark', async () => {
+    const { result, setups } = await check(
+      [
+        '@pytest.mark.parametrize("step", [pytest.param(1, marks=pytest.mark.skip(reason="not here")), 2])',
+        'def test_step(opened, step):',
+        '    assert step',
+        '',
+      ].join('\n'),
+    );
+    expect(result).toEqual({ ok: true, collected: 2 });
+    expect(setups).toEqual(['opened']);
+  });
+
+  it('counts no test when the suite does not collect', async () => {
+    const { result } = await check('import not_a_module_anywhere\n');
+    expect(result.ok).toBe(false);
+    expect(result.collected).toBeUndefined();
+    expect(result.problem).toContain('not_a_module_anywhere');
   });
 });

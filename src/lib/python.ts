@@ -635,13 +635,15 @@ function summarizeFailure(output: string): string {
 }
 
 /**
- * `pytest --setup-only` collects the suite and sets up every fixture of every
- * test without running a test body: unlike `--collect-only`, it fails on a
- * fixture that does not exist. The tests it lists are counted. It runs in the
- * driver, where the user's module (and torch) is imported already.
+ * `pytest --setup-only` collects the suite and sets up the fixtures of its
+ * tests without running a test body: unlike `--collect-only`, it fails on a
+ * fixture that does not exist. Each distinct set-up runs once (the driver
+ * leaves out a test whose fixtures and the values they read another test
+ * already set up); every test collected is counted. It runs in the driver,
+ * where the user's module (and torch) is imported already.
  */
 export async function checkSuite(python: PythonInfo, suiteDir: string, cwd: string): Promise<SuiteCheck> {
-  let setup: { code: number; output: string };
+  let setup: { code: number; output: string; collected?: number | null };
   try {
     setup = await driverFor(python, cwd).request('check_suite', { suite: suiteDir }, checkTimeoutMs());
   } catch (error) {
@@ -649,15 +651,11 @@ export async function checkSuite(python: PythonInfo, suiteDir: string, cwd: stri
     const why = error instanceof DriverFailure ? `Python ${error.ended}` : (error as Error).message;
     return { ok: false, problem: `pytest --setup-only ${why}${detail ? ` (${detail})` : ''}` };
   }
-  const tests = new Set([...setup.output.matchAll(/^\s*(\S+::\S+)(?: \(fixtures used|$)/gm)].map((match) => match[1]));
+  const collected = setup.collected ?? undefined;
   if (setup.code !== 0) {
-    return {
-      ok: false,
-      ...(tests.size > 0 ? { collected: tests.size } : {}),
-      problem: summarizeFailure(setup.output),
-    };
+    return { ok: false, ...(collected !== undefined ? { collected } : {}), problem: summarizeFailure(setup.output) };
   }
-  return { ok: true, collected: tests.size };
+  return { ok: true, collected: collected ?? 0 };
 }
 
 /**
