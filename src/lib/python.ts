@@ -499,8 +499,8 @@ export class PythonDriver {
 const drivers = processWide('python-drivers', () => new Map<string, PythonDriver>());
 
 /** The run's driver for this interpreter and project folder. */
-export function driverFor(python: PythonInfo, cwd: string): PythonDriver {
-  const key = `${python.executable}\0${cwd}`;
+export function driverFor(python: PythonInfo, cwd: string, role: 'run' | 'format' = 'run'): PythonDriver {
+  const key = `${python.executable}\0${cwd}\0${role}`;
   let driver = drivers.get(key);
   if (!driver) {
     driver = new PythonDriver(python, cwd);
@@ -677,11 +677,26 @@ export async function missingImports(
   }
 }
 
-/** Ends the driver of `python` in `cwd`, if one runs (the run moved to another Python). */
+/** Ends the drivers of `python` in `cwd`, if they run (the run moved to another Python). */
 export function closeDriver(python: PythonInfo, cwd: string): void {
-  const key = `${python.executable}\0${cwd}`;
-  drivers.get(key)?.close();
-  drivers.delete(key);
+  for (const role of ['run', 'format']) {
+    const key = `${python.executable}\0${cwd}\0${role}`;
+    drivers.get(key)?.close();
+    drivers.delete(key);
+  }
+}
+
+/**
+ * Starts the run's formatter for `python`, a second driver that only runs black, and has it
+ * import black now. The files are formatted after introspection, which in the run's driver can
+ * import torch for seconds: black loads meanwhile on the other core, and the files are then
+ * formatted while the run's driver imports pytest for the check, instead of one after the other.
+ */
+export function prestartFormatter(python: PythonInfo, cwd: string): void {
+  if (!python.hasBlack) return;
+  driverFor(python, cwd, 'format')
+    .request('warm', { modules: ['black'] }, checkTimeoutMs())
+    .catch(() => undefined);
 }
 
 /**
@@ -702,7 +717,7 @@ export async function formatWithBlack(
   projectRoot: string,
 ): Promise<string> {
   try {
-    const formatted = await driverFor(python, projectRoot).request<{ source: string | null }>(
+    const formatted = await driverFor(python, projectRoot, 'format').request<{ source: string | null }>(
       'format',
       { source, path: filePath, root: projectRoot },
       60_000,

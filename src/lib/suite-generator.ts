@@ -34,6 +34,7 @@ import {
   closeDriver,
   closeDrivers,
   formatWithBlack,
+  prestartFormatter,
   introspect,
   missingImports,
   probePython,
@@ -838,6 +839,7 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
       }
       mark('chose the Python for the module');
       this.chosenFor = choice;
+      prestartFormatter(this.python!, this.projectRoot);
     }
     if (before !== this.introspectedFor) this.progress(`Importing ${answers.module} with ${this.python!.executable}…`);
     this.introspection = await introspect(this.python!, request, this.projectRoot);
@@ -985,20 +987,14 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
   }
 
   /**
-   * While node renders and writes the suite, the run's Python imports what
-   * formatting it and `pytest --setup-only` will (black, pytest, and
-   * Hypothesis when a generated case uses it), on the other core: the steps
-   * that need them find them loaded.
+   * While node renders and writes the suite (and the formatter runs black on
+   * it), the run's Python imports what `pytest --setup-only` will (pytest,
+   * and Hypothesis when a generated case uses it): the check finds them loaded.
    */
   private warmForCheck(): void {
     if (!this.python || this.options.skipChecks || this.options.dryRun) return;
     const generated = generatedCases(this.answers);
-    // black first: the suite's files are formatted with it as they are written, before the check.
-    const modules = [
-      ...(this.python.hasBlack ? ['black'] : []),
-      'pytest',
-      ...(generated.has('C8') || generated.has('S1') ? ['hypothesis'] : []),
-    ];
+    const modules = ['pytest', ...(generated.has('C8') || generated.has('S1') ? ['hypothesis'] : [])];
     warmImports(this.python, modules, this.projectRoot);
   }
 
