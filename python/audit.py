@@ -913,8 +913,45 @@ def describe_file(path, fixture_cache):
     return entry
 
 
-def pytest_fixture_names(files, cwd):
-    """What ``pytest --fixtures`` lists for these files, or (None, why)."""
+# Where a run's use of Hypothesis shows: its files, their conftests, pytest's
+# configuration (``--hypothesis-*`` options in addopts) and PYTEST_ADDOPTS.
+PYTEST_CONFIG_FILES = (
+    "pytest.ini",
+    ".pytest.ini",
+    "pyproject.toml",
+    "setup.cfg",
+    "tox.ini",
+)
+
+
+def names_hypothesis(paths, cwd):
+    """Whether Hypothesis is named by any of ``paths``, pytest's config in ``cwd`` or its env."""
+    if "hypothesis" in os.environ.get("PYTEST_ADDOPTS", ""):
+        return True
+    for path in [*paths, *(os.path.join(cwd, name) for name in PYTEST_CONFIG_FILES)]:
+        try:
+            with open(path, "rb") as source:
+                if b"hypothesis" in source.read():
+                    return True
+        except FileNotFoundError:
+            continue
+        except OSError:
+            return True
+    return False
+
+
+def pytest_fixture_names(files, cwd, conftests=()):
+    """What ``pytest --fixtures`` lists for these files, or (None, why).
+
+    Hypothesis's plugin defines no fixture, yet imports all of Hypothesis when
+    a session ends (most of the listing's time with a recent Hypothesis): it is
+    left out when nothing of the run names Hypothesis.
+    """
+    without_hypothesis = (
+        []
+        if names_hypothesis([*files, *conftests], cwd)
+        else ["-p", "no:hypothesispytest"]
+    )
     command = [
         sys.executable,
         "-m",
@@ -925,6 +962,7 @@ def pytest_fixture_names(files, cwd):
         # pytest-benchmark makes a .benchmarks folder wherever pytest starts: reading writes nothing.
         "-p",
         "no:benchmark",
+        *without_hypothesis,
         "-q",
         *files,
     ]
@@ -959,8 +997,14 @@ def main():
     pytest_names, pytest_error = (None, None)
     good = [entry["path"] for entry in files if entry["error"] is None]
     if request.get("fixtures") and good:
+        conftests = {
+            conftest
+            for entry in files
+            if entry["error"] is None
+            for conftest in entry["conftests"]
+        }
         pytest_names, pytest_error = pytest_fixture_names(
-            good, request.get("cwd") or os.getcwd()
+            good, request.get("cwd") or os.getcwd(), sorted(conftests)
         )
     for entry in files:
         if entry["error"] is not None:

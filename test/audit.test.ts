@@ -427,6 +427,38 @@ describe.concurrent('bad input', () => {
   });
 });
 
+describe.concurrent('fixtures pytest lists', () => {
+  /** A project whose test uses a fixture only `pytest --fixtures` knows (from a plugin module its conftest names). */
+  function project(name: string, pytestIni?: string): string {
+    const root = path.join(scratch, `listed-${name}`);
+    mkdirSync(root, { recursive: true });
+    writeFileSync(path.join(root, 'conftest.py'), 'pytest_plugins = ["team_fixtures"]\n');
+    writeFileSync(
+      path.join(root, 'team_fixtures.py'),
+      'import pytest\n\n\n@pytest.fixture\ndef team_folder(tmp_path):\n    return tmp_path / "team"\n',
+    );
+    writeFileSync(
+      path.join(root, 'test_team.py'),
+      'def test_folder_is_named(team_folder):\n    assert team_folder.name == "team"\n',
+    );
+    if (pytestIni) writeFileSync(path.join(root, 'pytest.ini'), pytestIni);
+    return root;
+  }
+  const missingFixtures = async (root: string) => {
+    const shown = await auditJson(['test_team.py'], root);
+    return shown.audit!.findings.filter((finding) => finding.kind === 'missing-fixture');
+  };
+
+  it("finds a plugin module's fixture, with Hypothesis's plugin left out when nothing names Hypothesis", async () => {
+    expect(await missingFixtures(project('plain'))).toEqual([]);
+  });
+
+  it("keeps Hypothesis's plugin when pytest's configuration names it (its options would not parse)", async () => {
+    const root = project('hypothesis-options', '[pytest]\naddopts = --hypothesis-show-statistics\n');
+    expect(await missingFixtures(root)).toEqual([]);
+  });
+});
+
 describe.concurrent('gap filling', () => {
   const EXISTING = [
     'from sample_trainer.manager import CheckpointManager',
