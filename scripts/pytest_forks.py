@@ -12,14 +12,22 @@ Requests come one a line on stdin, as JSON: ``{"cwd", "args", "env", "out",
 one line on stdout, ``{"code": N}``: pytest's exit code, or -9 when the run
 outlived ``timeout`` seconds (its process group is killed). Before the first
 request the server says ``{"ready": true}`` once its imports are done.
+
+Each run gets a temporary folder of its own as TMPDIR, removed when it ends: a
+run ends with ``os._exit`` (no exit handler of the server's may run in it), so
+what its code left in the temporary folder (multiprocessing's ``pymp-*``
+folders, a ``tempfile.mkdtemp`` never removed) would otherwise stay there.
 """
 
 import importlib
 import importlib.util
 import json
 import os
+import select
+import shutil
 import signal
 import sys
+import tempfile
 import time
 import types
 
@@ -30,11 +38,13 @@ for name in sys.argv[1:]:
         pass
 
 
-def run_in_child(request):
-    """The forked child: becomes ``python -m pytest <args>`` run in ``cwd``."""
+def run_in_child(request, scratch):
+    """The forked child: becomes ``python -m pytest <args>`` run in ``cwd``, with TMPDIR ``scratch``."""
     os.setsid()
     os.chdir(request["cwd"])
     os.environ.update(request["env"])
+    os.environ["TMPDIR"] = scratch
+    tempfile.tempdir = scratch
     # As ``python -m pytest`` has it: the working folder first on sys.path, and pytest's
     # ``__main__`` as the main module, which multiprocessing's spawn and forkserver look at (they
     # would otherwise import this server in every process the run starts).
@@ -70,13 +80,27 @@ def run_in_child(request):
 
 
 def wait(pid, timeout):
-    """The child's exit code, or -9 after killing its group when it outlives ``timeout``."""
+    """The child's exit code, or -9 after killing its group when it outlives ``timeout``.
+
+    Woken by the child's end through a pidfd where there is one (Linux), else
+    by polling every 20 ms.
+    """
+    try:
+        pidfd = os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        pidfd = None
     deadline = time.monotonic() + timeout
+    if pidfd is not None:
+        try:
+            select.select([pidfd], [], [], timeout)
+        finally:
+            os.close(pidfd)
+        deadline = time.monotonic()  # ended or timed out: the check below tells which
     while True:
         done, status = os.waitpid(pid, os.WNOHANG)
         if done:
             return os.waitstatus_to_exitcode(status)
-        if time.monotonic() > deadline:
+        if time.monotonic() >= deadline:
             try:
                 os.killpg(pid, signal.SIGKILL)
             except ProcessLookupError:
@@ -91,10 +115,14 @@ def serve():
     for line in sys.stdin:
         request = json.loads(line)
         sys.stdout.flush()
+        scratch = tempfile.mkdtemp(prefix="checkpoint-pytest-run-")
         pid = os.fork()
         if pid == 0:
-            run_in_child(request)
-        code = wait(pid, request.get("timeout", 600))
+            run_in_child(request, scratch)
+        try:
+            code = wait(pid, request.get("timeout", 600))
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
         try:
             print(json.dumps({"code": code}), flush=True)
         except BrokenPipeError:

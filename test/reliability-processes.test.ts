@@ -6,7 +6,7 @@
  * counts its imports. Each test fails on the code before the driver.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -67,9 +67,15 @@ async function waitFor(condition: () => boolean, timeoutMs: number): Promise<boo
   return condition();
 }
 
+const wrappers: string[] = [];
+afterAll(() => {
+  for (const dir of wrappers) rmSync(dir, { recursive: true, force: true });
+});
+
 /** A folder holding `python3`, a script that runs the Python with pytest with `flags` first. */
 function wrappedPython(flags: string): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'checkpoint-tests-python-'));
+  wrappers.push(dir);
   const wrapper = path.join(dir, 'python3');
   writeFileSync(wrapper, `#!/bin/sh\nexec ${findPythonWithPytest()} ${flags} "$@"\n`);
   chmodSync(wrapper, 0o755);

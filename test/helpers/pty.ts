@@ -13,9 +13,9 @@ const DRIVER = fileURLToPath(new URL('./pty_driver.py', import.meta.url));
 let found: string | undefined;
 
 /**
- * The first `python3` on PATH that can `import pytest` (the generator needs
- * pytest to import the user's module; the driver itself needs only the
- * standard library). Throws, saying what was tried, when there is none.
+ * The interpreter of the first `python3` on PATH that can `import pytest` (the
+ * generator needs pytest to import the user's module; the driver itself needs
+ * only the standard library). Throws, saying what was tried, when there is none.
  */
 export function findPythonWithPytest(): string {
   if (found) return found;
@@ -29,9 +29,16 @@ export function findPythonWithPytest(): string {
     }
     tried.push(candidate);
     try {
-      execFileSync(candidate, ['-c', 'import pytest'], { stdio: 'ignore', timeout: 30_000 });
-      found = candidate;
-      return candidate;
+      // The interpreter itself, not a pyenv shim (a shell script that starts about twenty
+      // processes each time): the tests start it often, and the CLI's own search of PATH is
+      // what its tests of shims exercise.
+      const executable = execFileSync(candidate, ['-c', 'import pytest, sys; print(sys.executable)'], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+        timeout: 30_000,
+      }).trim();
+      found = executable || candidate;
+      return found;
     } catch {
       // no pytest here: try the next one
     }
