@@ -55,6 +55,13 @@ def run_in_child(request, scratch):
     # ``__main__`` as the main module, which multiprocessing's spawn and forkserver look at (they
     # would otherwise import this server in every process the run starts).
     sys.path[0] = request["cwd"]
+    # And PYTHONPATH's folders next, as a new interpreter would read them from the run's env.
+    extra = [
+        folder
+        for folder in request["env"].get("PYTHONPATH", "").split(os.pathsep)
+        if folder
+    ]
+    sys.path[1:1] = extra
     main = types.ModuleType("__main__")
     main.__spec__ = importlib.util.find_spec("pytest.__main__")
     main.__file__ = main.__spec__.origin

@@ -8,6 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generate } from '../lib/programmatic.js';
 import { pythonWith, sampleAnswers, scratchProject } from '../scripts/zoo.mjs';
@@ -245,7 +246,10 @@ const checks = () =>
 /** One Python that imports pytest, Hypothesis and torch once, and forks each run. */
 const server = () => pytestServer(python!);
 /** `python -m pytest ...args` in the project `name`, through that Python. */
-const pytestIn = (name: string, args: readonly string[]) => server().run(projects[name]!, args);
+const pytestIn = (name: string, args: readonly string[], env: Record<string, string> = {}) =>
+  server().run(projects[name]!, args, { env });
+/** python/, where the check's pytest plugin is. */
+const PYTHON_HELPERS = fileURLToPath(new URL('../python', import.meta.url));
 
 describe('generated Python over the answers matrix', () => {
   it('finds a Python with pytest, black, pyflakes and torch (CI installs them)', () => {
@@ -260,8 +264,15 @@ describe('generated Python over the answers matrix', () => {
     expect((await checks()).pyflakes, 'pyflakes').toBe('');
   }, 300_000);
 
-  it.each(ENTRIES)('%s: every fixture of every test sets up', async (name) => {
-    const result = await pytestIn(name, ['-p', 'no:cacheprovider', '-q', '--setup-only', 'tests']);
+  // With the generator's own check plugin (python/one_setup_each.py): each distinct set-up once.
+  it.each(ENTRIES)('%s: the fixtures of every test set up (each distinct set-up once)', async (name) => {
+    const result = await pytestIn(
+      name,
+      ['-p', 'no:cacheprovider', '-p', 'one_setup_each', '-q', '--setup-only', 'tests'],
+      {
+        PYTHONPATH: PYTHON_HELPERS,
+      },
+    );
     // Test ids may hold "error" (test_a4_...[comm-error-Artifact]): look for pytest's error lines.
     expect(result.stdout, result.stdout).toMatch(/\d+ passed|no tests ran|\d+ deselected in/);
     expect(result.code ?? 0, result.stdout).toBe(0);
