@@ -185,9 +185,14 @@ function adapterImports(
       else group.add(line);
     }
   }
-  // isort's order within a group: plain imports, then from-imports, each by module.
+  // isort's order within a group: plain imports, then from-imports, each by module, case aside and
+  // compared by code point (isort's way; a locale's collation would differ between machines).
+  const key = (line: string) => line.toLowerCase();
   const sorted = (lines: Set<string>) =>
-    [...lines].sort((a, b) => Number(a.startsWith('from ')) - Number(b.startsWith('from ')) || a.localeCompare(b));
+    [...lines].sort(
+      (a, b) =>
+        Number(a.startsWith('from ')) - Number(b.startsWith('from ')) || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0),
+    );
   return [
     ...sorted(stdlib),
     '',

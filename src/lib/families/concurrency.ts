@@ -168,10 +168,15 @@ const CASES: readonly CaseSpec[] = [
   },
 ];
 
-/** isort's order for names imported from one module: CONSTANTS, Classes, then functions. */
+/**
+ * isort's order for names imported from one module: CONSTANTS, Classes, then functions, each
+ * by its lower-cased name (isort's default, `case_sensitive = false`). Compared by code point:
+ * an ICU collation (`localeCompare`) loads its data at first use, 10 ms of a run.
+ */
 function isortOrder(names: string[]): string[] {
   const kind = (name: string) => (name === name.toUpperCase() ? 0 : /^[A-Z]/.test(name) ? 1 : 2);
-  return [...names].sort((a, b) => kind(a) - kind(b) || a.localeCompare(b, 'en'));
+  const key = (name: string) => name.toLowerCase();
+  return [...names].sort((a, b) => kind(a) - kind(b) || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
 function modes(answers: Answers): string[] {
