@@ -28,7 +28,8 @@ function inAdapter(lines: string[]): string[] {
     'import os, pathlib, sys, tempfile',
     'sys.path.insert(0, "tests/checkpoint")',
     'from checkpoint_adapter import _entries, _saved_path',
-    'folder = pathlib.Path(tempfile.mkdtemp())',
+    // In the project, which the file's scratch folder holds (removed after the tests).
+    'folder = pathlib.Path(tempfile.mkdtemp(dir="."))',
     'def show(path):',
     '    print(None if path is None else path.name)',
     ...lines,

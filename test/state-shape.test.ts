@@ -212,7 +212,8 @@ describe('what a save returns, read by the adapter', () => {
       'import sys, pathlib, tempfile',
       'sys.path.insert(0, "tests/checkpoint")',
       'from checkpoint_adapter import SaveFailed, _saved_path',
-      'folder = pathlib.Path(tempfile.mkdtemp())',
+      // In the project, which the file's scratch folder holds (removed after the tests).
+      'folder = pathlib.Path(tempfile.mkdtemp(dir="."))',
       '(folder / "state_7.pkl").write_bytes(b"x")',
       '(folder / "state_17.pkl").write_bytes(b"x")',
       'print(_saved_path(str(folder / "a.pkl"), folder, 1).name)',
