@@ -105,3 +105,13 @@ export function pyCollection(name: string, open: string, close: string, items: s
   if (inline.length <= LINE_LENGTH || items.length === 0) return [inline];
   return [`${indent}${name} = ${open}`, ...items.map((item) => `${indent}    ${item},`), `${indent}${close}`];
 }
+
+/**
+ * isort's order for two names or import lines: by the lower-cased text, compared by code point
+ * (isort's default, `case_sensitive = false`). Not `localeCompare`: a locale's collation differs
+ * between machines, and loading ICU's costs 10 ms of a run.
+ */
+export function isortCompare(a: string, b: string): number {
+  const [left, right] = [a.toLowerCase(), b.toLowerCase()];
+  return left < right ? -1 : left > right ? 1 : 0;
+}

@@ -498,9 +498,13 @@ export class PythonDriver {
 /** The run's drivers, by interpreter and project folder (process-wide: main() ends them). */
 const drivers = processWide('python-drivers', () => new Map<string, PythonDriver>());
 
-/** The run's driver for this interpreter and project folder. */
-export function driverFor(python: PythonInfo, cwd: string, role: 'run' | 'format' = 'run'): PythonDriver {
-  const key = `${python.executable}\0${cwd}\0${role}`;
+/** What a driver does: the run's (the module, the probe, the check) or the formatter's (black). */
+type DriverRole = 'run' | 'format';
+const driverKey = (python: PythonInfo, cwd: string, role: DriverRole) => `${python.executable}\0${cwd}\0${role}`;
+
+/** The run's driver for this interpreter and project folder (or its formatter). */
+export function driverFor(python: PythonInfo, cwd: string, role: DriverRole = 'run'): PythonDriver {
+  const key = driverKey(python, cwd, role);
   let driver = drivers.get(key);
   if (!driver) {
     driver = new PythonDriver(python, cwd);
@@ -679,8 +683,8 @@ export async function missingImports(
 
 /** Ends the drivers of `python` in `cwd`, if they run (the run moved to another Python). */
 export function closeDriver(python: PythonInfo, cwd: string): void {
-  for (const role of ['run', 'format']) {
-    const key = `${python.executable}\0${cwd}\0${role}`;
+  for (const role of ['run', 'format'] as const) {
+    const key = driverKey(python, cwd, role);
     drivers.get(key)?.close();
     drivers.delete(key);
   }

@@ -8,7 +8,7 @@ import { type CaseDecision, decideCases } from './cases.js';
 import { FAMILIES } from './families/index.js';
 import { trainsThroughAdapter } from './families/resume.js';
 import { constructorTakesObjects, OBJECT_NAMES, savesObjects, type StateShapeView, stateShapeView } from './state-shape.js';
-import { pyDef, pyReturn, pyString } from './python-literal.js';
+import { isortCompare, pyDef, pyReturn, pyString } from './python-literal.js';
 import { type Answers, type AnswerName, hasOp, type Op, OPS, questionFamilies, testFilesWritten } from './question-kit.js';
 import { STRAY_KINDS } from './stray-kinds.js';
 import type { PreCommitHook } from './ci-recipe.js';
@@ -185,14 +185,9 @@ function adapterImports(
       else group.add(line);
     }
   }
-  // isort's order within a group: plain imports, then from-imports, each by module, case aside and
-  // compared by code point (isort's way; a locale's collation would differ between machines).
-  const key = (line: string) => line.toLowerCase();
+  // isort's order within a group: plain imports, then from-imports, each by module.
   const sorted = (lines: Set<string>) =>
-    [...lines].sort(
-      (a, b) =>
-        Number(a.startsWith('from ')) - Number(b.startsWith('from ')) || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0),
-    );
+    [...lines].sort((a, b) => Number(a.startsWith('from ')) - Number(b.startsWith('from ')) || isortCompare(a, b));
   return [
     ...sorted(stdlib),
     '',

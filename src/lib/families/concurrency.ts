@@ -4,6 +4,7 @@
  * same step saved at once, and torch.distributed ranks. Every test orders
  * its workers with barriers, events and handshakes, and bounds every wait.
  */
+import { isortCompare } from '../python-literal.js';
 import { type Answers, type CaseSpec, type Family, type Question, firstReason, hasCategory, lacking } from '../question-kit.js';
 
 declare module '../question-kit.js' {
@@ -168,15 +169,10 @@ const CASES: readonly CaseSpec[] = [
   },
 ];
 
-/**
- * isort's order for names imported from one module: CONSTANTS, Classes, then functions, each
- * by its lower-cased name (isort's default, `case_sensitive = false`). Compared by code point:
- * an ICU collation (`localeCompare`) loads its data at first use, 10 ms of a run.
- */
+/** isort's order for names imported from one module: CONSTANTS, Classes, then functions. */
 function isortOrder(names: string[]): string[] {
   const kind = (name: string) => (name === name.toUpperCase() ? 0 : /^[A-Z]/.test(name) ? 1 : 2);
-  const key = (name: string) => name.toLowerCase();
-  return [...names].sort((a, b) => kind(a) - kind(b) || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  return [...names].sort((a, b) => kind(a) - kind(b) || isortCompare(a, b));
 }
 
 function modes(answers: Answers): string[] {
