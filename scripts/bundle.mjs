@@ -109,6 +109,23 @@ const result = await build({
           // globby (with fast-glob), for yeoman-environment's lookup of installed generators, which
           // a run that registers its generators by path never does.
           { name: 'globby', importer: 'yeoman-environment', esm: true, named: ['globbySync'] },
+          // tinyglobby (with fdir, which loads a second picomatch from node_modules as it starts), for
+          // mem-fs-editor's copy and delete of a glob, which no run of ours asks for.
+          {
+            name: 'tinyglobby',
+            importer: 'mem-fs-editor',
+            esm: true,
+            named: ['glob', 'globSync', 'isDynamicPattern'],
+          },
+          // execa (with Node's child_process and a dozen modules of its own), for yeoman-generator's
+          // spawnCommand and yeoman-environment's package manager: ours runs Python through its own
+          // child-process module, so a run that installs nothing never calls it.
+          {
+            name: 'execa',
+            importer: ['yeoman-generator', 'yeoman-environment'],
+            esm: true,
+            named: ['execa', 'execaSync', 'execaCommand', 'execaCommandSync'],
+          },
           // yaml (a dependency of ours, CommonJS too), for an answers file in YAML and a pre-commit
           // config to edit, which most runs have neither of: left out, loaded when first used.
           { name: 'yaml', importer: 'lib', external: true },
@@ -127,7 +144,8 @@ const result = await build({
           const entry = onDemand.find((candidate) => candidate.name === args.path);
           // The stand-in's own require of an external one: the real module, from node_modules at run time.
           if (args.namespace === 'on-demand') return entry.external ? { path: args.path, external: true } : undefined;
-          if (!args.importer.includes(`${path.sep}${entry.importer}${path.sep}`)) return undefined;
+          const importers = [entry.importer].flat();
+          if (!importers.some((importer) => args.importer.includes(`${path.sep}${importer}${path.sep}`))) return undefined;
           let real = args.path;
           if (!entry.external) {
             const resolved = await builder.resolve(args.path, { kind: 'require-call', resolveDir: args.resolveDir });
@@ -219,6 +237,57 @@ ${args.pluginData.objects.map((name) => `export const ${name} = new Proxy({}, { 
           resolveDir: root,
           loader: 'js',
         }));
+      },
+    },
+    {
+      // yeoman-generator gives every generator lodash as `this._` (deprecated, and unused by ours): its
+      // `import * as _` made the bundle build all of lodash, its chained wrapper too, at every start
+      // (2 MB of heap). The namespace is loaded on first use instead; the functions its modules import
+      // by name stay as they are.
+      name: 'lazy-lodash-namespace',
+      setup(builder) {
+        const statement = "import * as _ from 'lodash-es';";
+        const generatorFile = /[\\/]yeoman-generator[\\/]dist[\\/]generator\.js$/;
+        builder.onLoad({ filter: generatorFile, namespace: 'file' }, (args) => {
+          const source = readFileSync(args.path, 'utf8');
+          if (!source.includes(statement))
+            throw new Error(`${args.path} no longer has "${statement}": update the lazy-lodash-namespace plugin`);
+          const lazy = `let lodash;
+const lodashNamespace = () => (lodash ??= require('lodash-es'));
+const _ = new Proxy({}, {
+  get: (_target, key) => lodashNamespace()[key],
+  has: (_target, key) => key in lodashNamespace(),
+  ownKeys: () => Reflect.ownKeys(lodashNamespace()),
+  // A namespace's own properties are not configurable, which a proxy may only say of its target's.
+  getOwnPropertyDescriptor: (_target, key) => {
+    const descriptor = Reflect.getOwnPropertyDescriptor(lodashNamespace(), key);
+    return descriptor && { ...descriptor, configurable: true };
+  },
+});`;
+          return { contents: source.replace(statement, lazy), loader: 'js' };
+        });
+        // Every other importer names its functions: it gets lodash's index without its default export
+        // (the chained wrapper, which mixes every function in), so naming a function runs only that
+        // function's module, and the index itself stays lazy for the namespace above.
+        builder.onResolve({ filter: /^lodash-es$/ }, async (args) => {
+          if (args.kind === 'require-call' && generatorFile.test(args.importer)) return undefined;
+          if (args.pluginData?.resolvingReal) return undefined;
+          const real = await builder.resolve(args.path, {
+            kind: args.kind,
+            resolveDir: args.resolveDir,
+            importer: args.importer,
+            pluginData: { resolvingReal: true },
+          });
+          if (real.errors.length > 0) return { errors: real.errors };
+          return { path: real.path, namespace: 'lodash-named' };
+        });
+        builder.onLoad({ filter: /.*/, namespace: 'lodash-named' }, (args) => {
+          const index = readFileSync(args.path, 'utf8');
+          const defaultExport = "export { default } from './lodash.default.js';";
+          if (!index.includes(defaultExport))
+            throw new Error(`${args.path} no longer has "${defaultExport}": update the lazy-lodash-namespace plugin`);
+          return { contents: index.replace(defaultExport, ''), resolveDir: path.dirname(args.path), loader: 'js' };
+        });
       },
     },
     {
