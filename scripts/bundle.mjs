@@ -145,7 +145,8 @@ const result = await build({
           // The stand-in's own require of an external one: the real module, from node_modules at run time.
           if (args.namespace === 'on-demand') return entry.external ? { path: args.path, external: true } : undefined;
           const importers = [entry.importer].flat();
-          if (!importers.some((importer) => args.importer.includes(`${path.sep}${importer}${path.sep}`))) return undefined;
+          if (!importers.some((importer) => args.importer.includes(`${path.sep}${importer}${path.sep}`)))
+            return undefined;
           let real = args.path;
           if (!entry.external) {
             const resolved = await builder.resolve(args.path, { kind: 'require-call', resolveDir: args.resolveDir });
