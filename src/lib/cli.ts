@@ -7,11 +7,16 @@
  * so tests can run many CLI invocations in one process (bin/ passes the
  * process's own and sets the exit code).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { addEnvironmentOptions, createEnv } from 'yeoman-environment';
 import { UsageError, isUsageError } from './errors.js';
 import { fullHelp, otherCommandHelp, shortHelp } from './help.js';
 import { didYouMean } from './infer.js';
+import { PACKAGE_VERSION } from './package-info.js';
+import AppGenerator from '../generators/app/index.js';
+import AuditGenerator from '../generators/audit/index.js';
+import TemplatesGenerator from '../generators/templates/index.js';
+import { familyGenerator } from './family-generator.js';
 import { generatorPath } from './paths.js';
 import { unlockAll } from './project-lock.js';
 import { closeDrivers } from './python.js';
@@ -22,9 +27,14 @@ mark('CLI modules loaded');
 
 /** Generators the first argument may name; the app generator runs when it names none. */
 const GENERATORS = ['app', 'audit', 'templates', ...CATEGORIES] as const;
+type GeneratorName = (typeof GENERATORS)[number];
 
-const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
-  .version;
+function generatorClass(name: GeneratorName): unknown {
+  if (name === 'app') return AppGenerator;
+  if (name === 'audit') return AuditGenerator;
+  if (name === 'templates') return TemplatesGenerator;
+  return familyGenerator(name);
+}
 
 /**
  * The generator name nearest a mistyped one: a near spelling of a whole
@@ -156,7 +166,7 @@ async function run(argv: readonly string[], context: CliContext, onTask: (task: 
   const stdout = context.stdout ?? process.stdout;
   const stderr = context.stderr ?? process.stderr;
   if (args.includes('--version') || args.includes('-V')) {
-    stdout.write(`${VERSION}\n`);
+    stdout.write(`${PACKAGE_VERSION}\n`);
     return;
   }
   if (first !== undefined && !named && !first.startsWith('-')) throw unknownCommand(first);
@@ -175,7 +185,11 @@ async function run(argv: readonly string[], context: CliContext, onTask: (task: 
   }
   // What yeoman-environment's prepareCommand does, with this run's folder and streams.
   const env = createEnv({ cwd: context.cwd ?? process.cwd(), stdin: context.stdin, stdout, stderr });
-  const meta = env.register(resolved, { namespace: `checkpoint-tests:${name}` });
+  // Registered as a class (the bundle holds it already), not by path: no module to find and import.
+  const meta = env.register(generatorClass(name as GeneratorName) as never, {
+    namespace: `checkpoint-tests:${name}`,
+    resolved,
+  });
   const command = addEnvironmentOptions();
   command.env = env;
   const generator = await meta.instantiateHelp();

@@ -64,6 +64,7 @@ import { FAMILIES } from './families/index.js';
 import { hasOp, type TestFile, testFilesWritten } from './question-kit.js';
 import { renderTemplate, type TemplateRoots } from './render.js';
 import { TEMPLATES_ROOT } from './paths.js';
+import { PACKAGE_NAME, PACKAGE_VERSION } from './package-info.js';
 import { GITHUB_WORKFLOW, PRE_COMMIT_CONFIG, withPreCommitHook } from './ci-recipe.js';
 import { coverageTable } from './report.js';
 import { buildSuiteView, runCommand, type SuiteView } from './view-model.js';
@@ -90,10 +91,6 @@ function draftAnswers(sofar: Partial<Answers>): Answers {
   }
   return draft as unknown as Answers;
 }
-
-export const PACKAGE_VERSION: string = (
-  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
 
 /** The file a user owns: written once, never overwritten without --force. */
 export const ADAPTER_FILE = 'checkpoint_adapter.py';
@@ -207,6 +204,18 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
     const queued = this.env.adapter as Streams & { actualAdapter?: Streams };
     const adapter = queued.actualAdapter ?? queued;
     return { stdout: adapter.stdout ?? process.stdout, stderr: adapter.stderr ?? process.stderr };
+  }
+
+  /**
+   * Our package's name and version, for the config's storage: yeoman-generator would look its
+   * package.json up (and read it) again for every generator of the run, thirteen in a full suite.
+   */
+  override rootGeneratorName(): string {
+    return PACKAGE_NAME;
+  }
+
+  override rootGeneratorVersion(): string {
+    return PACKAGE_VERSION;
   }
 
   /** The families this generator writes; the app generator writes whichever were chosen. */

@@ -5,6 +5,7 @@
  * ("fill the gaps of an existing one").
  */
 import { answersFromOptions, checkAnswerMapping, loadAnswersFile, resolveAnswers } from '../../lib/answers.js';
+import { composableFamily } from '../../lib/family-generator.js';
 import { generatorPath, TEMPLATES_ROOT } from '../../lib/paths.js';
 import { SuiteGenerator } from '../../lib/suite-generator.js';
 
@@ -22,7 +23,7 @@ export default class AppGenerator extends SuiteGenerator {
     if (await this.#startsWithAudit()) return;
     await this.resolve();
     for (const family of this.answers.categories) {
-      await this.composeWith(generatorPath(family), this.handOver() as never);
+      await this.composeWith(composableFamily(family) as never, this.handOver() as never);
     }
   }
 

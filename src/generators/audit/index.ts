@@ -28,7 +28,8 @@ import {
   terminalReport,
 } from '../../lib/audit/report.js';
 import { UsageError } from '../../lib/errors.js';
-import { generatorPath, TEMPLATES_ROOT } from '../../lib/paths.js';
+import { TEMPLATES_ROOT } from '../../lib/paths.js';
+import { composableFamily } from '../../lib/family-generator.js';
 import { pythonSearch } from '../../lib/python.js';
 import { isInside, resolveInProject } from '../../lib/project-path.js';
 import type { Suggestion } from '../../lib/answers.js';
@@ -237,7 +238,7 @@ export default class AuditGenerator extends SuiteGenerator {
     await this.resolve();
     this.#creditUnderAnswers();
     for (const family of this.answers.categories) {
-      await this.composeWith(generatorPath(family), this.handOver() as never);
+      await this.composeWith(composableFamily(family) as never, this.handOver() as never);
     }
   }
 
