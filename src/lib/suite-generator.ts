@@ -249,9 +249,9 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
     checkStoredConfig(root, PACKAGE_VERSION, 'shape only');
     // A Python project's package.json is none of our business: no install step, and no word of one.
     // Declared once a run (by the generator not composed by another), as Yeoman wants it unique.
-    super(args, options, options.resolvedAnswers ? {} : { customInstallTask: true });
-    // Yeoman parses the arguments again at each option declared; parsed once, after the last.
-    this.setFeatures({ skipParseOptions: true });
+    // Yeoman parses the arguments again at each option declared, its own five too: parsed once, after
+    // the last.
+    super(args, options, { ...(options.resolvedAnswers ? {} : { customInstallTask: true }), skipParseOptions: true });
     for (const question of QUESTIONS) {
       this.option(optionName(question.name), { type: String, description: question.help });
     }
