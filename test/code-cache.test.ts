@@ -78,7 +78,37 @@ describe.skipIf(typeof process.getuid !== 'function')('the code cache', () => {
     expect(readFileSync(file).equals(garbage)).toBe(false);
     expect(statSync(file).size).toBeGreaterThan(1000);
   });
+
+  it("made by --version is kept apart, and replaced by the first generating run's fuller one", () => {
+    const temp = freshTemp();
+    version(temp);
+    const [helpCache] = cacheFiles(temp);
+    expect(helpCache).toMatch(/\.help\.v8$/);
+    const project = path.join(scratch, `project-${made++}`);
+    mkdirSync(project);
+    const env: Record<string, string | undefined> = { ...process.env, TMPDIR: temp };
+    delete env.CHECKPOINT_TESTS_NO_CODE_CACHE;
+    const generated = spawnSync(
+      process.execPath,
+      [BIN, '--yes', '--module', 'trainer', '--skip-checks', '--categories', 'resume'],
+      { cwd: project, env, encoding: 'utf8', timeout: 60_000 },
+    );
+    expect(generated.status, generated.stderr).toBe(0);
+    const [fullCache, ...others] = cacheFiles(temp);
+    expect(others).toEqual([]);
+    expect(fullCache).not.toMatch(/\.help\.v8$/);
+    // The generation's functions are in it as well: more than --version compiled.
+    expect(statSync(path.join(cacheFolder(temp), fullCache!)).size).toBeGreaterThan(1.2 * helpSize(temp, helpCache!));
+  });
 });
+
+/** The size of the --version cache `name` made in a fresh folder beside `temp`'s (the original was replaced). */
+function helpSize(temp: string, name: string): number {
+  const again = freshTemp();
+  version(again);
+  expect(cacheFiles(again)).toEqual([name]);
+  return statSync(path.join(cacheFolder(again), name)).size;
+}
 
 describe("the CLI's own process", () => {
   const LOADER = fileURLToPath(new URL('../lib/cached-bundle.js', import.meta.url));

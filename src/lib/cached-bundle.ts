@@ -92,8 +92,13 @@ export function tuneForShortRun(): void {
   tunedFlags = SHORT_RUN_V8_FLAGS.join(' ');
   v8.setFlagsFromString(tunedFlags);
 }
-/** Whether this run asked for a generator (it generates, rather than printing help or its version). */
+/**
+ * Whether this run asked for a generator (it generates, rather than printing help or its version):
+ * a host that imports generators/<name>/ does, and the CLI says so itself (`ranAGenerator`), as it
+ * runs its generators from the bundle without importing their modules.
+ */
 let generates = false;
+const ranAGenerator = () => generates || (loaded?.cli?.ranAGenerator as (() => boolean) | undefined)?.() === true;
 
 /**
  * The bundle's part `entry` (`cli`, or a generator by name), the bundle compiled from the cache
@@ -147,7 +152,7 @@ function compileBundle(): Record<string, Record<string, unknown>> {
   if (folder) {
     process.once('exit', () => {
       // Made at exit, so it holds the functions this run compiled as well as the top level.
-      const kind = generates ? 'full' : 'help';
+      const kind = ranAGenerator() ? 'full' : 'help';
       const accepted = cachedData !== undefined && !script.cachedDataRejected;
       if (accepted && (full !== undefined || kind === 'help')) return;
       try {

@@ -29,6 +29,16 @@ mark('CLI modules loaded');
 const GENERATORS = ['app', 'audit', 'templates', ...CATEGORIES] as const;
 type GeneratorName = (typeof GENERATORS)[number];
 
+let generatorStarted = false;
+/**
+ * Whether this process ran a generator (rather than printing help or the version): what the code
+ * cache's loader (lib/cached-bundle.js) asks at exit, to keep a cache made by a run that compiled a
+ * generation's code apart from one made by `--help`.
+ */
+export function ranAGenerator(): boolean {
+  return generatorStarted;
+}
+
 function generatorClass(name: GeneratorName): unknown {
   if (name === 'app') return AppGenerator;
   if (name === 'audit') return AuditGenerator;
@@ -202,6 +212,7 @@ async function run(argv: readonly string[], context: CliContext, onTask: (task: 
     return;
   }
   command.action(async function (this: typeof command) {
+    generatorStarted = true;
     const instance = await meta.instantiate(this.args, this.opts());
     mark('generator loaded');
     await env.runGenerator(instance);
