@@ -10,8 +10,8 @@ import { SuiteGenerator } from './suite-generator.js';
 const made = new Map<Category, typeof SuiteGenerator>();
 
 /**
- * The generator class of `family`, one a family: generators/<family>/ exports it, and the app and
- * audit generators compose it as a class (no module to find and import).
+ * The generator class of `family`, one a family: generators/<family>/ exports it, the CLI registers
+ * it, and the audit generator composes it as a class (no module to find and import).
  */
 export function familyGenerator(family: Category): typeof SuiteGenerator {
   let generator = made.get(family);

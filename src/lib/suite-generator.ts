@@ -122,9 +122,9 @@ interface Output {
 }
 
 export interface SuiteOptions {
-  /** Set by the app generator when it composes a family: answers are already resolved. */
+  /** Set by the audit generator when it composes a family: answers are already resolved. */
   resolvedAnswers?: Answers;
-  /** The Python the app generator found to import the module, for formatting and checks. */
+  /** The Python the composing generator found to import the module, for formatting and checks. */
   resolvedPython?: PythonInfo;
   /** Whether this run's command line named the team templates folder (--templates-dir). */
   teamTemplatesAsked?: boolean;
@@ -294,7 +294,7 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
     return record;
   }
 
-  /** What a family generator composed by the app generator is handed. */
+  /** What a family generator composed by another (the audit generator) is handed. */
   protected handOver(): RunOptions {
     const { force, dryRun, skipChecks, overwriteGenerated } = this.options;
     const teamTemplatesAsked = this.teamTemplatesAsked();
@@ -309,7 +309,7 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
     } as RunOptions;
   }
 
-  /** Answers resolved by the app generator, when this generator was composed by it. */
+  /** Answers resolved by the generator that composed this one, if one did. */
   private get handedAnswers(): Answers | undefined {
     return this.options.resolvedAnswers;
   }
@@ -1011,9 +1011,9 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
 
   /** The test files of the families this generator writes (none whose cases are all left out). */
   private filesToWrite(): TestFile[] {
-    if (this.ownFamilies === 'chosen') return [];
+    const families = this.ownFamilies === 'chosen' ? this.answers.categories : this.ownFamilies;
     const generated = generatedCases(this.answers);
-    return FAMILIES.filter((family) => this.ownFamilies.includes(family.name)).flatMap((family) =>
+    return FAMILIES.filter((family) => families.includes(family.name)).flatMap((family) =>
       testFilesWritten(family, this.answers, generated),
     );
   }

@@ -1,11 +1,11 @@
 /**
  * `yo checkpoint-tests`: asks every question, writes the shared files (conftest
- * and adapter) and composes one sub-generator per chosen case family. Its
+ * and adapter) and the test files of every chosen case family, in one pass
+ * (what the family sub-generators would write, without a generator each). Its
  * first question, `start`, can hand the run to the audit generator instead
  * ("fill the gaps of an existing one").
  */
 import { answersFromOptions, checkAnswerMapping, loadAnswersFile, resolveAnswers } from '../../lib/answers.js';
-import { composableFamily } from '../../lib/family-generator.js';
 import { generatorPath, TEMPLATES_ROOT } from '../../lib/paths.js';
 import { SuiteGenerator } from '../../lib/suite-generator.js';
 
@@ -22,9 +22,6 @@ export default class AppGenerator extends SuiteGenerator {
   async prompting(): Promise<void> {
     if (await this.#startsWithAudit()) return;
     await this.resolve();
-    for (const family of this.answers.categories) {
-      await this.composeWith(composableFamily(family) as never, this.handOver() as never);
-    }
   }
 
   /**
