@@ -1139,7 +1139,10 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
       if (rewrite.has(output.target)) this.skipConflicter(output.target);
       if (output.target !== this.destinationPath(PRE_COMMIT_CONFIG)) record[this.recordKey(output.target)] = sha256(output.content);
     }
-    this.config.set('files', Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b))));
+    // By code point, as git lists paths: the same order on every machine (a locale's collation is not),
+    // and no collator to load.
+    const byPath = Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    this.config.set('files', Object.fromEntries(byPath));
     for (const file of kept) {
       this.log.info(
         `Kept your ${file}: it is yours and differs from what the answers would write now; pass --force to rewrite it.`,
