@@ -13,6 +13,14 @@ import { UsageError } from './errors.js';
 const MAX_PATH_BYTES = 4095;
 const MAX_NAME_BYTES = 255;
 
+/**
+ * Paths (or names) in code-point order, as git lists them: the same order on every machine, where
+ * a locale's collation (`localeCompare`) is not, and no ICU collator to load.
+ */
+export function comparePaths(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** Text cut to about `limit` characters for an error message. */
 export function cutText(text: string, limit = 200): string {
   return text.length > limit ? `${text.slice(0, limit)}...` : text;

@@ -72,7 +72,7 @@ import { bindingProblem, bindingProblems, bindingRequest, renderedFacts } from '
 import { boundName, isFolderParameter } from './bound-name.js';
 import { commitAtomically } from './atomic-write.js';
 import { lockProject, unlockProject } from './project-lock.js';
-import { cutText, resolveInProject } from './project-path.js';
+import { comparePaths, cutText, resolveInProject } from './project-path.js';
 import { checkStoredConfig, storedFileRecord } from './stored-config.js';
 import { RUN_OPTIONS } from './run-options.js';
 
@@ -1139,9 +1139,7 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
       if (rewrite.has(output.target)) this.skipConflicter(output.target);
       if (output.target !== this.destinationPath(PRE_COMMIT_CONFIG)) record[this.recordKey(output.target)] = sha256(output.content);
     }
-    // By code point, as git lists paths: the same order on every machine (a locale's collation is not),
-    // and no collator to load.
-    const byPath = Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const byPath = Object.entries(record).sort(([a], [b]) => comparePaths(a, b));
     this.config.set('files', Object.fromEntries(byPath));
     for (const file of kept) {
       this.log.info(

@@ -7,6 +7,7 @@ import { accessSync, constants, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../errors.js';
+import { comparePaths } from '../project-path.js';
 import { type PythonInfo, pythonProgram, run } from '../python.js';
 
 const AUDIT_SCRIPT = fileURLToPath(new URL('../../python/audit.py', import.meta.url));
@@ -128,7 +129,7 @@ export function filesToAudit(target: string, cwd: string): string[] {
   }
   const found: string[] = [];
   const walk = (dir: string): void => {
-    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => comparePaths(a.name, b.name))) {
       if (entry.isDirectory()) {
         if (!SKIPPED_DIRS.has(entry.name) && !entry.name.startsWith('.')) walk(path.join(dir, entry.name));
       } else if (/^test_.*\.py$|^.*_test\.py$/.test(entry.name)) {
