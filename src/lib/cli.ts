@@ -39,6 +39,10 @@ export function ranAGenerator(): boolean {
   return generatorStarted;
 }
 
+/**
+ * The class of the generator `name`, from the bundle this module is part of: registered as it is,
+ * the environment has no module to find and import (generators/<name>/index.js is what `yo` finds).
+ */
 function generatorClass(name: GeneratorName): unknown {
   if (name === 'app') return AppGenerator;
   if (name === 'audit') return AuditGenerator;

@@ -208,7 +208,8 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
 
   /**
    * Our package's name and version, for the config's storage: yeoman-generator would look its
-   * package.json up (and read it) again for every generator of the run, thirteen in a full suite.
+   * package.json up (and read it) again for every generator of the run (the help instance, the run's,
+   * and each family the audit composes).
    */
   override rootGeneratorName(): string {
     return PACKAGE_NAME;
