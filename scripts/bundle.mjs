@@ -203,12 +203,7 @@ ${args.pluginData.objects.map((name) => `export const ${name} = new Proxy({}, { 
           builder.onResolve({ filter: standIn.filter }, async (args) => {
             const skip = args.namespace === 'on-first-call' || args.pluginData?.resolvingReal;
             if (skip || !args.importer.includes(standIn.importer)) return undefined;
-            const real = await builder.resolve(args.path, {
-              kind: args.kind,
-              resolveDir: args.resolveDir,
-              importer: args.importer,
-              pluginData: { resolvingReal: true },
-            });
+            const real = await resolveReal(builder, args);
             if (real.errors.length > 0) return { errors: real.errors };
             return {
               path: real.path,
@@ -223,12 +218,7 @@ ${args.pluginData.objects.map((name) => `export const ${name} = new Proxy({}, { 
           if (args.pluginData?.resolvingReal || !/[\\/]@yeoman[\\/]adapter[\\/]dist[\\/]/.test(args.importer))
             return undefined;
           if (!args.path.startsWith('.') || args.namespace === 'on-first-call') return undefined;
-          const real = await builder.resolve(args.path, {
-            kind: args.kind,
-            resolveDir: args.resolveDir,
-            importer: args.importer,
-            pluginData: { resolvingReal: true },
-          });
+          const real = await resolveReal(builder, args);
           return real.errors.length > 0 || real.namespace !== 'file'
             ? undefined
             : { path: real.path, sideEffects: false };
@@ -273,12 +263,7 @@ const _ = new Proxy({}, {
         builder.onResolve({ filter: /^lodash-es$/ }, async (args) => {
           if (args.kind === 'require-call' && generatorFile.test(args.importer)) return undefined;
           if (args.pluginData?.resolvingReal) return undefined;
-          const real = await builder.resolve(args.path, {
-            kind: args.kind,
-            resolveDir: args.resolveDir,
-            importer: args.importer,
-            pluginData: { resolvingReal: true },
-          });
+          const real = await resolveReal(builder, args);
           if (real.errors.length > 0) return { errors: real.errors };
           return { path: real.path, namespace: 'lodash-named' };
         });
@@ -362,6 +347,19 @@ for (const [name, file] of entries) {
   writeFileSync(path.join(root, file), `${lines.join('\n')}\n`);
 }
 console.log(`bundled lib/cli.js and ${generators.length} generators into ${BUNDLE} (${text.length} bytes)`);
+
+/**
+ * What `args.path` resolves to without the plugin asking (its `resolvingReal` mark lets the plugin's
+ * own onResolve pass): the real module a stand-in or a rewritten copy takes the place of.
+ */
+function resolveReal(builder, args) {
+  return builder.resolve(args.path, {
+    kind: args.kind,
+    resolveDir: args.resolveDir,
+    importer: args.importer,
+    pluginData: { resolvingReal: true },
+  });
+}
 
 /**
  * `code` with one namespace object a Node built-in module instead of one an importer. esbuild
