@@ -123,10 +123,11 @@ describe('a module that prints at import, leaves a process behind and counts its
     expect(lines(path.join(root, 'imports.txt'))).toHaveLength(1);
   });
 
-  it('does not stall the run, and what it left running is stopped (defect 6, second case)', () => {
+  it('does not stall the run, and what it left running is stopped (defect 6, second case)', async () => {
     expect(result.code, shown(result)).toBe(0);
     const pid = Number(readFileSync(path.join(root, 'background.pid'), 'utf8'));
-    expect(alive(pid), `the background sleep ${pid} still runs`).toBe(false);
+    // The CLI sends SIGKILL to the group as it exits; on a busy machine the kernel may end the sleep a moment later.
+    expect(await waitFor(() => !alive(pid), 5_000), `the background sleep ${pid} still runs`).toBe(true);
     // Before, each import waited out a 60 s timeout for the pipes the sleep held.
     expect(elapsedMs).toBeLessThan(100_000);
   });
