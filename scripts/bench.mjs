@@ -23,6 +23,9 @@
  *   npm run bench -- --quick    # a representative subset in under 2 minutes: the sample in pickle,
  *                               # one zoo variant a family, each corpus manager with its first
  *                               # variant, the peers on the sample only, fewer repetitions
+ *   npm run bench -- --npm-test # (with either) also times `npm test`, last, once the machine is
+ *                               # idle: its build and the quick tier (target under 4 minutes on
+ *                               # 2 cores), kept out of the bench's own time
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -45,6 +48,7 @@ import {
 } from './zoo.mjs';
 
 const quick = process.argv.includes('--quick');
+const timeNpmTest = process.argv.includes('--npm-test');
 const benchStarted = performance.now();
 // How busy the machine was (1-minute load average; 2 cores here): the times depend on it.
 const loadAtStart = os.loadavg()[0];
@@ -127,7 +131,7 @@ function corpusCliRun(entry) {
  * and reads Python, pytest and torch into the page cache, as any earlier run of a user's would.
  */
 function measureGeneration(python) {
-  waitForIdleMachine();
+  waitForIdleMachine('time generation');
   const torchEntry = python && torchCorpusEntry();
   cliRun(['--skip-checks']);
   cliRun([]);
@@ -151,32 +155,62 @@ function measureGeneration(python) {
   return { cookiecutter, cold, floor, peer, coldSeconds, checked, torchEntry, torchChecked, checkedSeconds };
 }
 
+/** The machine's CPU time so far, idle and all, in ticks (Linux's /proc/stat); undefined elsewhere. */
+function machineCpuTicks() {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    // idle and iowait, of every state the CPUs were in.
+    return { idle: fields[3] + (fields[4] ?? 0), total: fields.reduce((sum, value) => sum + value, 0) };
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * Waits, up to 30 s, for a second in which the machine's CPUs are 90 % idle (Linux's /proc/stat; no
- * wait elsewhere): a bench started right after other work (another bench's last runs, a test run)
- * would otherwise time generation against that work's tail.
+ * Waits, up to 30 s, for a second in which the machine's CPUs are 90 % idle (no wait where there is
+ * no /proc/stat): a bench started right after other work (another bench's last runs, a test run)
+ * would otherwise time `what` against that work's tail.
  */
-function waitForIdleMachine() {
-  const sample = () => {
-    try {
-      const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-      // idle and iowait, of every state the CPUs were in.
-      return { idle: fields[3] + (fields[4] ?? 0), total: fields.reduce((sum, value) => sum + value, 0) };
-    } catch {
-      return undefined;
-    }
-  };
+function waitForIdleMachine(what) {
   const started = performance.now();
   while (seconds(started) < 30) {
-    const before = sample();
+    const before = machineCpuTicks();
     if (!before) return;
     execFileSync('sleep', ['1']);
-    const after = sample();
+    const after = machineCpuTicks();
     if ((after.idle - before.idle) / Math.max(1, after.total - before.total) >= 0.9) break;
   }
   console.error(
-    `[${seconds(benchStarted).toFixed(0)} s] the machine is idle enough to time generation (waited ${seconds(started).toFixed(0)} s)`,
+    `[${seconds(benchStarted).toFixed(0)} s] the machine is idle enough to ${what} (waited ${seconds(started).toFixed(0)} s)`,
   );
+}
+
+/**
+ * `npm test` in the repository, to its end (bounded at 15 minutes): its wall seconds, the CPU seconds
+ * the whole machine spent meanwhile (the test run's processes, those it left to init among them, and
+ * whatever else ran), and vitest's summary line (or why it failed).
+ */
+function npmTestRun() {
+  const before = machineCpuTicks();
+  const started = performance.now();
+  const run = spawnSync('npm', ['test'], {
+    cwd: repo,
+    encoding: 'utf8',
+    timeout: 900_000,
+    maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
+  });
+  const wall = seconds(started);
+  const after = machineCpuTicks();
+  const output = `${run.stdout ?? ''}${run.stderr ?? ''}`;
+  const tests = output.match(/^\s*Tests\s+(.+)$/m)?.[1].trim();
+  const ended = run.error?.code === 'ETIMEDOUT' ? 'timed out after 900 s' : `exited ${run.status ?? run.signal}`;
+  return {
+    wall,
+    cpu: before && after ? (after.total - after.idle - (before.total - before.idle)) / ticksPerSecond : undefined,
+    ok: run.status === 0,
+    summary: run.status === 0 ? tests : `FAILED (${ended}${tests ? `; ${tests}` : ''})`,
+  };
 }
 
 /** cookiecutter on PATH, or undefined: the bench compares with it only when it is installed. */
@@ -220,6 +254,7 @@ const HEADLINE_FIGURES = [
   ['pytest_pickle_xdist_seconds', 'the pickle suite under pytest -n 2', 's'],
   ['scale_50_seconds', '50 target classes: generation', 's'],
   ['benchSeconds', 'the bench itself (quick: target 120 s)', 's'],
+  ['npmTestSeconds', '`npm test`, build and quick tier (`--npm-test`; target 240 s)', 's'],
   ['loadAverage', 'load average of the machine (1 minute)'],
 ];
 
@@ -552,8 +587,21 @@ try {
     );
   }
 
-  current.seconds = seconds(current.started);
+  // The bench's own time, without the npm test run below.
   figures.benchSeconds = seconds(benchStarted);
+
+  // -- tests -----------------------------------------------------------------
+  if (timeNpmTest) {
+    section('Tests: npm test, its build and the quick tier');
+    waitForIdleMachine('time npm test');
+    const run = npmTestRun();
+    record('npmTestSeconds', `npm test: wall (target under 240 s on 2 cores; ${run.summary})`, run.wall, 's');
+    if (run.cpu !== undefined)
+      record('npmTestCpuSeconds', 'npm test: CPU of the whole machine meanwhile', run.cpu, 's');
+    figures.npmTestOk = run.ok;
+  }
+
+  current.seconds = seconds(current.started);
   figures.partSeconds = partSeconds;
   figures.loadAverage = `${loadAtStart.toFixed(1)} at the start, ${os.loadavg()[0].toFixed(1)} at the end`;
   figures.sectionSeconds = Object.fromEntries(sections.map((part) => [part.title, Number(part.seconds.toFixed(1))]));
@@ -567,7 +615,7 @@ try {
   }
   console.log(`\nLoad average (1 minute): ${figures.loadAverage}.`);
   console.log(
-    `\nThe bench took ${figures.benchSeconds.toFixed(1)} s${quick ? ` (quick: target under 120 s, ${figures.benchSeconds < 120 ? 'met' : 'NOT met'})` : ''}.`,
+    `\nThe bench took ${figures.benchSeconds.toFixed(1)} s${quick ? ` (quick: target under 120 s, ${figures.benchSeconds < 120 ? 'met' : 'NOT met'})` : ''}${timeNpmTest ? `, and npm test ${figures.npmTestSeconds.toFixed(1)} s after it (target under 240 s, ${figures.npmTestOk && figures.npmTestSeconds < 240 ? 'met' : 'NOT met'})` : ''}.`,
   );
   if (corpusTableText) console.log(`\nThe corpus, a row a correct manager and a bug variant\n${corpusTableText}`);
   // The new results on top, every earlier one (up to 20) kept in `history`.
