@@ -205,6 +205,9 @@ function npmTestRun() {
   const output = `${run.stdout ?? ''}${run.stderr ?? ''}`;
   const tests = output.match(/^\s*Tests\s+(.+)$/m)?.[1].trim();
   const ended = run.error?.code === 'ETIMEDOUT' ? 'timed out after 900 s' : `exited ${run.status ?? run.signal}`;
+  // What failed, as vitest names it (" FAIL  test/file.test.ts > describe > test"), said at once.
+  const failed = [...new Set(output.match(/^\s*FAIL\s+.+$/gm) ?? [])].map((line) => line.trim());
+  if (run.status !== 0) console.error(`npm test ${ended}:\n${failed.join('\n') || output.slice(-4000)}`);
   return {
     wall,
     cpu: before && after ? (after.total - after.idle - (before.total - before.idle)) / ticksPerSecond : undefined,
