@@ -198,11 +198,11 @@ function npmTestRun() {
     encoding: 'utf8',
     timeout: 900_000,
     maxBuffer: 64 * 1024 * 1024,
-    env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
   });
   const wall = seconds(started);
   const after = machineCpuTicks();
-  const output = `${run.stdout ?? ''}${run.stderr ?? ''}`;
+  // vitest colours its summary even into a pipe.
+  const output = `${run.stdout ?? ''}${run.stderr ?? ''}`.replace(/\u001b\[[0-9;]*m/g, '');
   const tests = output.match(/^\s*Tests\s+(.+)$/m)?.[1].trim();
   const ended = run.error?.code === 'ETIMEDOUT' ? 'timed out after 900 s' : `exited ${run.status ?? run.signal}`;
   // What failed, as vitest names it (" FAIL  test/file.test.ts > describe > test"), said at once.

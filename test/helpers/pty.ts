@@ -94,11 +94,12 @@ export interface PtyResult {
 /**
  * The environment of a person at a terminal: no `CI` variable, which colour
  * detection (supports-color) reads as "no colour" whatever its value, so a PTY
- * run under CI behaves as it does on a developer's machine.
+ * run under CI behaves as it does on a developer's machine; and no `NO_COLOR`
+ * from the shell that ran the tests (a test that wants it says so).
  */
 function terminalEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env = cliEnv({ TERM: 'xterm-256color', ...extra });
-  if (!('CI' in extra)) delete env.CI;
+  for (const name of ['CI', 'NO_COLOR']) if (!(name in extra)) delete env[name];
   return env;
 }
 
