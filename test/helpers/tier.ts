@@ -1,8 +1,8 @@
 /**
  * The two test tiers. `npm test` runs the quick tier: every test file, each
  * end-to-end harness on a representative slice (one bug variant a family, a
- * few corpus entries, fewer fuzzed files and repeats), in about four minutes on
- * two cores. `npm run test:all` (what CI runs) is the full tier: the whole zoo
+ * few corpus entries, fewer fuzzed files and repeats), in about three minutes on
+ * two cores (`npm run bench -- --quick --npm-test` times it). `npm run test:all` (what CI runs) is the full tier: the whole zoo
  * and corpus, 1,000 fuzzed files, every repeat. vitest.config.ts sets the tier
  * from vitest's `--mode`.
  */
