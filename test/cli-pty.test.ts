@@ -94,11 +94,13 @@ function familyDefaults(): Record<string, unknown> {
 /**
  * What the sample's code shows that differs from the declared defaults: it
  * has a prune() whose keep_last defaults to None, so the constructor is given
- * keep_last=3 and retention's questions are asked.
+ * keep_last=3 and retention's questions are asked; and its load raises its
+ * own CheckpointError for a file cut short (the probe's corrupt load).
  */
 const READ_FROM_SAMPLE: Record<string, unknown> = {
   constructorExpression: 'CheckpointManager(checkpoint_dir, keep_last=3)',
   pruneOp: 'prune',
+  corruptError: `${SAMPLE_MODULE}.CheckpointError`,
 };
 
 /** The answers a run takes when every answer after `module` is the suggested one. */
@@ -208,7 +210,7 @@ describe('checkpoint-tests in a terminal', () => {
         { expect: SUMMARY_PROMPT, send: `${KEYS.down}${KEYS.enter}` },
         // "edit one": typing jumps to the answer in the list.
         { expect: 'Which answer\\?', send: 'corruptError' },
-        { expect: '❯ corruptError = ValueError', send: KEYS.enter },
+        { expect: `❯ corruptError = ${literal(`${SAMPLE_MODULE}.CheckpointError`)}`, send: KEYS.enter },
         { expect: CORRUPT_ERROR_PROMPT, send: `${KEYS.clearLine}${SAMPLE_MODULE}.CheckpointErorr${KEYS.enter}` },
         {
           expect: `${literal(`${SAMPLE_MODULE}.CheckpointErorr`)} does not import as an exception: .*\\n?.*Did you mean ${literal(`${SAMPLE_MODULE}.CheckpointError`)}\\?`,

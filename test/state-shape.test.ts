@@ -296,18 +296,47 @@ describe('the probe', () => {
     ).toEqual({});
   });
 
+  it("takes what a load of the file cut short raised as corruptError when it is the project's own exception", () => {
+    const own = probeSuggestions(
+      report({ corrupt_error: 'trainloop.checkpointing.CheckpointError' }),
+      'trainloop.checkpointing',
+    );
+    expect(own.corruptError).toMatchObject({
+      value: 'trainloop.checkpointing.CheckpointError',
+      certain: true,
+      why: 'loading ckpt_7.pt cut to half its bytes raised it',
+    });
+    // The errors torch.load, pickle or json let through are several, by the damage: one seen says too little.
+    for (const raised of [
+      'EOFError',
+      '_pickle.UnpicklingError',
+      'RuntimeError',
+      'json.decoder.JSONDecodeError',
+      null,
+    ]) {
+      expect(
+        probeSuggestions(report({ corrupt_error: raised }), 'trainloop.checkpointing').corruptError,
+        String(raised),
+      ).toBeUndefined();
+    }
+    // Another package's class (a library's wrapper) is not the project's own; `trainloopx` is not `trainloop`.
+    expect(
+      probeSuggestions(report({ corrupt_error: 'trainloopx.errors.Bad' }), 'trainloop.checkpointing').corruptError,
+    ).toBeUndefined();
+  });
+
   it('suggests no renames when the file holds the keys it was given, and "none" added when it adds nothing', () => {
     const found = probeSuggestions(report({ stored_keys: ['metadata', 'model', 'optimizer', 'payload', 'step'] }));
     expect(found.savedKeyNames).toBeUndefined();
     expect(found.addedOnSave).toMatchObject({ value: 'none' });
   });
 
-  it('fills the stored shape from one real save and load, and the suite it writes passes', async () => {
+  it('fills the stored shape and the corrupt-load exception from one real save and load, and the suite it writes passes', async () => {
     const python = await pythonWith(['torch']);
     const project = path.join(scratch, 'probed');
     cpSync(ENTRY, project, { recursive: true });
     const answers = JSON.parse(readFileSync(path.join(project, 'answers.json'), 'utf8'));
-    for (const name of ['format', 'savedKeyNames', 'addedOnSave', 'versionKey']) delete answers[name];
+    for (const name of ['format', 'savedKeyNames', 'addedOnSave', 'versionKey', 'corruptError']) delete answers[name];
     writeFileSync(path.join(project, 'partial.json'), JSON.stringify(answers));
     const result = await runInProcess(['--answers', 'partial.json', '--yes', '--python', python!], project);
     expect(result.code, result.stderr).toBe(0);
@@ -317,6 +346,8 @@ describe('the probe', () => {
       savedKeyNames: 'model->model_state_dict, optimizer->optimizer_state_dict',
       addedOnSave: 'global_step',
       versionKey: 'format_version',
+      // Its load wraps what torch.load raises for a damaged file in its own exception.
+      corruptError: 'trainloop.checkpointing.CheckpointError',
     });
     const run = await runSuite(python!, project, ['-m', 'not slow']);
     expect(run.code, run.output.slice(-3000)).toBe(0);

@@ -164,22 +164,31 @@ export function stateShapeView(answers: Answers): StateShapeView {
 }
 
 /** The answers a probe's save and load tell, each with where it was seen. */
-export type ProbedAnswer = 'format' | 'savedKeyNames' | 'addedOnSave' | 'versionKey';
+export type ProbedAnswer = 'format' | 'savedKeyNames' | 'addedOnSave' | 'versionKey' | 'corruptError';
 
 /**
  * What one save through the drafted adapter showed (the probe,
  * python/probe.py), whether or not loading it back worked: the format of the
  * file it wrote, the names it stored the suite's keys under (only when it
  * renamed them: a loader that wants other names shows nothing here), and
- * the keys it added, a version key among them.
+ * the keys it added, a version key among them. When loading the file cut to
+ * half its bytes raised an exception of the user's own package (`module`'s
+ * top-level one), that exception is what a corrupt load raises
+ * (corruptError); an error of pickle, json or torch.load is one of several
+ * that kind of loader lets through, so it suggests nothing.
  */
-export function probeSuggestions(report: ProbeReport): Partial<Record<ProbedAnswer, Inferred>> {
+export function probeSuggestions(report: ProbeReport, module?: string): Partial<Record<ProbedAnswer, Inferred>> {
   if (!report.format) return {};
   const file = report.files.find((name) => !name.startsWith('.')) ?? report.files[0] ?? 'its file';
   const seen = `the probe's save wrote ${file}`;
   const found: Partial<Record<ProbedAnswer, Inferred>> = {
     format: { value: report.format, certain: true, why: `${seen}, a ${report.format} file` },
   };
+  const ownPackage = module?.split('.')[0];
+  const raised = report.corrupt_error;
+  if (ownPackage && raised?.startsWith(`${ownPackage}.`)) {
+    found.corruptError = { value: raised, certain: true, why: `loading ${file} cut to half its bytes raised it` };
+  }
   if (report.stored_keys.length === 0) return found;
   const pairs = storedNames(report.suite_keys, report.stored_keys);
   if (pairs.length > 0) {

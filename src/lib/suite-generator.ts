@@ -167,13 +167,13 @@ const READ_FROM_CODE: readonly string[] = [
 ];
 
 /** Answers the code may hint at (key names in its source, a probe's save): asked only when the hint is uncertain. */
-const HINTED_BY_CODE: readonly string[] = ['stateKind', 'savedKeyNames', 'addedOnSave', 'versionKey'];
+const HINTED_BY_CODE: readonly string[] = ['stateKind', 'savedKeyNames', 'addedOnSave', 'versionKey', 'corruptError'];
 
 /** The probe's step that builds the manager (python/probe.py): a failure there is the constructor's. */
 const BUILDING_STEP = 'building the manager';
 
-/** Answers one save and load through the drafted adapter tell (the probe). */
-const PROBED: readonly string[] = ['format', 'savedKeyNames', 'addedOnSave', 'versionKey'];
+/** Answers one save and load through the drafted adapter tell (the probe), corruptError by a load of the file cut short. */
+const PROBED: readonly string[] = ['format', 'savedKeyNames', 'addedOnSave', 'versionKey', 'corruptError'];
 
 /** Answers the summary does not offer: the app's first question has already routed the run. */
 const NOT_REVIEWED: readonly string[] = ['start', 'auditPath', 'coveredCases'];
@@ -425,7 +425,7 @@ export abstract class SuiteGenerator extends Generator<Record<string, unknown>, 
     }
     if (PROBED.includes(question.name)) {
       const report = await this.probed(sofar);
-      const seen = report ? probeSuggestions(report)[question.name as ProbedAnswer] : undefined;
+      const seen = report ? probeSuggestions(report, sofar.module)[question.name as ProbedAnswer] : undefined;
       if (seen) return seen;
     }
     return fromSource();

@@ -90,7 +90,7 @@ const QUESTIONS: readonly Question[] = [
       'corruptError',
       'corruption',
       'Which exception (or exceptions, comma-separated) does loading a corrupt checkpoint raise?',
-      'C1–C8, V3 and S1: the exception `load(path)` raises for a corrupt file or a newer format version (a subclass passes too); several, comma-separated, when your loader lets the errors of `pickle`, `json` or `torch.load` through (torch 1.13 raises `EOFError`, `pickle.UnpicklingError`, `RuntimeError` or `OSError` depending on the damage).',
+      'C1–C8, V3 and S1: the exception `load(path)` raises for a corrupt file or a newer format version (a subclass passes too); several, comma-separated, when your loader lets the errors of `pickle`, `json` or `torch.load` through (torch 1.13 raises `EOFError`, `pickle.UnpicklingError`, `RuntimeError` or `OSError` depending on the damage). Read from your code when the checks run: a sample checkpoint cut to half its bytes is loaded once, and an exception of your own package that it raises is the suggestion.',
       'ValueError',
       raisesOnCorrupt,
     ),
