@@ -62,9 +62,15 @@ def read_raw(path, kind):
 
 
 def import_path(cls):
-    """``module.QualName`` of a class, or its bare name for a builtin."""
+    """``module.Name`` of a class, or its bare name for a builtin.
+
+    None for a class that path would not import (one made in a function, or
+    nested in another class): an answer must name something importable.
+    """
     if cls.__module__ == "builtins":
         return cls.__qualname__
+    if getattr(sys.modules.get(cls.__module__), cls.__qualname__, None) is not cls:
+        return None
     return f"{cls.__module__}.{cls.__qualname__}"
 
 

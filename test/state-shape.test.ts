@@ -325,6 +325,23 @@ describe('the probe', () => {
     ).toBeUndefined();
   });
 
+  it('names what the cut file raised by a path that imports it, or not at all (python/probe.py)', async () => {
+    const python = await pythonWith([]);
+    const script = [
+      'import json, sys',
+      `sys.path.insert(0, ${JSON.stringify(fileURLToPath(new URL('../python', import.meta.url)))})`,
+      'from probe import import_path',
+      'class Outer:',
+      '    class Nested(Exception): pass',
+      'def made_in_a_function():',
+      '    class Local(Exception): pass',
+      '    return Local',
+      'print(import_path(EOFError), import_path(json.JSONDecodeError), import_path(Outer.Nested), import_path(made_in_a_function()))',
+    ].join('\n');
+    const run = spawnSync(python!, ['-c', script], { encoding: 'utf8', timeout: 60_000 });
+    expect(run.stdout.trim(), run.stderr).toBe('EOFError json.decoder.JSONDecodeError None None');
+  });
+
   it('suggests no renames when the file holds the keys it was given, and "none" added when it adds nothing', () => {
     const found = probeSuggestions(report({ stored_keys: ['metadata', 'model', 'optimizer', 'payload', 'step'] }));
     expect(found.savedKeyNames).toBeUndefined();
