@@ -10,11 +10,12 @@ again, and reports:
 answer:  {"error": null | "one line: what failed, where",
           "files": ["ckpt_7.pt"], "format": "pickle" | "json" | "torch" | null,
           "stored_keys": [...], "suite_keys": [...],
-          "corrupt_error": "pkg.module.CheckpointError" | "EOFError" | null}
+          "corrupt_errors": ["pkg.module.CorruptError", "pkg.module.CheckpointError",
+                             "ValueError"]}
 
-``corrupt_error`` is the class of what the load of the cut file raised, as
-an import path (a builtin by its name), whether or not the first load
-worked; null when it returned, or when the save wrote no file.
+``corrupt_errors`` is the class of what the load of the cut file raised and
+its bases, as import paths (a builtin by its name), whether or not the first
+load worked; empty when it returned, or when the save wrote no file.
 
 It runs in its temporary folder (a relative path in the user's code lands
 there too) and removes it.
@@ -74,22 +75,33 @@ def import_path(cls):
     return f"{cls.__module__}.{cls.__qualname__}"
 
 
-def corrupt_load_error(adapter, path):
-    """What loading ``path`` raises once it is cut to half its bytes, or None.
+def raised_classes(error):
+    """The class of ``error``, then its bases, as import paths.
+
+    Classes no path imports are left out, and so are ``Exception`` and the
+    classes above it, which every error shares.
+    """
+    classes = type(error).__mro__
+    paths = (import_path(cls) for cls in classes[: classes.index(Exception)])
+    return [path for path in paths if path is not None]
+
+
+def corrupt_load_errors(adapter, path):
+    """What loading ``path`` raises once it is cut to half its bytes, and its bases.
 
     A truncated file is the commonest damage (a crash or a full disk during
-    the write); the class it raises is what the suite's corruption cases
-    expect by default.
+    the write); the classes it raises are what the suite's corruption cases
+    may expect. Empty when the load returns, or exits.
     """
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2])
     try:
         adapter.load(path)
     except Exception as error:  # noqa: BLE001 - the class raised is the answer
-        return import_path(type(error))
+        return raised_classes(error)
     except BaseException:  # noqa: BLE001 - a load that exits says nothing of its errors
-        return None
-    return None
+        return []
+    return []
 
 
 def describe(error):
@@ -108,7 +120,7 @@ def answer(request):
         "format": None,
         "stored_keys": [],
         "suite_keys": [],
-        "corrupt_error": None,
+        "corrupt_errors": [],
     }
     scratch = Path(tempfile.mkdtemp(prefix="checkpoint-tests-probe-"))
     # A relative path in the user's code (a constructor's "runs") lands here too.
@@ -148,7 +160,7 @@ def answer(request):
         # Also after a failed load back (keys the draft does not rename yet): a
         # cut file fails in the user's load before anything of the adapter's.
         if path is not None and Path(path).is_file():
-            found["corrupt_error"] = corrupt_load_error(adapter, Path(path))
+            found["corrupt_errors"] = corrupt_load_errors(adapter, Path(path))
     finally:
         os.chdir(previous_cwd)
         shutil.rmtree(scratch, ignore_errors=True)

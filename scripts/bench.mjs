@@ -590,8 +590,9 @@ try {
     );
   }
 
-  // The bench's own time, without the npm test run below.
+  // The bench's own time and load, without the npm test run below.
   figures.benchSeconds = seconds(benchStarted);
+  figures.loadAverage = `${loadAtStart.toFixed(1)} at the start, ${os.loadavg()[0].toFixed(1)} at the end`;
 
   // -- tests -----------------------------------------------------------------
   if (timeNpmTest) {
@@ -606,7 +607,6 @@ try {
 
   current.seconds = seconds(current.started);
   figures.partSeconds = partSeconds;
-  figures.loadAverage = `${loadAtStart.toFixed(1)} at the start, ${os.loadavg()[0].toFixed(1)} at the end`;
   figures.sectionSeconds = Object.fromEntries(sections.map((part) => [part.title, Number(part.seconds.toFixed(1))]));
   const machine = `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, ${execFileSync(python, ['--version'], { encoding: 'utf8' }).trim()}`;
   const when = new Date().toISOString().slice(0, 10);

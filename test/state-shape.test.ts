@@ -298,7 +298,7 @@ describe('the probe', () => {
 
   it("takes what a load of the file cut short raised as corruptError when it is the project's own exception", () => {
     const own = probeSuggestions(
-      report({ corrupt_error: 'trainloop.checkpointing.CheckpointError' }),
+      report({ corrupt_errors: ['trainloop.checkpointing.CheckpointError', 'ValueError'] }),
       'trainloop.checkpointing',
     );
     expect(own.corruptError).toMatchObject({
@@ -308,38 +308,59 @@ describe('the probe', () => {
     });
     // The errors torch.load, pickle or json let through are several, by the damage: one seen says too little.
     for (const raised of [
-      'EOFError',
-      '_pickle.UnpicklingError',
-      'RuntimeError',
-      'json.decoder.JSONDecodeError',
-      null,
+      ['EOFError'],
+      ['_pickle.UnpicklingError', 'pickle.UnpicklingError', 'pickle.PickleError'],
+      ['RuntimeError'],
+      ['json.decoder.JSONDecodeError', 'ValueError'],
+      [],
     ]) {
       expect(
-        probeSuggestions(report({ corrupt_error: raised }), 'trainloop.checkpointing').corruptError,
-        String(raised),
+        probeSuggestions(report({ corrupt_errors: raised }), 'trainloop.checkpointing').corruptError,
+        raised.join(' '),
       ).toBeUndefined();
     }
     // Another package's class (a library's wrapper) is not the project's own; `trainloopx` is not `trainloop`.
     expect(
-      probeSuggestions(report({ corrupt_error: 'trainloopx.errors.Bad' }), 'trainloop.checkpointing').corruptError,
+      probeSuggestions(report({ corrupt_errors: ['trainloopx.errors.Bad'] }), 'trainloop.checkpointing').corruptError,
     ).toBeUndefined();
   });
 
-  it('names what the cut file raised by a path that imports it, or not at all (python/probe.py)', async () => {
+  it('takes the widest exception of the project the raised one is, so that other damage may raise a sibling', () => {
+    const raised = [
+      'trainloop.errors.TruncatedCheckpoint',
+      'trainloop.errors.CheckpointError',
+      'trainloop.errors.TrainloopError',
+      'OSError',
+    ];
+    expect(probeSuggestions(report({ corrupt_errors: raised }), 'trainloop.checkpointing').corruptError).toEqual({
+      value: 'trainloop.errors.TrainloopError',
+      certain: true,
+      why: 'loading ckpt_7.pt cut to half its bytes raised trainloop.errors.TruncatedCheckpoint, one of them',
+    });
+  });
+
+  it('names what the cut file raised and its bases by paths that import them, or not at all (python/probe.py)', async () => {
     const python = await pythonWith([]);
     const script = [
       'import json, sys',
       `sys.path.insert(0, ${JSON.stringify(fileURLToPath(new URL('../python', import.meta.url)))})`,
-      'from probe import import_path',
+      'from probe import import_path, raised_classes',
       'class Outer:',
       '    class Nested(Exception): pass',
       'def made_in_a_function():',
       '    class Local(Exception): pass',
       '    return Local',
       'print(import_path(EOFError), import_path(json.JSONDecodeError), import_path(Outer.Nested), import_path(made_in_a_function()))',
+      'class Damaged(ValueError): pass',
+      'class Truncated(Damaged): pass',
+      'print(*raised_classes(Truncated()), *raised_classes(made_in_a_function()()))',
     ].join('\n');
     const run = spawnSync(python!, ['-c', script], { encoding: 'utf8', timeout: 60_000 });
-    expect(run.stdout.trim(), run.stderr).toBe('EOFError json.decoder.JSONDecodeError None None');
+    expect(run.stdout.trim().split('\n'), run.stderr).toEqual([
+      'EOFError json.decoder.JSONDecodeError None None',
+      // The class first, then its bases short of Exception; a class made in a function is left out.
+      '__main__.Truncated __main__.Damaged ValueError',
+    ]);
   });
 
   it('suggests no renames when the file holds the keys it was given, and "none" added when it adds nothing', () => {

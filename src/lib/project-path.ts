@@ -14,8 +14,9 @@ const MAX_PATH_BYTES = 4095;
 const MAX_NAME_BYTES = 255;
 
 /**
- * Paths (or names) in code-point order, as git lists them: the same order on every machine, where
- * a locale's collation (`localeCompare`) is not, and no ICU collator to load.
+ * Paths (or names) in UTF-16 code-unit order, which is git's byte order but where a character beyond
+ * U+FFFF meets one from U+E000 to U+FFFF: the same order on every machine, where a locale's
+ * collation (`localeCompare`) is not, and no ICU collator to load.
  */
 export function comparePaths(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

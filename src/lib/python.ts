@@ -601,8 +601,8 @@ export interface ProbeReport {
   /** The top-level keys of the file it wrote, and of the state it was given. */
   stored_keys: string[];
   suite_keys: string[];
-  /** What loading the file cut to half its bytes raised, as an import path (a builtin by name); null when it returned. */
-  corrupt_error?: string | null;
+  /** The class of what loading the file cut to half its bytes raised, then its bases, as import paths (builtins by name). */
+  corrupt_errors?: string[];
 }
 
 /**

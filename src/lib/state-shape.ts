@@ -173,7 +173,8 @@ export type ProbedAnswer = 'format' | 'savedKeyNames' | 'addedOnSave' | 'version
  * renamed them: a loader that wants other names shows nothing here), and
  * the keys it added, a version key among them. When loading the file cut to
  * half its bytes raised an exception of the user's own package (`module`'s
- * top-level one), that exception is what a corrupt load raises
+ * top-level one), the widest class of that package it is (its own base, when
+ * it has one: other damage may raise a sibling) is what a corrupt load raises
  * (corruptError); an error of pickle, json or torch.load is one of several
  * that kind of loader lets through, so it suggests nothing.
  */
@@ -185,9 +186,11 @@ export function probeSuggestions(report: ProbeReport, module?: string): Partial<
     format: { value: report.format, certain: true, why: `${seen}, a ${report.format} file` },
   };
   const ownPackage = module?.split('.')[0];
-  const raised = report.corrupt_error;
+  const [raised, ...bases] = report.corrupt_errors ?? [];
   if (ownPackage && raised?.startsWith(`${ownPackage}.`)) {
-    found.corruptError = { value: raised, certain: true, why: `loading ${file} cut to half its bytes raised it` };
+    const widest = [raised, ...bases].filter((name) => name.startsWith(`${ownPackage}.`)).at(-1)!;
+    const why = `loading ${file} cut to half its bytes raised ${widest === raised ? 'it' : `${raised}, one of them`}`;
+    found.corruptError = { value: widest, certain: true, why };
   }
   if (report.stored_keys.length === 0) return found;
   const pairs = storedNames(report.suite_keys, report.stored_keys);
